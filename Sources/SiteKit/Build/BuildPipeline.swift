@@ -1,0 +1,118 @@
+import Foundation
+
+/// A whole build as a list of named steps, from `site.yml` to the objects and manifest of `dist/`.
+///
+/// The pipeline reads through a ``FileSystem`` and returns values; it writes nothing. The caller
+/// writes the result with ``OutputWriter``.
+public struct BuildPipeline: Sendable {
+    /// What a build needs to know besides the files.
+    public struct Options: Sendable {
+        /// The config file, relative to the project root.
+        public var configPath: String = "site.yml"
+        public var includeDrafts: Bool = false
+
+        public init(configPath: String = "site.yml", includeDrafts: Bool = false) {
+            self.configPath = configPath
+            self.includeDrafts = includeDrafts
+        }
+    }
+
+    /// Everything a build produced.
+    public struct Result: Sendable {
+        public var config: SiteConfig
+        public var pages: [ContentPage]
+        public var objects: [OutputObject]
+        public var manifest: Manifest
+        public var manifestData: Data
+        public var warnings: [Diagnostic]
+    }
+
+    /// The step names, in order, as progress shows them.
+    public static let steps = [
+        "Load config", "Load content", "Load templates", "Read app bundle", "Plan routes", "Render pages", "Build manifest",
+    ]
+
+    public var options: Options
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    /// Runs every step; `progress` is told each step's number and name as it starts.
+    public func run(
+        fileSystem: some FileSystem, progress: (Int, Int, String) -> Void = { _, _, _ in }
+    ) throws(DiagnosticError) -> Result {
+        var step = 0
+        func begin() {
+            progress(step + 1, Self.steps.count + 1, Self.steps[step])
+            step += 1
+        }
+
+        begin()
+        let config = try ConfigLoader.load(options.configPath, from: fileSystem)
+
+        begin()
+        let content = try ContentLoader.load(config: config, from: fileSystem, includeDrafts: options.includeDrafts)
+
+        begin()
+        let templates = try TemplateSet.load(directory: config.content.templates, from: fileSystem)
+
+        begin()
+        let bundle: SPABundle? =
+            if let spa = config.spa { try SPABundle.load(spa, config: config, from: fileSystem) } else { nil }
+
+        begin()
+        let plan = try Router.plan(
+            config: config, pages: content.pages, staticFiles: content.staticFiles, assets: templates.assets, bundle: bundle)
+
+        begin()
+        let renderer = SiteRenderer(config: config, templates: templates, context: TemplateContext(config: config, assets: templates.assets, bundle: bundle))
+        let templateFindings = renderer.checkTemplates(pages: content.pages)
+        if templateFindings.contains(where: { $0.severity == .error }) { throw DiagnosticError(templateFindings) }
+        let pages = try renderer.render(content.pages)
+        var objects = pages.map(\.object)
+        objects.append(renderer.renderNotFound())
+        objects.append(renderer.renderSitemap(pages: content.pages))
+        objects.append(renderer.renderRobots())
+        if bundle != nil { objects.append(renderer.renderShell()) }
+        objects += try copies(templates: templates, bundle: bundle, staticFiles: content.staticFiles, fileSystem: fileSystem)
+
+        begin()
+        let kinds = Dictionary(plan.claims.map { ($0.key, $0.kind) }, uniquingKeysWith: { first, _ in first })
+        objects = objects.map { object in
+            var object = object
+            object.kind = kinds[object.key] ?? object.kind
+            return object
+        }
+        let manifest = Manifest(objects: objects, routes: plan.table, baseURL: config.site.baseURL, cache: config.cache)
+        let manifestData: Data
+        do {
+            manifestData = try manifest.encoded()
+        } catch {
+            throw DiagnosticError(.error(SourceLocation(file: Manifest.key), "cannot encode the manifest: \(error)"))
+        }
+        return Result(
+            config: config, pages: content.pages, objects: objects.sorted { $0.key < $1.key }, manifest: manifest,
+            manifestData: manifestData, warnings: pages.flatMap(\.warnings) + templateFindings)
+    }
+
+    /// Theme assets, bundle files and content files, read as they are.
+    private func copies(
+        templates: TemplateSet, bundle: SPABundle?, staticFiles: [StaticFile], fileSystem: some FileSystem
+    ) throws(DiagnosticError) -> [OutputObject] {
+        var objects = templates.assets.map { OutputObject(key: $0.key, data: $0.data, kind: .asset, source: $0.source) }
+        var sources: [(key: String, source: String, kind: ObjectKind)] = []
+        for file in bundle?.files ?? [] { sources.append((file.key, file.source, file.fingerprinted ? .asset : .other)) }
+        for file in staticFiles { sources.append((file.key, file.source, .other)) }
+        var bag = DiagnosticBag()
+        for entry in sources {
+            do {
+                objects.append(OutputObject(key: entry.key, data: try fileSystem.read(entry.source), kind: entry.kind, source: entry.source))
+            } catch {
+                bag.append(error.diagnostic)
+            }
+        }
+        try bag.throwIfErrors()
+        return objects
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// Stage 2b: the single-page app's build output, read from its Vite manifest (or its `index.html`).
+public struct SPABundle: Sendable, Equatable {
+    /// A file of the bundle copied into `dist/` under the same key.
+    public struct File: Sendable, Equatable {
+        public var source: String
+        public var key: String
+        public var fingerprinted: Bool
+    }
+
+    /// The entry's module scripts, as URL paths.
+    public var scripts: [String]
+    public var styles: [String]
+    public var modulePreloads: [String]
+    /// Every file to copy: everything except the bundle's own `index.html` and `.vite/`.
+    public var files: [File]
+    /// Where the entry tags came from: `.vite/manifest.json` or `index.html`.
+    public var entrySource: String
+
+    /// Reads the bundle at `settings.bundle`.
+    public static func load(_ settings: SPASettings, config: SiteConfig, from fileSystem: some FileSystem) throws(DiagnosticError) -> SPABundle {
+        let root = settings.bundle
+        let files: [String]
+        do {
+            files = try fileSystem.files(under: root, includeHidden: true)
+        } catch {
+            if case .notFound = error {
+                throw DiagnosticError(
+                    .error(
+                        config.location(of: "spa.bundle"), "SPA bundle folder '\(root)' does not exist",
+                        hint: "build the app first (npm run build), or fix spa.bundle in \(config.file)"))
+            }
+            throw DiagnosticError(error.diagnostic)
+        }
+        let manifestPath = "\(root)/.vite/manifest.json"
+        var bundle = SPABundle(scripts: [], styles: [], modulePreloads: [], files: [], entrySource: "")
+        if files.contains(manifestPath) {
+            try bundle.readViteManifest(manifestPath, from: fileSystem)
+        } else if files.contains("\(root)/index.html") {
+            try bundle.readIndexHTML("\(root)/index.html", from: fileSystem)
+        } else {
+            throw DiagnosticError(
+                .error(
+                    config.location(of: "spa.bundle"), "'\(root)' has neither .vite/manifest.json nor index.html",
+                    hint: "point spa.bundle at the Vite build output (dist), built with build.manifest: true"))
+        }
+        if bundle.scripts.isEmpty {
+            throw DiagnosticError(
+                .error(
+                    SourceLocation(file: bundle.entrySource, line: 1, column: 1), "no entry script found",
+                    hint: "the bundle needs an entry chunk (isEntry: true) or a <script type=\"module\" src=...>"))
+        }
+        let assetsPrefix = "\(root)/\(settings.assetsDirectory)/"
+        for file in files {
+            let key = String(file.dropFirst(root.count + 1))
+            if key == "index.html" || key.hasPrefix(".") || key.contains("/.") { continue }
+            let fingerprinted = file.hasPrefix(assetsPrefix) && Self.looksFingerprinted(key)
+            bundle.files.append(File(source: file, key: key, fingerprinted: fingerprinted))
+        }
+        return bundle
+    }
+
+    /// Whether a file name carries a content hash, as Vite writes them: `name-<8+ chars>.ext`.
+    public static func looksFingerprinted(_ key: String) -> Bool {
+        let name = (key as NSString).lastPathComponent
+        let stem = name.split(separator: ".", maxSplits: 1).first ?? ""
+        guard let dash = stem.lastIndex(of: "-") else { return false }
+        let hash = stem[stem.index(after: dash)...]
+        return hash.count >= 8 && hash.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+    }
+
+    private mutating func readViteManifest(_ path: String, from fileSystem: some FileSystem) throws(DiagnosticError) {
+        entrySource = path
+        let text = try fileSystem.readText(path)
+        let manifest: [String: ViteChunk]
+        do {
+            manifest = try JSONDecoder().decode([String: ViteChunk].self, from: Data(text.utf8))
+        } catch {
+            throw DiagnosticError(
+                .error(SourceLocation(file: path, line: 1, column: 1), "not a Vite manifest: \(Self.describe(error))",
+                    hint: "rebuild the app with build.manifest: true"))
+        }
+        let entries = manifest.filter { $0.value.isEntry == true }.sorted { $0.key < $1.key }
+        var preloads: [String] = []
+        var seen = Set<String>()
+        func visit(_ key: String) {
+            guard seen.insert(key).inserted, let chunk = manifest[key] else { return }
+            for imported in chunk.imports ?? [] {
+                if let file = manifest[imported]?.file { preloads.append("/" + file) }
+                visit(imported)
+            }
+            for css in chunk.css ?? [] where !styles.contains("/" + css) { styles.append("/" + css) }
+        }
+        for (key, chunk) in entries {
+            scripts.append("/" + chunk.file)
+            visit(key)
+        }
+        var unique = Set<String>()
+        modulePreloads = preloads.filter { unique.insert($0).inserted && !scripts.contains($0) }
+    }
+
+    private mutating func readIndexHTML(_ path: String, from fileSystem: some FileSystem) throws(DiagnosticError) {
+        entrySource = path
+        let document = HTMLDocument(parsing: try fileSystem.readText(path))
+        for element in document.elements {
+            switch element.name {
+            case "script" where element["type"] == "module":
+                if let src = element["src"] { scripts.append(src) }
+            case "link":
+                let rel = element["rel"]?.lowercased() ?? ""
+                guard let href = element["href"] else { continue }
+                if rel == "stylesheet" { styles.append(href) }
+                if rel == "modulepreload" { modulePreloads.append(href) }
+            default:
+                break
+            }
+        }
+    }
+
+    private static func describe(_ error: Error) -> String {
+        if case DecodingError.keyNotFound(let key, _) = error { return "missing '\(key.stringValue)'" }
+        if case DecodingError.typeMismatch(_, let context) = error { return context.debugDescription }
+        if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
+        return "\(error)"
+    }
+}
+
+/// One entry of `.vite/manifest.json`.
+struct ViteChunk: Decodable {
+    var file: String
+    var isEntry: Bool?
+    var imports: [String]?
+    var css: [String]?
+}

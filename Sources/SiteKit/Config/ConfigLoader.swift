@@ -1,0 +1,330 @@
+import Foundation
+import Yams
+
+/// Stage 1: reads and validates `site.yml`.
+public enum ConfigLoader {
+    static let topLevelKeys = ["site", "pages", "content", "spa", "api", "cache", "infra"]
+
+    /// Loads the config at `path` from `fileSystem`.
+    public static func load(_ path: String, from fileSystem: some FileSystem) throws(DiagnosticError) -> SiteConfig {
+        let text = try fileSystem.readText(path)
+        return try parse(text, file: path)
+    }
+
+    /// Parses and validates config text; `file` names it in diagnostics.
+    public static func parse(_ text: String, file: String) throws(DiagnosticError) -> SiteConfig {
+        var reader = YAMLReader(file: file)
+        guard let root = try reader.parse(text) else {
+            throw DiagnosticError(
+                .error(
+                    SourceLocation(file: file, line: 1, column: 1), "the config file is empty",
+                    hint: "start from the site.yml in the README's config reference"))
+        }
+        var parser = ConfigParser(reader: reader, file: file)
+        let config = parser.parse(root)
+        try parser.reader.diagnostics.throwIfErrors()
+        guard let config else { throw DiagnosticError(.error(SourceLocation(file: file), "invalid config")) }
+        return config
+    }
+}
+
+/// Walks the YAML tree of `site.yml`, collecting values and diagnostics.
+struct ConfigParser {
+    var reader: YAMLReader
+    let file: String
+    var locations: [String: SourceLocation] = [:]
+
+    init(reader: YAMLReader, file: String) {
+        self.reader = reader
+        self.file = file
+    }
+
+    mutating func parse(_ root: Node) -> SiteConfig? {
+        guard let entries = reader.mapping(root, path: "config") else { return nil }
+        reader.rejectUnknown(entries, known: ConfigLoader.topLevelKeys, path: "")
+        let section = Dictionary(entries.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        for entry in entries { locations[entry.key] = reader.location(entry.keyNode) }
+
+        guard let siteEntry = section["site"] else {
+            reader.error(root, "missing required section 'site'", hint: "add site: with name, legal_name, contact_email and base_url")
+            return nil
+        }
+        let site = parseSite(siteEntry.value)
+        let pages = section["pages"].map { parsePages($0.value) } ?? [:]
+        let content = section["content"].map { parseContent($0.value) } ?? ContentSettings()
+        let spa = section["spa"].flatMap { parseSPA($0.value) }
+        let api = section["api"].flatMap { parseAPI($0.value) }
+        let cache = section["cache"].map { parseCache($0.value) } ?? CacheSettings()
+        let infra = section["infra"].map { parseInfra($0.value) } ?? InfraSettings()
+        guard let site else { return nil }
+        return SiteConfig(
+            file: file, site: site, pages: pages, content: content, spa: spa, api: api, cache: cache,
+            infra: infra, locations: locations)
+    }
+
+    /// Reads the keys of a mapping section through `read`, which returns false for unknown keys.
+    private mutating func fields(
+        _ node: Node, path: String, known: [String], required: [String] = [],
+        _ read: (inout ConfigParser, String, Node, String) -> Void
+    ) {
+        guard let entries = reader.mapping(node, path: path) else { return }
+        reader.rejectUnknown(entries, known: known, path: path)
+        for entry in entries where known.contains(entry.key) {
+            let keyPath = "\(path).\(entry.key)"
+            locations[keyPath] = reader.location(entry.value)
+            read(&self, entry.key, entry.value, keyPath)
+        }
+        let present = Set(entries.map(\.key))
+        for key in required where !present.contains(key) {
+            reader.error(node, "missing required key '\(path).\(key)'", hint: "add \(key): under \(path):")
+        }
+    }
+
+    mutating func parseSite(_ node: Node) -> SiteIdentity? {
+        var identity = SiteIdentity(
+            name: "", legalName: "", contactEmail: "", address: "", language: "en", baseURL: "", allowedOrigins: [])
+        let required = ["name", "legal_name", "contact_email", "base_url"]
+        let known = required + ["address", "language", "allowed_origins"]
+        let before = reader.diagnostics.diagnostics.count
+        fields(node, path: "site", known: known, required: required) { parser, key, value, keyPath in
+            switch key {
+            case "allowed_origins":
+                guard let origins = parser.reader.strings(value, path: keyPath) else { return }
+                for (index, (origin, originNode)) in origins.enumerated() {
+                    parser.locations["\(keyPath)[\(index)]"] = parser.reader.location(originNode)
+                    if let problem = OriginRules.problem(origin) {
+                        parser.reader.error(originNode, "'\(keyPath)[\(index)]': \(problem)", hint: "write an origin such as http://localhost:5173")
+                    } else {
+                        identity.allowedOrigins.append(origin)
+                    }
+                }
+            default:
+                guard let text = parser.reader.string(value, path: keyPath) else { return }
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty {
+                    parser.reader.error(value, "'\(keyPath)' must not be empty")
+                    return
+                }
+                switch key {
+                case "name": identity.name = trimmed
+                case "legal_name": identity.legalName = trimmed
+                case "address": identity.address = trimmed
+                case "contact_email":
+                    if !OriginRules.isEmail(trimmed) {
+                        parser.reader.error(value, "'\(keyPath)' must be an email address, found '\(trimmed)'")
+                    }
+                    identity.contactEmail = trimmed
+                case "language":
+                    if !OriginRules.isLanguageTag(trimmed) {
+                        parser.reader.error(value, "'\(keyPath)' must be a language tag such as en or en-GB, found '\(trimmed)'")
+                    }
+                    identity.language = trimmed
+                case "base_url":
+                    var url = trimmed
+                    if url.hasSuffix("/") { url.removeLast() }
+                    if let problem = OriginRules.problem(url, requireHTTPS: true) {
+                        parser.reader.error(value, "'\(keyPath)': \(problem)", hint: "write the production origin, such as https://d111111abcdef8.cloudfront.net")
+                    }
+                    identity.baseURL = url
+                default: break
+                }
+            }
+        }
+        return reader.diagnostics.diagnostics.count == before ? identity : nil
+    }
+
+    mutating func parsePages(_ node: Node) -> [String: String] {
+        var pages: [String: String] = [:]
+        guard let entries = reader.mapping(node, path: "pages") else { return pages }
+        for entry in entries {
+            let keyPath = "pages.\(entry.key)"
+            locations[keyPath] = reader.location(entry.value)
+            guard let route = reader.string(entry.value, path: keyPath) else { continue }
+            if let problem = URLPath.problem(in: route) {
+                reader.error(entry.value, problem.message)
+            } else if route != "/", route.hasSuffix("/") {
+                reader.error(entry.value, "'\(keyPath)' must not end with '/': legal pages are registered without a trailing slash", hint: "write \(route.dropLast())")
+            } else {
+                pages[entry.key] = route
+            }
+        }
+        return pages
+    }
+
+    mutating func parseContent(_ node: Node) -> ContentSettings {
+        var settings = ContentSettings()
+        fields(node, path: "content", known: ["directory", "templates", "allow_raw_html", "default_template", "toc_depth"]) {
+            parser, key, value, keyPath in
+            switch key {
+            case "allow_raw_html": settings.allowRawHTML = parser.reader.bool(value, path: keyPath) ?? false
+            case "toc_depth":
+                if let depth = parser.reader.int(value, path: keyPath, minimum: 2) {
+                    if depth > 6 { parser.reader.error(value, "'\(keyPath)' must be between 2 and 6") }
+                    settings.tocDepth = depth
+                }
+            default:
+                guard let text = parser.reader.string(value, path: keyPath) else { return }
+                switch key {
+                case "directory": settings.directory = parser.projectPath(text, node: value, keyPath: keyPath)
+                case "templates": settings.templates = parser.projectPath(text, node: value, keyPath: keyPath)
+                default: settings.defaultTemplate = text
+                }
+            }
+        }
+        return settings
+    }
+
+    mutating func parseSPA(_ node: Node) -> SPASettings? {
+        var settings = SPASettings(bundle: "", title: "", description: "", mountID: "root", routes: [], oauthCallback: nil)
+        var callbackNode: Node?
+        let known = ["bundle", "title", "description", "mount_id", "routes", "oauth_callback", "assets_dir"]
+        fields(node, path: "spa", known: known, required: ["bundle", "routes"]) { parser, key, value, keyPath in
+            if key == "routes" {
+                guard let routes = parser.reader.strings(value, path: keyPath) else { return }
+                for (index, (text, routeNode)) in routes.enumerated() {
+                    parser.locations["\(keyPath)[\(index)]"] = parser.reader.location(routeNode)
+                    switch RoutePattern.parse(text) {
+                    case .success(let pattern): settings.routes.append(pattern)
+                    case .failure(let error): parser.reader.error(routeNode, error.message)
+                    }
+                }
+                return
+            }
+            guard let text = parser.reader.string(value, path: keyPath) else { return }
+            switch key {
+            case "bundle": settings.bundle = parser.projectPath(text, node: value, keyPath: keyPath)
+            case "title": settings.title = text
+            case "description": settings.description = text
+            case "mount_id": settings.mountID = text
+            case "assets_dir": settings.assetsDirectory = text.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            case "oauth_callback":
+                callbackNode = value
+                if let problem = URLPath.problem(in: text) {
+                    parser.reader.error(value, problem.message)
+                } else {
+                    settings.oauthCallback = text
+                }
+            default: break
+            }
+        }
+        if let callback = settings.oauthCallback, !settings.routes.contains(where: { $0.matches(callback) }) {
+            reader.error(
+                callbackNode, "'spa.oauth_callback' \(callback) is not one of 'spa.routes', so it would not load the app",
+                hint: "add \(callback) to spa.routes")
+        }
+        return settings.bundle.isEmpty ? nil : settings
+    }
+
+    mutating func parseAPI(_ node: Node) -> APISettings? {
+        var pattern: RoutePattern?
+        var origin = ""
+        var development: String?
+        fields(node, path: "api", known: ["path_pattern", "origin", "dev_origin"], required: ["path_pattern", "origin"]) {
+            parser, key, value, keyPath in
+            guard let text = parser.reader.string(value, path: keyPath) else { return }
+            switch key {
+            case "path_pattern":
+                switch RoutePattern.parse(text) {
+                case .success(let parsed) where parsed.isPrefix: pattern = parsed
+                case .success: parser.reader.error(value, "'\(keyPath)' must be a prefix pattern such as /api/*")
+                case .failure(let error): parser.reader.error(value, error.message)
+                }
+            case "origin":
+                if let problem = OriginRules.problem(text, requireHTTPS: true) {
+                    parser.reader.error(value, "'\(keyPath)': \(problem)")
+                }
+                origin = text
+            case "dev_origin":
+                if let problem = OriginRules.problem(text) { parser.reader.error(value, "'\(keyPath)': \(problem)") }
+                development = text
+            default: break
+            }
+        }
+        guard let pattern, !origin.isEmpty else { return nil }
+        return APISettings(pathPattern: pattern, origin: origin, developmentOrigin: development)
+    }
+
+    mutating func parseCache(_ node: Node) -> CacheSettings {
+        var settings = CacheSettings()
+        fields(node, path: "cache", known: ["html_edge_seconds", "other_seconds"]) { parser, key, value, keyPath in
+            guard let seconds = parser.reader.int(value, path: keyPath) else { return }
+            if key == "html_edge_seconds" { settings.htmlEdgeSeconds = seconds } else { settings.otherSeconds = seconds }
+        }
+        return settings
+    }
+
+    mutating func parseInfra(_ node: Node) -> InfraSettings {
+        var settings = InfraSettings()
+        let known = [
+            "bucket", "region", "price_class", "aliases", "certificate_arn", "logging_bucket", "web_acl_id",
+            "retain_deploys", "max_deletes", "invalidation_threshold",
+        ]
+        fields(node, path: "infra", known: known) { parser, key, value, keyPath in
+            switch key {
+            case "aliases":
+                settings.aliases = parser.reader.strings(value, path: keyPath)?.map(\.0) ?? []
+            case "retain_deploys": settings.retainDeploys = parser.reader.int(value, path: keyPath) ?? settings.retainDeploys
+            case "max_deletes": settings.maxDeletes = parser.reader.int(value, path: keyPath) ?? settings.maxDeletes
+            case "invalidation_threshold":
+                settings.invalidationThreshold = parser.reader.int(value, path: keyPath, minimum: 1) ?? settings.invalidationThreshold
+            default:
+                guard let text = parser.reader.string(value, path: keyPath) else { return }
+                switch key {
+                case "bucket": settings.bucket = text
+                case "region": settings.region = text
+                case "price_class":
+                    let classes = ["PriceClass_100", "PriceClass_200", "PriceClass_All"]
+                    if !classes.contains(text) {
+                        parser.reader.error(value, "'\(keyPath)' must be one of \(classes.joined(separator: ", "))\(Suggestions.didYouMean(text, in: classes))")
+                    }
+                    settings.priceClass = text
+                case "certificate_arn": settings.certificateARN = text
+                case "logging_bucket": settings.loggingBucket = text
+                case "web_acl_id": settings.webACLID = text
+                default: break
+                }
+            }
+        }
+        return settings
+    }
+
+    /// A folder inside the project: relative, without `..`.
+    private mutating func projectPath(_ text: String, node: Node, keyPath: String) -> String {
+        var path = text
+        while path.hasSuffix("/") { path.removeLast() }
+        if path.hasPrefix("./") { path.removeFirst(2) }
+        if path.hasPrefix("/") || path.split(separator: "/").contains("..") || path.isEmpty {
+            reader.error(node, "'\(keyPath)' must be a folder inside the project, found '\(text)'", hint: "write a relative path such as app/dist")
+        }
+        return path
+    }
+}
+
+/// Checks for origins, emails and language tags.
+public enum OriginRules {
+    /// Why `text` is not an origin (`scheme://host[:port]`, no path), or nil.
+    public static func problem(_ text: String, requireHTTPS: Bool = false) -> String? {
+        if text == "*" { return "'*' allows every site; list the exact origins instead" }
+        guard let components = URLComponents(string: text), let scheme = components.scheme,
+            let host = components.host, !host.isEmpty
+        else { return "'\(text)' is not an origin such as https://example.com" }
+        if scheme != "https", scheme != "http" { return "'\(text)' must use http or https" }
+        if requireHTTPS, scheme != "https" { return "'\(text)' must use https" }
+        if !components.path.isEmpty || components.query != nil || components.fragment != nil {
+            return "'\(text)' is not an origin: remove the path, query or fragment (keep scheme://host[:port])"
+        }
+        if components.user != nil || components.password != nil { return "'\(text)' must not contain credentials" }
+        return nil
+    }
+
+    public static func isEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
+    }
+
+    public static func isLanguageTag(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy(\.isLetter) else { return false }
+        return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isLetter || $0.isNumber } }
+    }
+}

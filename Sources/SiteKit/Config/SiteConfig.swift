@@ -1,0 +1,102 @@
+/// Everything `site.yml` says, validated: the site's identity, where content lives, the SPA, the API
+/// and the infrastructure settings.
+public struct SiteConfig: Sendable, Equatable {
+    /// The config file, relative to the project root.
+    public var file: String
+    public var site: SiteIdentity
+    /// Pages that must exist, by name, with the URL path registered with OAuth providers
+    /// (for example `terms: /terms`).
+    public var pages: [String: String]
+    public var content: ContentSettings
+    public var spa: SPASettings?
+    public var api: APISettings?
+    public var cache: CacheSettings
+    public var infra: InfraSettings
+    /// Where each key path was written (`site.base_url`, `spa.routes[1]`, ...), for later diagnostics.
+    public var locations: [String: SourceLocation]
+
+    /// The location of a key path in the config file, or the file itself.
+    public func location(of keyPath: String) -> SourceLocation {
+        locations[keyPath] ?? SourceLocation(file: file)
+    }
+}
+
+/// Who publishes the site: the values legal pages quote.
+public struct SiteIdentity: Sendable, Equatable {
+    public var name: String
+    public var legalName: String
+    public var contactEmail: String
+    public var address: String
+    /// A BCP 47 language tag such as `en` or `en-GB`.
+    public var language: String
+    /// The production origin, `https://host[:port]`, without a trailing slash.
+    public var baseURL: String
+    /// Extra origins the API must accept (local development servers).
+    public var allowedOrigins: [String]
+}
+
+/// Where content and templates live and how they are rendered.
+public struct ContentSettings: Sendable, Equatable {
+    public var directory: String = "content"
+    public var templates: String = "templates"
+    /// Keep raw HTML written in Markdown (otherwise it is dropped).
+    public var allowRawHTML: Bool = false
+    /// The template for pages whose front matter names none.
+    public var defaultTemplate: String = "legal"
+    /// The deepest heading level listed in tables of contents.
+    public var tocDepth: Int = 3
+}
+
+/// The single-page app: its built bundle and the routes it handles in the browser.
+public struct SPASettings: Sendable, Equatable {
+    /// The Vite build output folder (with `.vite/manifest.json` or `index.html`).
+    public var bundle: String
+    public var title: String
+    public var description: String
+    /// The id of the element the app mounts into.
+    public var mountID: String
+    /// Client-side routes: exact paths, or prefixes ending in `/*`.
+    public var routes: [RoutePattern]
+    /// The OAuth redirect route, which must be one of `routes`.
+    public var oauthCallback: String?
+    /// The folder inside the bundle that holds fingerprinted files.
+    public var assetsDirectory: String = "assets"
+}
+
+/// The companion API backend, served under a path pattern of the same distribution.
+public struct APISettings: Sendable, Equatable {
+    /// The paths that go to the backend, such as `/api/*`.
+    public var pathPattern: RoutePattern
+    /// The backend's production origin, `https://host`.
+    public var origin: String
+    /// A local backend for previews, such as `http://127.0.0.1:8000`.
+    public var developmentOrigin: String?
+}
+
+/// Cache lifetimes, in seconds.
+public struct CacheSettings: Sendable, Equatable {
+    /// How long the edge keeps HTML; browsers always revalidate.
+    public var htmlEdgeSeconds: Int = 86_400
+    /// How long anything neither HTML nor fingerprinted is cached.
+    public var otherSeconds: Int = 300
+}
+
+/// What `plan-infra` needs to name and shape the AWS resources.
+public struct InfraSettings: Sendable, Equatable {
+    public var bucket: String?
+    public var region: String = "us-east-1"
+    public var priceClass: String = "PriceClass_100"
+    /// Extra host names (CNAMEs) for the distribution; they need a certificate.
+    public var aliases: [String] = []
+    /// An ACM certificate in us-east-1 for `aliases`.
+    public var certificateARN: String?
+    /// A bucket for CloudFront standard logs, such as `logs-bucket.s3.amazonaws.com`.
+    public var loggingBucket: String?
+    public var webACLID: String?
+    /// How many earlier deploys' fingerprinted assets to keep.
+    public var retainDeploys: Int = 2
+    /// The most objects one deploy may delete without an explicit flag.
+    public var maxDeletes: Int = 256
+    /// Above this many paths an invalidation is collapsed into wildcards.
+    public var invalidationThreshold: Int = 8
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Yams
+
+/// Parses YAML into nodes and reads them as typed values, reporting every problem with its location.
+///
+/// Unknown keys, wrong types and missing required values become diagnostics; reading goes on so
+/// that one run reports them all.
+public struct YAMLReader {
+    /// The file the YAML came from, for locations.
+    public let file: String
+    /// Added to every line number: the line of the file where the YAML text starts, minus one.
+    public let lineOffset: Int
+    public private(set) var diagnostics = DiagnosticBag()
+
+    public init(file: String, lineOffset: Int = 0) {
+        self.file = file
+        self.lineOffset = lineOffset
+    }
+
+    /// Parses `text` into a single root node; nil for an empty document.
+    public func parse(_ text: String) throws(DiagnosticError) -> Node? {
+        do {
+            return try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw DiagnosticError(diagnostic(for: error, text: text))
+        } catch {
+            throw DiagnosticError(.error(SourceLocation(file: file, line: lineOffset + 1), "cannot parse YAML: \(error)"))
+        }
+    }
+
+    private func diagnostic(for error: YamlError, text: String) -> Diagnostic {
+        func located(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> Diagnostic {
+            var message = "invalid YAML: \(problem)"
+            if let context, !context.text.isEmpty { message += " \(context.text)" }
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            var hint: String?
+            if mark.line >= 1, mark.line <= lines.count, lines[mark.line - 1].contains("\t") {
+                hint = "YAML indents with spaces; replace the tab characters on this line"
+            } else if problem.contains("quoted scalar") {
+                hint = "close the quoted string on the line where it starts"
+            }
+            return .error(location(mark), message, hint: hint)
+        }
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            return located(mark, problem, context)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return .error(
+                location(context.mark), "duplicate key \(keys) in the same mapping",
+                hint: "keep one of them; YAML would silently use only the last")
+        case .reader(let problem, let offset, _, _):
+            var line = 1
+            if let offset {
+                line += text.utf8.prefix(offset).filter { $0 == 0x0A }.count
+            }
+            return .error(SourceLocation(file: file, line: lineOffset + line), "invalid YAML: \(problem)")
+        default:
+            return .error(SourceLocation(file: file, line: lineOffset + 1), "invalid YAML: \(error)")
+        }
+    }
+
+    /// The location of `node` in the file.
+    public func location(_ node: Node?) -> SourceLocation {
+        guard let mark = node?.mark else { return SourceLocation(file: file, line: lineOffset + 1, column: 1) }
+        return location(mark)
+    }
+
+    func location(_ mark: Mark) -> SourceLocation {
+        SourceLocation(file: file, line: lineOffset + mark.line, column: mark.column)
+    }
+
+    public mutating func error(_ node: Node?, _ message: String, hint: String? = nil) {
+        diagnostics.error(location(node), message, hint: hint)
+    }
+
+    // MARK: Typed reads
+
+    /// A mapping's entries in order, or nil (with a diagnostic) when `node` is not a mapping.
+    public mutating func mapping(_ node: Node, path: String) -> [(key: String, keyNode: Node, value: Node)]? {
+        guard case .mapping(let mapping) = node else {
+            error(node, "'\(path)' must be a mapping of keys to values, found \(describe(node))")
+            return nil
+        }
+        var entries: [(String, Node, Node)] = []
+        for (key, value) in mapping {
+            guard case .scalar(let scalar) = key else {
+                error(key, "keys in '\(path)' must be plain names")
+                continue
+            }
+            entries.append((scalar.string, key, value))
+        }
+        return entries
+    }
+
+    /// A string scalar (numbers and dates are taken as their text).
+    public mutating func string(_ node: Node, path: String) -> String? {
+        guard case .scalar(let scalar) = node, !isNull(node) else {
+            error(node, "'\(path)' must be text, found \(describe(node))")
+            return nil
+        }
+        return scalar.string
+    }
+
+    /// A boolean scalar: `true` or `false`.
+    public mutating func bool(_ node: Node, path: String) -> Bool? {
+        if case .scalar = node, let value = node.bool { return value }
+        error(node, "'\(path)' must be true or false, found \(describe(node))")
+        return nil
+    }
+
+    /// A whole number, at least `minimum`.
+    public mutating func int(_ node: Node, path: String, minimum: Int = 0) -> Int? {
+        if case .scalar = node, let value = node.int {
+            if value >= minimum { return value }
+            error(node, "'\(path)' must be at least \(minimum), found \(value)")
+            return nil
+        }
+        error(node, "'\(path)' must be a whole number, found \(describe(node))")
+        return nil
+    }
+
+    /// A list of strings; a single string is accepted as a one-item list.
+    public mutating func strings(_ node: Node, path: String) -> [(String, Node)]? {
+        switch node {
+        case .sequence(let sequence):
+            var result: [(String, Node)] = []
+            for (index, item) in sequence.enumerated() {
+                if let value = string(item, path: "\(path)[\(index)]") { result.append((value, item)) }
+            }
+            return result
+        case .scalar where !isNull(node):
+            return string(node, path: path).map { [($0, node)] }
+        default:
+            error(node, "'\(path)' must be a list of text values, found \(describe(node))")
+            return nil
+        }
+    }
+
+    /// Reports every key of `entries` not in `known`, with a suggestion.
+    public mutating func rejectUnknown(
+        _ entries: [(key: String, keyNode: Node, value: Node)], known: [String], path: String
+    ) {
+        for entry in entries where !known.contains(entry.key) {
+            let fullName = path.isEmpty ? entry.key : "\(path).\(entry.key)"
+            error(
+                entry.keyNode, "unknown key '\(fullName)'\(Suggestions.didYouMean(entry.key, in: known))",
+                hint: "known keys\(path.isEmpty ? "" : " in '\(path)'"): \(known.sorted().joined(separator: ", "))")
+        }
+    }
+
+    func isNull(_ node: Node) -> Bool {
+        guard case .scalar(let scalar) = node else { return false }
+        return node.null != nil || (scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string))
+    }
+
+    func describe(_ node: Node) -> String {
+        switch node {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .scalar(let scalar):
+            if isNull(node) { return "nothing" }
+            return "'\(scalar.string)'"
+        case .alias: return "an alias"
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Yams
+
+/// Splits a Markdown file into its YAML front matter and body, and reads the front matter.
+public enum FrontMatter {
+    static let keys = ["title", "description", "route", "effective", "updated", "template", "draft", "aliases", "toc"]
+
+    /// The raw parts of a file: the YAML text (nil when there is none) and where the body starts.
+    public struct Split: Sendable, Equatable {
+        public var yaml: String?
+        public var body: String
+        /// 1-based line of the file where `body` starts.
+        public var bodyLine: Int
+    }
+
+    /// Separates front matter fenced by `---` lines from the body.
+    public static func split(_ text: String, file: String) throws(DiagnosticError) -> Split {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let first = lines.first, first.trimmingTrailingCR() == "---" else {
+            return Split(yaml: nil, body: text, bodyLine: 1)
+        }
+        lines.removeFirst()
+        guard let end = lines.firstIndex(where: { $0.trimmingTrailingCR() == "---" || $0.trimmingTrailingCR() == "..." }) else {
+            throw DiagnosticError(
+                .error(
+                    SourceLocation(file: file, line: 1, column: 1), "front matter starts with '---' but is never closed",
+                    hint: "add a line with --- after the last front matter key"))
+        }
+        let yaml = lines[..<end].joined(separator: "\n")
+        let body = lines[(end + 1)...].joined(separator: "\n")
+        return Split(yaml: yaml, body: body, bodyLine: end + 3)
+    }
+
+    /// Reads a content file into a ``ContentPage``. `defaultRoute` comes from the file's path.
+    public static func page(
+        from text: String, file: String, defaultRoute: String, defaultTemplate: String
+    ) throws(DiagnosticError) -> ContentPage {
+        let split = try split(text, file: file)
+        guard let yaml = split.yaml else {
+            throw DiagnosticError(
+                .error(
+                    SourceLocation(file: file, line: 1, column: 1), "missing front matter",
+                    hint: "start the file with ---, a line 'title: ...', and another ---"))
+        }
+        var reader = YAMLReader(file: file, lineOffset: 1)
+        let root = try reader.parse(yaml)
+        var page = ContentPage(
+            source: file, route: defaultRoute, title: "", description: "", effectiveDate: nil, updatedDate: nil,
+            template: defaultTemplate, draft: false, aliases: [], showTOC: true, body: split.body,
+            bodyLine: split.bodyLine, locations: [:])
+        guard let root else {
+            throw DiagnosticError(.error(SourceLocation(file: file, line: 1, column: 1), "front matter is empty", hint: "add at least 'title: ...'"))
+        }
+        guard let entries = reader.mapping(root, path: "front matter") else {
+            throw DiagnosticError(reader.diagnostics.diagnostics)
+        }
+        reader.rejectUnknown(entries, known: keys, path: "")
+        for entry in entries where keys.contains(entry.key) {
+            let key = entry.key
+            let value = entry.value
+            page.locations[key] = reader.location(value)
+            switch key {
+            case "draft": page.draft = reader.bool(value, path: key) ?? false
+            case "toc": page.showTOC = reader.bool(value, path: key) ?? true
+            case "aliases":
+                for (index, (alias, node)) in (reader.strings(value, path: key) ?? []).enumerated() {
+                    page.locations["aliases[\(index)]"] = reader.location(node)
+                    if let problem = URLPath.problem(in: alias) {
+                        reader.error(node, problem.message)
+                    } else {
+                        page.aliases.append(alias)
+                    }
+                }
+            default:
+                guard let text = reader.string(value, path: key) else { continue }
+                switch key {
+                case "title": page.title = text.trimmingCharacters(in: .whitespaces)
+                case "description": page.description = text.trimmingCharacters(in: .whitespaces)
+                case "template": page.template = text
+                case "route":
+                    if let problem = URLPath.problem(in: text) {
+                        reader.error(value, problem.message, hint: "write an absolute path such as /terms")
+                    } else if text != "/", text.hasSuffix("/") {
+                        reader.error(value, "route '\(text)' must not end with '/'", hint: "write \(text.dropLast()); /\(text.dropFirst().dropLast())/ redirects to it")
+                    } else {
+                        page.route = text
+                    }
+                case "effective", "updated":
+                    if !isDate(text) {
+                        reader.error(value, "'\(key)' must be a date written YYYY-MM-DD, found '\(text)'")
+                    } else if key == "effective" {
+                        page.effectiveDate = text
+                    } else {
+                        page.updatedDate = text
+                    }
+                default: break
+                }
+            }
+        }
+        if page.title.isEmpty, !entries.contains(where: { $0.key == "title" }) {
+            reader.error(root, "missing required key 'title'", hint: "add 'title: ...' to the front matter")
+        } else if page.title.isEmpty {
+            reader.error(entries.first { $0.key == "title" }?.value, "'title' must not be empty")
+        }
+        try reader.diagnostics.throwIfErrors()
+        return page
+    }
+
+    /// Whether `text` is a real calendar date written `YYYY-MM-DD`.
+    public static func isDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month)
+        else { return false }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(day)
+    }
+}
+
+extension Substring {
+    func trimmingTrailingCR() -> Substring { hasSuffix("\r") ? dropLast() : self }
+}

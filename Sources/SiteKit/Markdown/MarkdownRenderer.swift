@@ -1,0 +1,276 @@
+import CCmarkGFM
+import Foundation
+
+/// Stage 4a: turns a page's Markdown into HTML with cmark-gfm (GitHub's CommonMark engine).
+///
+/// Tables, strikethrough, autolinks, task lists, tag filtering and footnotes are on. Every heading
+/// gets a GitHub-compatible id, content variables are expanded in text and link targets (never
+/// inside code), and raw HTML is dropped unless allowed.
+public struct MarkdownRenderer: Sendable {
+    /// The rendered page body.
+    public struct Output: Sendable, Equatable {
+        public var html: String
+        public var headings: [Heading]
+        /// Warnings such as dropped raw HTML.
+        public var warnings: [Diagnostic]
+    }
+
+    public var allowRawHTML: Bool
+
+    public init(allowRawHTML: Bool = false) {
+        self.allowRawHTML = allowRawHTML
+    }
+
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
+
+    /// Registers the GFM extensions once per process (cmark-gfm's registry is global).
+    private static let registered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+
+    /// Renders `markdown`, the body of `file` starting at line `firstLine`.
+    public func render(
+        _ markdown: String, file: String, firstLine: Int = 1, variables: ContentVariables? = nil
+    ) throws(DiagnosticError) -> Output {
+        _ = Self.registered
+        var options = CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8
+        if allowRawHTML { options |= CMARK_OPT_UNSAFE }
+        guard let parser = cmark_parser_new(options) else {
+            throw DiagnosticError(.error(SourceLocation(file: file), "cannot start the Markdown parser (out of memory)"))
+        }
+        defer { cmark_parser_free(parser) }
+        for name in Self.extensionNames {
+            if let syntax = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, syntax) }
+        }
+        markdown.utf8CString.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress { cmark_parser_feed(parser, base, buffer.count - 1) }
+        }
+        guard let document = cmark_parser_finish(parser) else {
+            throw DiagnosticError(.error(SourceLocation(file: file), "cannot parse Markdown"))
+        }
+        defer { cmark_node_free(document) }
+        cmark_consolidate_text_nodes(document)
+
+        let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false)
+        var walker = TreeWalker(file: file, firstLine: firstLine, lines: lines, variables: variables, allowRawHTML: allowRawHTML)
+        walker.walk(document)
+        try walker.bag.throwIfErrors()
+
+        guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
+            throw DiagnosticError(.error(SourceLocation(file: file), "cannot render Markdown"))
+        }
+        defer { free(rendered) }
+        let html = HTMLPostProcessor.process(String(cString: rendered), headingIDs: walker.headingIDs)
+        let headings = walker.headings.map {
+            Heading(level: $0.level, title: $0.title, id: $0.id, line: $0.line + firstLine - 1)
+        }
+        return Output(html: html, headings: headings, warnings: walker.bag.diagnostics.filter { $0.severity == .warning })
+    }
+}
+
+/// Walks the cmark tree once: expands variables, collects headings and their ids.
+private struct TreeWalker {
+    let file: String
+    let firstLine: Int
+    let lines: [Substring]
+    let variables: ContentVariables?
+    let allowRawHTML: Bool
+    var bag = DiagnosticBag()
+    var slugger = Slugger()
+    var headings: [Heading] = []
+    /// `line:column` of each heading's start (as cmark writes `data-sourcepos`) -> id.
+    var headingIDs: [String: String] = [:]
+
+    init(file: String, firstLine: Int, lines: [Substring], variables: ContentVariables?, allowRawHTML: Bool) {
+        self.file = file
+        self.firstLine = firstLine
+        self.lines = lines
+        self.variables = variables
+        self.allowRawHTML = allowRawHTML
+    }
+
+    mutating func walk(_ document: OpaquePointer) {
+        guard let iterator = cmark_iter_new(document) else { return }
+        defer { cmark_iter_free(iterator) }
+        var blockLine = 1
+        var pendingHeadings: [OpaquePointer] = []
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            if event == CMARK_EVENT_ENTER, cmark_node_get_start_line(node) > 0, isBlock(type) {
+                blockLine = Int(cmark_node_get_start_line(node))
+            }
+            switch type {
+            case CMARK_NODE_TEXT where event == CMARK_EVENT_ENTER:
+                expandLiteral(node, near: blockLine)
+            case CMARK_NODE_LINK where event == CMARK_EVENT_ENTER, CMARK_NODE_IMAGE where event == CMARK_EVENT_ENTER:
+                expandURL(node, near: blockLine)
+            case CMARK_NODE_HEADING where event == CMARK_EVENT_EXIT:
+                pendingHeadings.append(node)
+            case CMARK_NODE_HTML_BLOCK where event == CMARK_EVENT_ENTER, CMARK_NODE_HTML_INLINE where event == CMARK_EVENT_ENTER:
+                if !allowRawHTML {
+                    let line = Int(cmark_node_get_start_line(node))
+                    bag.append(
+                        .warning(
+                            location(line: line > 0 ? line : blockLine, column: 0), "raw HTML dropped from the page",
+                            hint: "write it in Markdown, or set content.allow_raw_html: true in site.yml"))
+                }
+            default:
+                break
+            }
+        }
+        // Ids are given after variables are expanded, so a heading's id matches its visible text.
+        for node in pendingHeadings { addHeading(node) }
+    }
+
+    private func isBlock(_ type: cmark_node_type) -> Bool {
+        (UInt32(type.rawValue) & UInt32(CMARK_NODE_TYPE_BLOCK)) != 0
+    }
+
+    private func location(line: Int, column: Int) -> SourceLocation {
+        SourceLocation(file: file, line: line + firstLine - 1, column: column)
+    }
+
+    /// Finds where `tag` is written, at or after the block's first line.
+    private func locate(_ tag: String, near line: Int) -> SourceLocation {
+        var index = max(line - 1, 0)
+        while index < lines.count {
+            if let range = lines[index].range(of: tag) {
+                return location(line: index + 1, column: lines[index][..<range.lowerBound].count + 1)
+            }
+            index += 1
+        }
+        return location(line: line, column: 0)
+    }
+
+    private mutating func report(_ failures: [ContentVariables.Failure], near line: Int) {
+        for failure in failures {
+            bag.error(locate(failure.tag, near: line), failure.message, hint: failure.hint)
+        }
+    }
+
+    private mutating func expandLiteral(_ node: OpaquePointer, near line: Int) {
+        guard let variables, let literal = cmark_node_get_literal(node) else { return }
+        let text = String(cString: literal)
+        guard ContentVariables.mayContainTags(text) else { return }
+        let (expanded, failures) = variables.expand(text)
+        report(failures, near: line)
+        if expanded != text { cmark_node_set_literal(node, expanded) }
+    }
+
+    private mutating func expandURL(_ node: OpaquePointer, near line: Int) {
+        guard let variables else { return }
+        if let url = cmark_node_get_url(node) {
+            // cmark keeps `{` and `}` in link targets as written; expand them before rendering escapes them.
+            let text = String(cString: url)
+            if ContentVariables.mayContainTags(text) {
+                let (expanded, failures) = variables.expand(text)
+                report(failures, near: line)
+                cmark_node_set_url(node, expanded)
+            }
+        }
+        if let title = cmark_node_get_title(node) {
+            let text = String(cString: title)
+            if ContentVariables.mayContainTags(text) {
+                let (expanded, failures) = variables.expand(text)
+                report(failures, near: line)
+                cmark_node_set_title(node, expanded)
+            }
+        }
+    }
+
+    private mutating func addHeading(_ node: OpaquePointer) {
+        let line = Int(cmark_node_get_start_line(node))
+        let column = Int(cmark_node_get_start_column(node))
+        var title = Self.plainText(of: node).trimmingCharacters(in: .whitespaces)
+        var id: String
+        if let explicit = Self.explicitID(in: title) {
+            title = explicit.title
+            id = explicit.id
+            Self.stripExplicitID(from: node)
+            if !slugger.claim(id) {
+                bag.error(
+                    location(line: line, column: column), "heading id '\(id)' is used twice on this page",
+                    hint: "give this heading another {#id}, or drop the {#id} to get a numbered one")
+            }
+        } else {
+            id = slugger.id(for: title)
+        }
+        headingIDs["\(line):\(column)"] = id
+        headings.append(Heading(level: Int(cmark_node_get_heading_level(node)), title: title, id: id, line: line))
+    }
+
+    /// The text of a heading without markup: text, code and the text of links.
+    static func plainText(of node: OpaquePointer) -> String {
+        var text = ""
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            let type = cmark_node_get_type(current)
+            if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE, let literal = cmark_node_get_literal(current) {
+                text += String(cString: literal)
+            } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
+                text += " "
+            } else {
+                text += plainText(of: current)
+            }
+            child = cmark_node_next(current)
+        }
+        return text
+    }
+
+    /// `Title {#custom-id}` -> ("Title", "custom-id").
+    static func explicitID(in title: String) -> (title: String, id: String)? {
+        guard title.hasSuffix("}"), let open = title.range(of: "{#", options: .backwards) else { return nil }
+        let id = String(title[open.upperBound..<title.index(before: title.endIndex)])
+        guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else { return nil }
+        return (String(title[..<open.lowerBound]).trimmingCharacters(in: .whitespaces), id)
+    }
+
+    /// Removes a trailing `{#id}` from the heading's last text node.
+    static func stripExplicitID(from node: OpaquePointer) {
+        guard let last = cmark_node_last_child(node), cmark_node_get_type(last) == CMARK_NODE_TEXT,
+            let literal = cmark_node_get_literal(last)
+        else { return }
+        let text = String(cString: literal)
+        guard let open = text.range(of: "{#", options: .backwards) else { return }
+        var kept = String(text[..<open.lowerBound])
+        while kept.hasSuffix(" ") { kept.removeLast() }
+        cmark_node_set_literal(last, kept)
+    }
+}
+
+/// Rewrites cmark's HTML: heading ids in place of source positions, and no presentational attributes.
+enum HTMLPostProcessor {
+    /// Replaces `data-sourcepos` on headings with their id, drops it everywhere else, and turns table
+    /// `align` attributes (obsolete in HTML5) into classes that a strict Content-Security-Policy allows.
+    static func process(_ html: String, headingIDs: [String: String]) -> String {
+        var output = ""
+        output.reserveCapacity(html.utf8.count)
+        var rest = Substring(html)
+        let marker = " data-sourcepos=\""
+        while let range = rest.range(of: marker) {
+            let before = rest[..<range.lowerBound]
+            guard let end = rest[range.upperBound...].firstIndex(of: "\"") else { break }
+            let position = rest[range.upperBound..<end]
+            output += before
+            // A heading tag just opened: `<h2` directly before the attribute.
+            if before.count >= 3, let tagStart = before.lastIndex(of: "<"),
+                before[tagStart...].count == 3, before[before.index(after: tagStart)] == "h",
+                let start = position.split(separator: "-").first, let id = headingIDs[String(start)]
+            {
+                output += " id=\"\(id)\""
+            }
+            rest = rest[rest.index(after: end)...]
+        }
+        output += rest
+        if output.contains(" align=\"") {
+            for alignment in ["left", "center", "right"] {
+                output = output.replacingOccurrences(of: " align=\"\(alignment)\"", with: " class=\"align-\(alignment)\"")
+            }
+        }
+        return output
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// Every object of a build with its size, digests and headers, and the routing table: all that
+/// `plan-infra`, deploys and previews need, written to `dist/_site/manifest.json`.
+public struct Manifest: Sendable, Equatable, Codable {
+    /// The reserved key prefix for files of `site` itself; no page may live below it.
+    public static let reservedPrefix = "_site/"
+    /// Where the manifest is written in `dist/` and stored in the bucket.
+    public static let key = "_site/manifest.json"
+
+    /// One object of the bucket.
+    public struct Object: Sendable, Equatable, Codable {
+        public var key: String
+        public var size: Int
+        public var sha256: String
+        /// Hex MD5: S3's ETag for a single-part upload.
+        public var md5: String
+        public var contentType: String
+        public var cacheControl: String
+        public var kind: ObjectKind
+        public var source: String
+
+        enum CodingKeys: String, CodingKey {
+            case key, size, sha256, md5, kind, source
+            case contentType = "content_type"
+            case cacheControl = "cache_control"
+        }
+    }
+
+    /// The manifest format; bumped when fields change meaning.
+    public var version: Int = 1
+    /// The production origin the site was built for.
+    public var baseURL: String
+    public var objects: [Object]
+    public var routes: RoutingTable
+
+    enum CodingKeys: String, CodingKey {
+        case version, objects, routes
+        case baseURL = "base_url"
+    }
+
+    /// Describes `objects` (hashing each one) with the cache settings of the config.
+    public init(objects: [OutputObject], routes: RoutingTable, baseURL: String, cache: CacheSettings) {
+        self.baseURL = baseURL
+        self.routes = routes
+        self.objects = objects.sorted { $0.key < $1.key }.map { object in
+            Object(
+                key: object.key, size: object.data.count, sha256: Digest.sha256(object.data), md5: Digest.md5(object.data),
+                contentType: MediaTypes.contentType(forKey: object.key),
+                cacheControl: CachePolicy.cacheControl(for: object.kind, settings: cache), kind: object.kind,
+                source: object.source)
+        }
+    }
+
+    /// The manifest as deterministic JSON: sorted keys, two-space indent, trailing newline.
+    public func encoded() throws -> Data {
+        try JSON.encode(self)
+    }
+
+    /// Reads a manifest written by `encoded()`.
+    public static func decode(_ data: Data) throws -> Manifest {
+        try JSONDecoder().decode(Manifest.self, from: data)
+    }
+
+    /// Total bytes of all objects.
+    public var totalBytes: Int { objects.reduce(0) { $0 + $1.size } }
+}
+
+/// Deterministic JSON output.
+public enum JSON {
+    /// `value` as pretty JSON with sorted keys, unescaped slashes and a final newline.
+    public static func encode(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return data
+    }
+}

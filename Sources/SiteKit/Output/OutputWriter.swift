@@ -1,0 +1,59 @@
+import Foundation
+
+/// The last stage: writes a build to disk all at once.
+///
+/// Files go to a temporary folder next to the output folder, which is swapped in only when
+/// everything was written; on any error the previous output stays as it was.
+public enum OutputWriter {
+    /// Writes `objects` and the manifest into `directory`, replacing what was there.
+    public static func write(objects: [OutputObject], manifest: Data, to directory: URL) throws(DiagnosticError) {
+        let fileManager = FileManager.default
+        let target = directory.standardizedFileURL
+        let parent = target.deletingLastPathComponent()
+        let name = target.lastPathComponent
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let staging = parent.appendingPathComponent(".\(name).tmp-\(pid)")
+        let retired = parent.appendingPathComponent(".\(name).old-\(pid)")
+        func fail(_ message: String, _ error: Error) -> DiagnosticError {
+            DiagnosticError(
+                .error(
+                    SourceLocation(file: target.path), "\(message): \((error as NSError).localizedDescription)",
+                    hint: "check that the folder is writable and the disk has room; the previous output is unchanged"))
+        }
+        var isDirectory: ObjCBool = false
+        if fileManager.fileExists(atPath: target.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw DiagnosticError(
+                .error(SourceLocation(file: target.path), "the output path exists and is not a folder", hint: "choose another --out"))
+        }
+        do {
+            try? fileManager.removeItem(at: staging)
+            try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+            var made = Set<String>()
+            for object in objects.sorted(by: { $0.key < $1.key }) + [OutputObject(key: Manifest.key, data: manifest, kind: .other, source: "")] {
+                let url = staging.appendingPathComponent(object.key)
+                let folder = url.deletingLastPathComponent().path
+                if made.insert(folder).inserted {
+                    try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                }
+                try object.data.write(to: url)
+            }
+        } catch {
+            try? fileManager.removeItem(at: staging)
+            throw fail("cannot write the new output", error)
+        }
+        do {
+            let hadPrevious = fileManager.fileExists(atPath: target.path)
+            if hadPrevious { try fileManager.moveItem(at: target, to: retired) }
+            do {
+                try fileManager.moveItem(at: staging, to: target)
+            } catch {
+                if hadPrevious { try? fileManager.moveItem(at: retired, to: target) }
+                throw error
+            }
+            try? fileManager.removeItem(at: retired)
+        } catch {
+            try? fileManager.removeItem(at: staging)
+            throw fail("cannot replace the output folder", error)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+
+/// Stage 6: renders every page, the SPA shell, the 404 page, `sitemap.xml` and `robots.txt`, and
+/// gathers the files that are copied as they are.
+public struct SiteRenderer: Sendable {
+    public let config: SiteConfig
+    public let templates: TemplateSet
+    public let context: TemplateContext
+    public let markdown: MarkdownRenderer
+
+    public init(config: SiteConfig, templates: TemplateSet, context: TemplateContext) {
+        self.config = config
+        self.templates = templates
+        self.context = context
+        self.markdown = MarkdownRenderer(allowRawHTML: config.content.allowRawHTML)
+    }
+
+    /// A rendered page and the warnings its Markdown gave.
+    public struct RenderedPage: Sendable {
+        public var object: OutputObject
+        public var headings: [Heading]
+        public var warnings: [Diagnostic]
+    }
+
+    /// Checks that the templates pages name exist and use only known names.
+    public func checkTemplates(pages: [ContentPage]) -> [Diagnostic] {
+        var findings = templates.check(shape: context.shape)
+        var required = ["404"]
+        if config.spa != nil { required.append("spa") }
+        for name in required where !templates.has(name) {
+            findings.append(
+                .error(
+                    SourceLocation(file: templates.file(of: name)), "missing template '\(name)'",
+                    hint: "create \(templates.file(of: name))"))
+        }
+        for page in pages where !templates.has(page.template) {
+            findings.append(
+                .error(
+                    page.locations["template"] ?? SourceLocation(file: page.source, line: 1, column: 1),
+                    "unknown template '\(page.template)'\(templates.suggestion(for: page.template))",
+                    hint: "create \(templates.file(of: page.template)), or name one of: \(templates.sources.keys.sorted().joined(separator: ", "))"))
+        }
+        return findings
+    }
+
+    /// Renders one content page through its template.
+    public func render(_ page: ContentPage) throws(DiagnosticError) -> RenderedPage {
+        let info = TemplateContext.PageInfo(page)
+        let variables = ContentVariables(scope: context.contentScope(for: info))
+        let body = try markdown.render(page.body, file: page.source, firstLine: page.bodyLine, variables: variables)
+        let value = context.value(for: info, content: body.html, headings: page.showTOC ? body.headings : [])
+        let html = templates.render(page.template, context: value.mustacheObject)
+        let object = OutputObject(key: URLPath.key(for: page.route), data: Data(html.utf8), kind: .page, source: page.source)
+        return RenderedPage(object: object, headings: body.headings, warnings: body.warnings)
+    }
+
+    /// Renders every page, in parallel, keeping the input order. Collects all errors.
+    public func render(_ pages: [ContentPage]) throws(DiagnosticError) -> [RenderedPage] {
+        let results = Parallel.map(pages) { page in
+            Result { () throws(DiagnosticError) in try render(page) }
+        }
+        var bag = DiagnosticBag()
+        var rendered: [RenderedPage] = []
+        for result in results {
+            switch result {
+            case .success(let page):
+                rendered.append(page)
+                bag.append(contentsOf: page.warnings)
+            case .failure(let error):
+                bag.append(contentsOf: error.diagnostics)
+            }
+        }
+        try bag.throwIfErrors()
+        return rendered
+    }
+
+    /// The SPA shell, `index.html`.
+    public func renderShell() -> OutputObject {
+        let spa = config.spa
+        let info = TemplateContext.PageInfo(
+            title: spa?.title.isEmpty == false ? spa?.title ?? config.site.name : config.site.name,
+            description: spa?.description ?? "", route: "/")
+        let html = templates.render("spa", context: context.value(for: info).mustacheObject)
+        return OutputObject(key: "index.html", data: Data(html.utf8), kind: .shell, source: templates.file(of: "spa"))
+    }
+
+    /// The page for unknown URLs, `404.html`.
+    public func renderNotFound() -> OutputObject {
+        let info = TemplateContext.PageInfo(
+            title: "Page not found", description: "The page you asked for does not exist.", route: "/404.html")
+        let html = templates.render("404", context: context.value(for: info).mustacheObject)
+        return OutputObject(key: "404.html", data: Data(html.utf8), kind: .page, source: templates.file(of: "404"))
+    }
+
+    /// `sitemap.xml`: the shell and every page, with `lastmod` from front matter (never the clock).
+    public func renderSitemap(pages: [ContentPage]) -> OutputObject {
+        var entries: [(String, String?)] = []
+        if config.spa != nil { entries.append(("/", nil)) }
+        for page in pages { entries.append((page.route, page.updatedDate ?? page.effectiveDate)) }
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        xml += "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for (route, lastmod) in entries.sorted(by: { $0.0 < $1.0 }) {
+            xml += "  <url>\n    <loc>\(XMLText.escape(config.site.baseURL + route))</loc>\n"
+            if let lastmod { xml += "    <lastmod>\(lastmod)</lastmod>\n" }
+            xml += "  </url>\n"
+        }
+        xml += "</urlset>\n"
+        return OutputObject(key: "sitemap.xml", data: Data(xml.utf8), kind: .other, source: config.file)
+    }
+
+    /// `robots.txt`: everything may be crawled except the API, and where the sitemap is.
+    public func renderRobots() -> OutputObject {
+        var text = "User-agent: *\n"
+        if let api = config.api { text += "Disallow: \(api.pathPattern.path)\n" }
+        text += "Disallow: /\(Manifest.reservedPrefix)\n"
+        text += "Allow: /\n\nSitemap: \(config.site.baseURL)/sitemap.xml\n"
+        return OutputObject(key: "robots.txt", data: Data(text.utf8), kind: .other, source: config.file)
+    }
+}
+
+/// Escaping for XML text and attribute values.
+enum XMLText {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,157 @@
+/// Stage 5: assigns every output an object key and URL, and builds the ``RoutingTable``.
+///
+/// Collisions are errors here, before anything is rendered: two sources for one URL, a page
+/// shadowing a bundle file, a key that would have to be both a file and a folder in `dist/`, a
+/// route under the API's path pattern or the reserved `_site/` prefix.
+public enum Router {
+    /// One planned object: its key and what produces it.
+    public struct Claim: Sendable, Equatable {
+        public var key: String
+        public var kind: ObjectKind
+        /// Where the claim was made, for collision messages.
+        public var location: SourceLocation
+        public var description: String
+    }
+
+    /// The routing table and the planned objects (by key).
+    public struct Plan: Sendable {
+        public var table: RoutingTable
+        public var claims: [Claim]
+    }
+
+    public static let generatedKeys = ["404.html", "robots.txt", "sitemap.xml"]
+
+    /// Plans keys and routes for `pages`, `staticFiles`, the theme `assets` and the SPA `bundle`.
+    public static func plan(
+        config: SiteConfig, pages: [ContentPage], staticFiles: [StaticFile], assets: [TemplateSet.Asset],
+        bundle: SPABundle?
+    ) throws(DiagnosticError) -> Plan {
+        var bag = DiagnosticBag()
+        var claims: [Claim] = []
+        var entries: [RoutingTable.Entry] = []
+        var redirects: [RoutingTable.Redirect] = []
+
+        if bundle != nil {
+            claims.append(Claim(key: "index.html", kind: .shell, location: config.location(of: "spa.bundle"), description: "the SPA shell"))
+            entries.append(.init(path: "/", key: "index.html"))
+            entries.append(.init(path: "/index.html", key: "index.html"))
+        }
+        for key in generatedKeys {
+            let kind: ObjectKind = key.hasSuffix(".html") ? .page : .other
+            claims.append(Claim(key: key, kind: kind, location: SourceLocation(file: config.file), description: "the generated \(key)"))
+            entries.append(.init(path: "/" + key, key: key))
+        }
+        for page in pages {
+            let key = URLPath.key(for: page.route)
+            let location = page.locations["route"] ?? SourceLocation(file: page.source, line: 1, column: 1)
+            claims.append(Claim(key: key, kind: .page, location: location, description: "page \(page.source)"))
+            if page.route == "/" {
+                entries.append(.init(path: "/", key: key))
+                entries.append(.init(path: "/index.html", key: key))
+            } else {
+                entries.append(.init(path: page.route, key: key))
+                redirects.append(.init(from: page.route + "/", to: page.route))
+            }
+            for alias in page.aliases {
+                redirects.append(.init(from: alias, to: page.route))
+                if alias != "/", !alias.hasSuffix("/") { redirects.append(.init(from: alias + "/", to: page.route)) }
+            }
+        }
+        for asset in assets {
+            claims.append(Claim(key: asset.key, kind: .asset, location: SourceLocation(file: asset.source), description: "theme file \(asset.source)"))
+            entries.append(.init(path: "/" + asset.key, key: asset.key))
+        }
+        for file in bundle?.files ?? [] {
+            claims.append(
+                Claim(key: file.key, kind: file.fingerprinted ? .asset : .other, location: SourceLocation(file: file.source),
+                    description: "bundle file \(file.source)"))
+            entries.append(.init(path: "/" + file.key, key: file.key))
+        }
+        for file in staticFiles {
+            let kind: ObjectKind = SPABundle.looksFingerprinted(file.key) ? .asset : .other
+            claims.append(Claim(key: file.key, kind: kind, location: SourceLocation(file: file.source), description: "content file \(file.source)"))
+            entries.append(.init(path: "/" + file.key, key: file.key))
+        }
+
+        checkKeys(claims, into: &bag)
+        checkAliases(pages: pages, entries: entries, into: &bag)
+        checkReserved(pages: pages, config: config, into: &bag)
+        checkRegisteredPages(config: config, pages: pages, into: &bag)
+        try bag.throwIfErrors()
+
+        let table = RoutingTable(
+            entries: entries, redirects: redirects, spaRoutes: bundle == nil ? [] : (config.spa?.routes ?? []),
+            api: config.api?.pathPattern)
+        return Plan(table: table, claims: claims.sorted { $0.key < $1.key })
+    }
+
+    private static func checkKeys(_ claims: [Claim], into bag: inout DiagnosticBag) {
+        let byKey = Dictionary(grouping: claims, by: \.key)
+        for (key, group) in byKey where group.count > 1 {
+            let sorted = group.sorted { $0.location < $1.location }
+            let first = sorted[0]
+            for other in sorted.dropFirst() {
+                let verb = first.kind == .page && other.kind == .page ? "both claim" : "collide on"
+                bag.error(
+                    other.location, "\(other.description) and \(first.description) \(verb) /\(key == "index.html" ? "" : key)",
+                    hint: "give one of them another route (front matter 'route:') or rename the file")
+            }
+        }
+        // S3 keys may be prefixes of each other; a folder tree may not hold `terms` and `terms/x` both.
+        let keys = byKey.keys.sorted()
+        for (index, key) in keys.enumerated() {
+            let folder = key + "/"
+            for other in keys[(index + 1)...] {
+                if other.hasPrefix(folder), let claim = byKey[other]?.first, let parent = byKey[key]?.first {
+                    bag.error(
+                        claim.location, "\(claim.description) needs '\(key)' to be a folder, but \(parent.description) is the file '\(key)'",
+                        hint: "move one of them, for example /\(key) to /\(key)/index")
+                    break
+                }
+                if !other.hasPrefix(key) { break }
+            }
+        }
+    }
+
+    private static func checkAliases(pages: [ContentPage], entries: [RoutingTable.Entry], into bag: inout DiagnosticBag) {
+        let paths = Set(entries.map(\.path))
+        var seen: [String: String] = [:]
+        for page in pages {
+            for (index, alias) in page.aliases.enumerated() {
+                let location = page.location(of: "aliases[\(index)]")
+                if paths.contains(alias) {
+                    bag.error(location, "alias \(alias) is already a page or file", hint: "remove the alias")
+                } else if let owner = seen[alias], owner != page.route {
+                    bag.error(location, "alias \(alias) already redirects to \(owner)", hint: "keep it on one page only")
+                } else if alias == page.route {
+                    bag.error(location, "alias \(alias) is the page's own route", hint: "remove the alias")
+                }
+                seen[alias] = page.route
+            }
+        }
+    }
+
+    private static func checkReserved(pages: [ContentPage], config: SiteConfig, into bag: inout DiagnosticBag) {
+        for page in pages {
+            let location = page.locations["route"] ?? SourceLocation(file: page.source, line: 1, column: 1)
+            if (page.route + "/").hasPrefix("/" + Manifest.reservedPrefix) {
+                bag.error(location, "route \(page.route) is under /\(Manifest.reservedPrefix), which site reserves", hint: "choose another route")
+            }
+            if let api = config.api, api.pathPattern.matches(page.route) {
+                bag.error(
+                    location, "route \(page.route) falls under the API path \(api.pathPattern), so the backend would answer it",
+                    hint: "move the page out of \(api.pathPattern)")
+            }
+        }
+    }
+
+    private static func checkRegisteredPages(config: SiteConfig, pages: [ContentPage], into bag: inout DiagnosticBag) {
+        let routes = Set(pages.map(\.route))
+        for (name, route) in config.pages.sorted(by: { $0.key < $1.key }) where !routes.contains(route) {
+            let candidates = pages.map(\.route)
+            bag.error(
+                config.location(of: "pages.\(name)"), "pages.\(name) is \(route), but no page in \(config.content.directory)/ has that route\(Suggestions.didYouMean(route, in: candidates))",
+                hint: "add \(config.content.directory)\(route).md, or set 'route: \(route)' in the page's front matter")
+        }
+    }
+}

@@ -1,0 +1,83 @@
+/// The one table of which URL serves what: objects, redirects, SPA routes and the API.
+///
+/// `build` writes it into the manifest; `plan-infra` turns it into CloudFront configuration and a
+/// viewer-request function; checks and the local preview resolve links and requests through it.
+public struct RoutingTable: Sendable, Equatable, Codable {
+    /// A URL path answered by an object of the bucket.
+    public struct Entry: Sendable, Equatable, Codable {
+        /// The URL path, such as `/terms` or `/assets/index-Cq3fM0aZ.js`.
+        public var path: String
+        /// The object key, such as `terms`.
+        public var key: String
+    }
+
+    /// A permanent redirect answered at the edge.
+    public struct Redirect: Sendable, Equatable, Codable {
+        public var from: String
+        public var to: String
+        public var status: Int = 301
+    }
+
+    /// How a request path is answered.
+    public enum Resolution: Sendable, Equatable {
+        /// The object with this key, status 200.
+        case object(key: String)
+        /// A redirect to this path.
+        case redirect(to: String, status: Int)
+        /// A client-side route: the SPA shell with status 200.
+        case spa(key: String)
+        /// Forwarded to the API backend.
+        case api
+        /// No such page: the 404 page with status 404.
+        case notFound(key: String)
+    }
+
+    public var entries: [Entry]
+    public var redirects: [Redirect]
+    public var spaRoutes: [RoutePattern]
+    public var api: RoutePattern?
+    /// The SPA shell's key.
+    public var shell: String
+    /// The 404 page's key.
+    public var notFound: String
+
+    public init(
+        entries: [Entry], redirects: [Redirect], spaRoutes: [RoutePattern], api: RoutePattern?,
+        shell: String = "index.html", notFound: String = "404.html"
+    ) {
+        self.entries = entries.sorted { $0.path < $1.path }
+        self.redirects = redirects.sorted { $0.from < $1.from }
+        self.spaRoutes = spaRoutes.sorted()
+        self.api = api
+        self.shell = shell
+        self.notFound = notFound
+    }
+
+    /// How a request for `path` (query and fragment allowed, and ignored) is answered, in this
+    /// order: API, object, redirect, SPA route, not found.
+    public func resolve(_ path: String) -> Resolution {
+        let bare = Self.stripQuery(path)
+        if let api, api.matches(bare) { return .api }
+        if let entry = entry(for: bare) { return .object(key: entry.key) }
+        if let redirect = redirects.first(where: { $0.from == bare }) { return .redirect(to: redirect.to, status: redirect.status) }
+        if spaRoutes.contains(where: { $0.matches(bare) }) { return .spa(key: shell) }
+        return .notFound(key: notFound)
+    }
+
+    /// The object entry for an exact path.
+    public func entry(for path: String) -> Entry? {
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].path < path { low = middle + 1 } else { high = middle }
+        }
+        return low < entries.count && entries[low].path == path ? entries[low] : nil
+    }
+
+    /// `path` without `?query` and `#fragment`.
+    public static func stripQuery(_ path: String) -> String {
+        guard let index = path.firstIndex(where: { $0 == "?" || $0 == "#" }) else { return path }
+        return String(path[..<index])
+    }
+}

@@ -1,0 +1,50 @@
+import COpenSSL
+import Foundation
+
+/// SHA-256 and MD5 digests of output objects, from OpenSSL's libcrypto.
+public enum Digest {
+    /// Lower-case hex SHA-256 of `data`.
+    public static func sha256(_ data: Data) -> String {
+        hex(digest(data, EVP_sha256(), length: 32))
+    }
+
+    /// Lower-case hex MD5 of `data`: what S3 reports as the ETag of a single-part upload.
+    public static func md5(_ data: Data) -> String {
+        hex(digest(data, EVP_md5(), length: 16))
+    }
+
+    /// Raw MD5 bytes, base64-encoded: the value of a `Content-MD5` header.
+    public static func md5Base64(_ data: Data) -> String {
+        Data(digest(data, EVP_md5(), length: 16)).base64EncodedString()
+    }
+
+    /// The first `length` characters of base64url(SHA-256): a fingerprint for file names.
+    public static func fingerprint(_ data: Data, length: Int = 8) -> String {
+        let encoded = Data(digest(data, EVP_sha256(), length: 32)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+        return String(encoded.prefix(length))
+    }
+
+    private static func digest(_ data: Data, _ type: OpaquePointer?, length: Int) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var size: UInt32 = 0
+        let ok = data.withUnsafeBytes { buffer in
+            EVP_Digest(buffer.baseAddress, buffer.count, &output, &size, type, nil)
+        }
+        // EVP_Digest only fails on allocation failure; an empty digest then makes every comparison differ.
+        guard ok == 1 else { return [] }
+        return Array(output.prefix(Int(size)))
+    }
+
+    private static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

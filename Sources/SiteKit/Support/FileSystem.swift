@@ -1,0 +1,220 @@
+import Foundation
+
+/// Read access to the project's files, so that stages never touch the disk themselves.
+///
+/// Paths are relative to the project root and use `/`. ``DiskFileSystem`` reads a real folder;
+/// ``MemoryFileSystem`` holds files in a dictionary for tests.
+public protocol FileSystem: Sendable {
+    /// The bytes of the file at `path`.
+    func read(_ path: String) throws(FileSystemError) -> Data
+    /// Every regular file below `directory`, recursively, as paths relative to the root, sorted.
+    /// Hidden entries (names starting with `.`) are included only when `includeHidden` is true.
+    func files(under directory: String, includeHidden: Bool) throws(FileSystemError) -> [String]
+    /// Whether something exists at `path`, and whether it is a folder.
+    func kind(of path: String) -> FileKind
+}
+
+/// What is at a path.
+public enum FileKind: Sendable, Equatable {
+    case missing
+    case file
+    case directory
+}
+
+/// Why a file could not be read.
+public enum FileSystemError: Error, Sendable, Equatable {
+    case notFound(String)
+    case unreadable(String, reason: String)
+    /// A symbolic link whose target lies outside the project root.
+    case linkEscapesRoot(String, target: String)
+
+    public var path: String {
+        switch self {
+        case .notFound(let path), .unreadable(let path, _), .linkEscapesRoot(let path, _): path
+        }
+    }
+
+    /// A diagnostic for this error, located at the file itself.
+    public var diagnostic: Diagnostic {
+        switch self {
+        case .notFound(let path):
+            .error(SourceLocation(file: path), "no such file or folder", hint: "create it, or fix the path in site.yml")
+        case .unreadable(let path, let reason):
+            .error(SourceLocation(file: path), "cannot read: \(reason)")
+        case .linkEscapesRoot(let path, let target):
+            .error(
+                SourceLocation(file: path), "symbolic link points outside the project (to \(target))",
+                hint: "copy the file into the project instead of linking to it")
+        }
+    }
+}
+
+extension FileSystem {
+    /// Reads `path` as UTF-8 text; invalid UTF-8 or a byte-order mark is an error with its position.
+    public func readText(_ path: String) throws(DiagnosticError) -> String {
+        let data: Data
+        do {
+            data = try read(path)
+        } catch {
+            throw DiagnosticError(error.diagnostic)
+        }
+        return try TextDecoding.decode(data, path: path)
+    }
+}
+
+/// Strict UTF-8 decoding with located errors.
+public enum TextDecoding {
+    /// Decodes `data` as UTF-8, rejecting invalid sequences and NUL bytes; a leading BOM is dropped.
+    public static func decode(_ data: Data, path: String) throws(DiagnosticError) -> String {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            bytes.removeFirst(3)
+        }
+        if let text = String(validating: bytes, as: UTF8.self), !bytes.contains(0) {
+            return text
+        }
+        // Find the first bad byte to report its line and column.
+        var line = 1
+        var column = 1
+        var index = 0
+        while index < bytes.count {
+            let length = utf8SequenceLength(bytes, at: index)
+            if length == 0 || bytes[index] == 0 {
+                let what = bytes[index] == 0 ? "a NUL byte" : String(format: "invalid UTF-8 byte 0x%02X", bytes[index])
+                throw DiagnosticError(
+                    .error(
+                        SourceLocation(file: path, line: line, column: column), "\(what)",
+                        hint: "save the file as UTF-8 text"))
+            }
+            if bytes[index] == 0x0A {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+            index += length
+        }
+        throw DiagnosticError(.error(SourceLocation(file: path), "not valid UTF-8 text", hint: "save the file as UTF-8 text"))
+    }
+
+    /// The length of a valid UTF-8 sequence at `index`, or 0 when it is invalid.
+    private static func utf8SequenceLength(_ bytes: [UInt8], at index: Int) -> Int {
+        let lead = bytes[index]
+        let length: Int
+        switch lead {
+        case 0x00...0x7F: return 1
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: return 0
+        }
+        guard index + length <= bytes.count else { return 0 }
+        let slice = Array(bytes[index..<index + length])
+        return String(validating: slice, as: UTF8.self) == nil ? 0 : length
+    }
+}
+
+/// The real file system below a root folder.
+public struct DiskFileSystem: FileSystem {
+    /// The project root; every path is relative to it.
+    public let root: URL
+
+    public init(root: URL) {
+        self.root = root.standardizedFileURL
+    }
+
+    private func url(_ path: String) -> URL {
+        path.isEmpty || path == "." ? root : root.appendingPathComponent(path)
+    }
+
+    public func read(_ path: String) throws(FileSystemError) -> Data {
+        let url = url(path)
+        try checkLink(path)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw .notFound(path) }
+        do {
+            return try Data(contentsOf: url, options: .mappedIfSafe)
+        } catch {
+            throw .unreadable(path, reason: (error as NSError).localizedDescription)
+        }
+    }
+
+    public func files(under directory: String, includeHidden: Bool) throws(FileSystemError) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url(directory).path, isDirectory: &isDirectory), isDirectory.boolValue
+        else { throw .notFound(directory) }
+        var result: [String] = []
+        try walk(directory, includeHidden: includeHidden, into: &result)
+        return result.sorted()
+    }
+
+    private func walk(_ directory: String, includeHidden: Bool, into result: inout [String]) throws(FileSystemError) {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: url(directory).path)
+        } catch {
+            throw .unreadable(directory, reason: (error as NSError).localizedDescription)
+        }
+        for name in names.sorted() {
+            if !includeHidden, name.hasPrefix(".") { continue }
+            let path = directory.isEmpty || directory == "." ? name : directory + "/" + name
+            try checkLink(path)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url(path).path, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                try walk(path, includeHidden: includeHidden, into: &result)
+            } else {
+                result.append(path)
+            }
+        }
+    }
+
+    /// Refuses a symbolic link (or a path through one) that resolves outside the root.
+    private func checkLink(_ path: String) throws(FileSystemError) {
+        let resolved = url(path).resolvingSymlinksInPath().standardizedFileURL.path
+        let rootPath = root.resolvingSymlinksInPath().standardizedFileURL.path
+        if resolved != rootPath, !resolved.hasPrefix(rootPath.hasSuffix("/") ? rootPath : rootPath + "/") {
+            throw .linkEscapesRoot(path, target: resolved)
+        }
+    }
+
+    public func kind(of path: String) -> FileKind {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url(path).path, isDirectory: &isDirectory) else { return .missing }
+        return isDirectory.boolValue ? .directory : .file
+    }
+}
+
+/// Files held in memory, for tests: `[path: contents]`.
+public struct MemoryFileSystem: FileSystem {
+    public var contents: [String: Data]
+
+    public init(_ files: [String: String]) {
+        self.contents = files.mapValues { Data($0.utf8) }
+    }
+
+    public init(data: [String: Data]) {
+        self.contents = data
+    }
+
+    public func read(_ path: String) throws(FileSystemError) -> Data {
+        guard let data = contents[path] else { throw .notFound(path) }
+        return data
+    }
+
+    public func files(under directory: String, includeHidden: Bool) throws(FileSystemError) -> [String] {
+        let prefix = directory.isEmpty || directory == "." ? "" : directory + "/"
+        let found = contents.keys.filter { path in
+            guard path.hasPrefix(prefix) else { return false }
+            if includeHidden { return true }
+            return !path.dropFirst(prefix.count).split(separator: "/").contains { $0.hasPrefix(".") }
+        }
+        if found.isEmpty, kind(of: directory) == .missing { throw .notFound(directory) }
+        return found.sorted()
+    }
+
+    public func kind(of path: String) -> FileKind {
+        if contents[path] != nil { return .file }
+        let prefix = path.isEmpty || path == "." ? "" : path + "/"
+        return contents.keys.contains { $0.hasPrefix(prefix) } ? .directory : .missing
+    }
+}

@@ -1,0 +1,116 @@
+/// Builds the values templates and content see. Every page gets the same names (empty when a
+/// value is absent), so templates can be checked once for all pages.
+public struct TemplateContext: Sendable {
+    public let config: SiteConfig
+    /// `assets.<name>` -> URL path of each fingerprinted theme file.
+    public let assets: [String: String]
+    public let bundle: SPABundle?
+
+    public init(config: SiteConfig, assets: [TemplateSet.Asset], bundle: SPABundle?) {
+        self.config = config
+        self.assets = Dictionary(assets.map { ($0.variable, "/" + $0.key) }, uniquingKeysWith: { first, _ in first })
+        self.bundle = bundle
+    }
+
+    /// What a page is, as templates see it.
+    public struct PageInfo: Sendable {
+        public var title: String
+        public var description: String
+        public var route: String
+        public var effectiveDate: String?
+        public var updatedDate: String?
+
+        public init(title: String, description: String, route: String, effectiveDate: String? = nil, updatedDate: String? = nil) {
+            self.title = title
+            self.description = description
+            self.route = route
+            self.effectiveDate = effectiveDate
+            self.updatedDate = updatedDate
+        }
+
+        public init(_ page: ContentPage) {
+            self.init(
+                title: page.title, description: page.description, route: page.route,
+                effectiveDate: page.effectiveDate, updatedDate: page.updatedDate)
+        }
+    }
+
+    var siteValue: TemplateValue {
+        let site = config.site
+        return .object([
+            "name": .text(site.name), "legal_name": .text(site.legalName), "contact_email": .text(site.contactEmail),
+            "address": .text(site.address), "language": .text(site.language), "base_url": .text(site.baseURL),
+        ])
+    }
+
+    func pageValue(_ page: PageInfo) -> TemplateValue {
+        .object([
+            "title": .text(page.title), "description": .text(page.description), "route": .text(page.route),
+            "url": .text(config.site.baseURL + (page.route == "/" ? "/" : page.route)),
+            "effective_date": .text(page.effectiveDate ?? ""), "updated_date": .text(page.updatedDate ?? ""),
+        ])
+    }
+
+    var legalValue: TemplateValue {
+        .object(config.pages.mapValues { .text($0) })
+    }
+
+    /// The values content may use in `{{...}}`: `site`, `page` and `legal`.
+    public func contentScope(for page: PageInfo) -> TemplateValue {
+        .object(["site": siteValue, "page": pageValue(page), "legal": legalValue])
+    }
+
+    private static let tocShape: TemplateValue = .object([
+        "id": .text(""), "title": .text(""), "level": .text(""), "has_children": .flag(false),
+        "children": .list([], shape: .object(["id": .text(""), "title": .text(""), "level": .text("")])),
+    ])
+
+    /// The full template context of a page with rendered `content` and its `headings`.
+    public func value(for page: PageInfo, content: String = "", headings: [Heading] = []) -> TemplateValue {
+        let toc = Self.tableOfContents(headings, depth: config.content.tocDepth)
+        var spa: [String: TemplateValue] = [
+            "mount_id": .text(config.spa?.mountID ?? "root"),
+            "scripts": .list((bundle?.scripts ?? []).map { .object(["src": .text($0)]) }, shape: .object(["src": .text("")])),
+            "styles": .list((bundle?.styles ?? []).map { .object(["href": .text($0)]) }, shape: .object(["href": .text("")])),
+            "modulepreloads": .list(
+                (bundle?.modulePreloads ?? []).map { .object(["href": .text($0)]) }, shape: .object(["href": .text("")])),
+        ]
+        spa["enabled"] = .flag(bundle != nil)
+        return .object([
+            "site": siteValue,
+            "page": pageValue(page),
+            "legal": legalValue,
+            "assets": .object(assets.mapValues { .text($0) }),
+            "spa": .object(spa),
+            "content": .text(content),
+            "has_toc": .flag(!toc.isEmpty),
+            "toc": .list(toc, shape: Self.tocShape),
+        ])
+    }
+
+    /// The shape every page's context has, for checking templates.
+    public var shape: TemplateValue {
+        value(for: PageInfo(title: "", description: "", route: "/"))
+    }
+
+    /// Headings from level 2 to `depth` as a two-level list: each `##` with the deeper headings below it.
+    static func tableOfContents(_ headings: [Heading], depth: Int) -> [TemplateValue] {
+        var items: [(heading: Heading, children: [Heading])] = []
+        for heading in headings where heading.level >= 2 && heading.level <= depth {
+            if heading.level == 2 || items.isEmpty {
+                items.append((heading, []))
+            } else {
+                items[items.count - 1].children.append(heading)
+            }
+        }
+        func entry(_ heading: Heading) -> [String: TemplateValue] {
+            ["id": .text(heading.id), "title": .text(heading.title), "level": .text(String(heading.level))]
+        }
+        return items.map { item in
+            var fields = entry(item.heading)
+            fields["has_children"] = .flag(!item.children.isEmpty)
+            fields["children"] = .list(item.children.map { .object(entry($0)) }, shape: .object(entry(item.heading)))
+            return .object(fields)
+        }
+    }
+}

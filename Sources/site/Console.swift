@@ -1,0 +1,65 @@
+import Foundation
+import SiteKit
+
+/// Where diagnostics and progress go, and how they look.
+struct Console {
+    var quiet: Bool
+    var format: DiagnosticRenderer.Format
+    /// Shown before every diagnostic path, so paths are relative to the working directory.
+    var pathPrefix: String
+
+    init(quiet: Bool, format: DiagnosticRenderer.Format?, pathPrefix: String) {
+        self.quiet = quiet
+        let environment = ProcessInfo.processInfo.environment
+        self.format = format ?? (environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
+        self.pathPrefix = pathPrefix
+    }
+
+    func progress(_ index: Int, _ total: Int, _ name: String) {
+        guard !quiet, format != .json else { return }
+        print("[\(index)/\(total)] \(name)")
+    }
+
+    func line(_ text: String) {
+        guard !quiet, format != .json else { return }
+        print(text)
+    }
+
+    /// Prints diagnostics to standard error (JSON to standard output).
+    func report(_ diagnostics: [Diagnostic]) {
+        let located = diagnostics.map { diagnostic -> Diagnostic in
+            var diagnostic = diagnostic
+            if !diagnostic.location.file.hasPrefix("/") { diagnostic.location.file = pathPrefix + diagnostic.location.file }
+            return diagnostic
+        }
+        let colour = format == .text && isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let renderer = DiagnosticRenderer(format: format, colour: colour)
+        if format == .json {
+            print(renderer.render(located))
+        } else if !located.isEmpty {
+            FileHandle.standardError.write(Data((renderer.render(located) + "\n").utf8))
+        }
+    }
+}
+
+/// Where the project is: the folder of the config file, seen from the working directory.
+struct ProjectLocation {
+    var root: URL
+    var configName: String
+    /// `""` when the project is the working directory, else `path/to/project/`.
+    var displayPrefix: String
+
+    init(configPath: String) {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
+        let config = URL(fileURLWithPath: configPath, relativeTo: cwd).standardizedFileURL
+        root = config.deletingLastPathComponent()
+        configName = config.lastPathComponent
+        if root.path == cwd.path {
+            displayPrefix = ""
+        } else if root.path.hasPrefix(cwd.path + "/") {
+            displayPrefix = String(root.path.dropFirst(cwd.path.count + 1)) + "/"
+        } else {
+            displayPrefix = root.path + "/"
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import SiteKit
+
+/// The `site` command: builds legal pages and an SPA shell into `dist/` and plans its hosting.
+@main
+struct SiteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "site",
+        abstract: "Build Terms, Privacy and SPA shell pages into dist/, ready for S3 and CloudFront.",
+        version: "0.1.0",
+        subcommands: [BuildCommand.self]
+    )
+
+    /// Runs the command and maps outcomes to exit codes: 0 success, 1 bad input, 2 usage.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as BuildFailure {
+            Foundation.exit(failure.code)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)
+            }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
+
+/// The error a subcommand throws once it has printed its diagnostics.
+struct BuildFailure: Error {
+    var code: Int32 = 1
+}
