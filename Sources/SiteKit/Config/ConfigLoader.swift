@@ -75,7 +75,9 @@ struct ConfigParser {
             read(&self, entry.key, entry.value, keyPath)
         }
         let present = Set(entries.map(\.key))
-        for key in required where !present.contains(key) {
+        // A misspelt required key is reported once, as unknown with a suggestion.
+        let suggested = Set(entries.filter { !known.contains($0.key) }.compactMap { Suggestions.closest(to: $0.key, in: known) })
+        for key in required where !present.contains(key) && !suggested.contains(key) {
             reader.error(node, "missing required key '\(path).\(key)'", hint: "add \(key): under \(path):")
         }
     }

@@ -30,14 +30,19 @@ public struct YAMLReader {
 
     private func diagnostic(for error: YamlError, text: String) -> Diagnostic {
         func located(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> Diagnostic {
-            var message = "invalid YAML: \(problem)"
-            if let context, !context.text.isEmpty { message += " \(context.text)" }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let contextText = context?.text ?? ""
+            // An unterminated quote is reported at the end of the text; point at where it starts.
+            if contextText.contains("quoted scalar"), let start = context?.mark {
+                return .error(
+                    location(start), "invalid YAML: this quoted string is never closed",
+                    hint: "add the closing quote, or remove the opening one")
+            }
+            var message = "invalid YAML: \(problem)"
+            if !contextText.isEmpty { message += " \(contextText)" }
             var hint: String?
             if mark.line >= 1, mark.line <= lines.count, lines[mark.line - 1].contains("\t") {
                 hint = "YAML indents with spaces; replace the tab characters on this line"
-            } else if problem.contains("quoted scalar") {
-                hint = "close the quoted string on the line where it starts"
             }
             return .error(location(mark), message, hint: hint)
         }

@@ -25,6 +25,14 @@ public struct ContentVariables: Sendable {
         } ?? text.contains("{{")
     }
 
+    /// The names that hold text, for hints.
+    var leafNames: [String] {
+        scope.names().filter { name in
+            if case .object = scope.value(at: name.split(separator: ".")) { return false }
+            return true
+        }
+    }
+
     /// `text` with every tag replaced, plus the tags that failed (left as written).
     public func expand(_ text: String) -> (text: String, failures: [Failure]) {
         guard Self.mayContainTags(text) else { return (text, []) }
@@ -73,7 +81,7 @@ public struct ContentVariables: Sendable {
                 failures.append(
                     Failure(
                         tag: tag, message: "unknown variable '\(name)'\(Suggestions.didYouMean(name, in: scope.names()))",
-                        hint: "content can use: \(scope.names().filter { !$0.hasPrefix("toc") }.joined(separator: ", "))"))
+                        hint: "content can use: \(leafNames.joined(separator: ", "))"))
                 output += tag
             }
         }
