@@ -49,7 +49,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SiteKitTests",
-            dependencies: ["SiteKit"],
+            // `site` is built too, so tests can run the binary end to end.
+            dependencies: ["SiteKit", "site"],
             exclude: ["Fixtures"]
         ),
     ]

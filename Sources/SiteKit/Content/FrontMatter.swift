@@ -15,7 +15,7 @@ public enum FrontMatter {
 
     /// Separates front matter fenced by `---` lines from the body.
     public static func split(_ text: String, file: String) throws(DiagnosticError) -> Split {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isLineBreak)
         guard let first = lines.first, first.trimmingTrailingCR() == "---" else {
             return Split(yaml: nil, body: text, bodyLine: 1)
         }
@@ -116,6 +116,11 @@ public enum FrontMatter {
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
         return (1...days).contains(day)
     }
+}
+
+extension Character {
+    /// `\n` or `\r\n` (a single Character in Swift).
+    var isLineBreak: Bool { self == "\n" || self == "\r\n" }
 }
 
 extension Substring {

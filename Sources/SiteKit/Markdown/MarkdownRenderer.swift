@@ -52,7 +52,7 @@ public struct MarkdownRenderer: Sendable {
         defer { cmark_node_free(document) }
         cmark_consolidate_text_nodes(document)
 
-        let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = markdown.split(omittingEmptySubsequences: false, whereSeparator: \.isLineBreak)
         var walker = TreeWalker(file: file, firstLine: firstLine, lines: lines, variables: variables, allowRawHTML: allowRawHTML)
         walker.walk(document)
         try walker.bag.throwIfErrors()

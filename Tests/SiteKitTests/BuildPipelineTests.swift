@@ -1,0 +1,236 @@
+import Foundation
+import Testing
+
+@testable import SiteKit
+
+@Suite("Build pipeline")
+struct BuildPipelineTests {
+    @Test("a build writes pages at extension-less keys, the shell, 404, sitemap, robots and copied files")
+    func objects() throws {
+        let result = try TestProject.build()
+        #expect(
+            result.objects.map(\.key) == [
+                "404.html", "assets/index-Qq1Ww2Ee.css", "assets/index-Zz9Yy8Xx.js",
+                "assets/shared-AbCd1234.js", "assets/site-\(Digest.fingerprint(Data("body { margin: 0 }\n".utf8))).css",
+                "favicon.svg", "index.html", "privacy", "robots.txt", "sitemap.xml", "terms",
+            ])
+        let kinds = Dictionary(uniqueKeysWithValues: result.objects.map { ($0.key, $0.kind) })
+        #expect(kinds["terms"] == .page)
+        #expect(kinds["index.html"] == .shell)
+        #expect(kinds["assets/index-Zz9Yy8Xx.js"] == .asset)
+        #expect(kinds["favicon.svg"] == .other)
+    }
+
+    @Test("content variables are expanded and headings get ids")
+    func terms() throws {
+        let html = try #require(TestProject.text(try TestProject.build(), "terms"))
+        #expect(html.contains("<p>Acme Labs, Inc. runs Acme. Write to <a href=\"mailto:legal@acme.example\">us</a>.</p>"))
+        #expect(html.contains("<h2 id=\"who-we-are\">Who we are</h2>"))
+        #expect(html.contains("<nav><a href=\"#who-we-are\">Who we are</a><a href=\"#termination\">Termination</a></nav>"))
+        #expect(html.contains("<link rel=\"stylesheet\" href=\"/assets/site-"))
+        #expect(!html.contains("{{"))
+    }
+
+    @Test("the shell takes its tags from the Vite manifest")
+    func shellFromViteManifest() throws {
+        let html = try #require(TestProject.text(try TestProject.build(), "index.html"))
+        #expect(html.contains("<link rel=\"stylesheet\" href=\"/assets/index-Qq1Ww2Ee.css\">"))
+        #expect(html.contains("<link rel=\"modulepreload\" href=\"/assets/shared-AbCd1234.js\">"))
+        #expect(html.contains("<script type=\"module\" src=\"/assets/index-Zz9Yy8Xx.js\"></script>"))
+        #expect(html.contains("<title>Acme app</title>"))
+        #expect(html.contains("<div id=\"root\"></div>"))
+    }
+
+    @Test("without a Vite manifest the shell takes its tags from the bundle's index.html")
+    func shellFromIndexHTML() throws {
+        let files = TestProject.with([
+            "app/dist/.vite/manifest.json": nil,
+            "app/dist/index.html": """
+                <!doctype html><html><head>
+                <script type="module" crossorigin src="/assets/index-Zz9Yy8Xx.js"></script>
+                <link rel="modulepreload" crossorigin href="/assets/shared-AbCd1234.js">
+                <link rel="stylesheet" crossorigin href="/assets/index-Qq1Ww2Ee.css">
+                </head><body><div id="root"></div></body></html>
+                """,
+        ])
+        let html = try #require(TestProject.text(try TestProject.build(files), "index.html"))
+        #expect(html.contains("<link rel=\"stylesheet\" href=\"/assets/index-Qq1Ww2Ee.css\">"))
+        #expect(html.contains("<link rel=\"modulepreload\" href=\"/assets/shared-AbCd1234.js\">"))
+        #expect(html.contains("<script type=\"module\" src=\"/assets/index-Zz9Yy8Xx.js\"></script>"))
+    }
+
+    @Test("the sitemap lists the shell and pages with lastmod from front matter")
+    func sitemap() throws {
+        let xml = try #require(TestProject.text(try TestProject.build(), "sitemap.xml"))
+        #expect(
+            xml == """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+                  <url>
+                    <loc>https://d111111abcdef8.cloudfront.net/</loc>
+                  </url>
+                  <url>
+                    <loc>https://d111111abcdef8.cloudfront.net/privacy</loc>
+                    <lastmod>2026-01-15</lastmod>
+                  </url>
+                  <url>
+                    <loc>https://d111111abcdef8.cloudfront.net/terms</loc>
+                    <lastmod>2026-02-01</lastmod>
+                  </url>
+                </urlset>
+
+                """)
+    }
+
+    @Test("robots.txt points at the sitemap and keeps crawlers out of the API")
+    func robots() throws {
+        let text = try #require(TestProject.text(try TestProject.build(), "robots.txt"))
+        #expect(
+            text == """
+                User-agent: *
+                Disallow: /api/
+                Disallow: /_site/
+                Allow: /
+
+                Sitemap: https://d111111abcdef8.cloudfront.net/sitemap.xml
+
+                """)
+    }
+
+    @Test("the manifest describes every object with digests, types and cache rules")
+    func manifest() throws {
+        let result = try TestProject.build()
+        let terms = try #require(result.manifest.objects.first { $0.key == "terms" })
+        let data = try #require(result.objects.first { $0.key == "terms" }?.data)
+        #expect(terms.size == data.count)
+        #expect(terms.sha256 == Digest.sha256(data))
+        #expect(terms.md5 == Digest.md5(data))
+        #expect(terms.contentType == "text/html; charset=utf-8")
+        #expect(terms.cacheControl == "public, max-age=0, s-maxage=86400, must-revalidate")
+        #expect(terms.source == "content/terms.md")
+        let script = try #require(result.manifest.objects.first { $0.key == "assets/index-Zz9Yy8Xx.js" })
+        #expect(script.contentType == "text/javascript; charset=utf-8")
+        #expect(script.cacheControl == "public, max-age=31536000, immutable")
+        #expect(result.manifest.objects.map(\.key) == result.objects.map(\.key))
+        let decoded = try Manifest.decode(result.manifestData)
+        #expect(decoded == result.manifest)
+        #expect(decoded.routes.resolve("/tos") == .redirect(to: "/terms", status: 301))
+    }
+
+    @Test("two builds of the same input give byte-identical output")
+    func deterministic() throws {
+        let first = try TestProject.build()
+        let second = try TestProject.build()
+        #expect(first.objects == second.objects)
+        #expect(first.manifestData == second.manifestData)
+    }
+
+    @Test("drafts are left out unless asked for")
+    func drafts() throws {
+        let files = TestProject.with(["content/draft.md": "---\ntitle: Soon\ndraft: true\n---\nText\n"])
+        #expect(try TestProject.build(files).objects.contains { $0.key == "draft" } == false)
+        #expect(try TestProject.build(files, drafts: true).objects.contains { $0.key == "draft" })
+    }
+
+    @Test("non-Markdown files under content are copied as they are")
+    func staticFiles() throws {
+        let files = TestProject.with(["content/images/logo.png": "PNG"])
+        let result = try TestProject.build(files)
+        let logo = try #require(result.manifest.objects.first { $0.key == "images/logo.png" })
+        #expect(logo.contentType == "image/png")
+        #expect(logo.kind == .other)
+    }
+
+    @Test("a build without an SPA has no shell and may use / for a page")
+    func withoutSPA() throws {
+        var config = TestProject.config
+        config = String(config[..<config.range(of: "spa:")!.lowerBound]) + "infra:\n  bucket: acme-site\n"
+        let files = TestProject.with([
+            "site.yml": config, "content/index.md": "---\ntitle: Home\n---\nWelcome\n",
+        ])
+        let result = try TestProject.build(files)
+        #expect(result.objects.first { $0.key == "index.html" }?.kind == .page)
+        #expect(result.manifest.routes.resolve("/") == .object(key: "index.html"))
+        #expect(result.manifest.routes.resolve("/nope") == .notFound(key: "404.html"))
+    }
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var changes: [String: String?]
+        var expected: [String]
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(
+            name: "unknown variable in content",
+            changes: ["content/privacy.md": "---\ntitle: P\n---\nHello {{site.compnay}}.\n"],
+            expected: ["content/privacy.md:4:7: error: unknown variable 'site.compnay'"]),
+        Case(
+            name: "unknown variable in a template",
+            changes: ["templates/404.mustache": "{{<layout}}{{$main}}\n  <h1>{{page.titel}}</h1>{{/main}}{{/layout}}\n"],
+            expected: ["templates/404.mustache:2:7: error: unknown variable 'page.titel' (did you mean 'page.title'?)"]),
+        Case(
+            name: "missing partial",
+            changes: ["templates/partials/header.mustache": nil],
+            expected: ["templates/layout.mustache:4:7: error: unknown partial 'partials/header'"]),
+        Case(
+            name: "partial that includes itself",
+            changes: ["templates/partials/header.mustache": "<header>{{> partials/header}}</header>"],
+            expected: [
+                "templates/partials/header.mustache:1:9: error: partial 'partials/header' includes itself (partials/header -> partials/header); rendering would never end"
+            ]),
+        Case(
+            name: "unclosed section in a template",
+            changes: ["templates/404.mustache": "{{#page.title}}\n<h1>x</h1>\n"],
+            expected: ["templates/404.mustache:1:1: error: section '{{#page.title}}' is never closed"]),
+        Case(
+            name: "two pages claim one route",
+            changes: ["content/tos.md": "---\ntitle: T\nroute: /terms\n---\n"],
+            expected: ["content/tos.md:3:8: error: page content/tos.md and page content/terms.md both claim /terms"]),
+        Case(
+            name: "page shadows a bundle file",
+            changes: ["content/favicon.md": "---\ntitle: F\nroute: /favicon.svg\n---\n"],
+            expected: ["content/favicon.md:3:8: error: page content/favicon.md and bundle file app/dist/favicon.svg collide on /favicon.svg"]),
+        Case(
+            name: "page and nested page need a file and a folder",
+            changes: ["content/terms/archive.md": "---\ntitle: Old terms\n---\n"],
+            expected: ["content/terms/archive.md:1:1: error: page content/terms/archive.md needs 'terms' to be a folder, but page content/terms.md is the file 'terms'"]),
+        Case(
+            name: "page under the API path",
+            changes: ["content/api.md": "---\ntitle: A\nroute: /api/docs\n---\n"],
+            expected: ["content/api.md:3:8: error: route /api/docs falls under the API path /api/*, so the backend would answer it"]),
+        Case(
+            name: "page under the reserved prefix",
+            changes: ["content/x.md": "---\ntitle: A\nroute: /_site/x\n---\n"],
+            expected: ["content/x.md:3:8: error: route /_site/x is under /_site/, which site reserves"]),
+        Case(
+            name: "alias that is already a page",
+            changes: ["content/privacy.md": "---\ntitle: P\naliases: [/terms]\n---\n"],
+            expected: ["content/privacy.md:3:11: error: alias /terms is already a page or file"]),
+        Case(
+            name: "registered legal page missing",
+            changes: ["content/privacy.md": nil],
+            expected: ["site.yml:10:12: error: pages.privacy is /privacy, but no page in content/ has that route"]),
+        Case(
+            name: "unknown template named by a page",
+            changes: ["content/privacy.md": "---\ntitle: P\ntemplate: legl\n---\n"],
+            expected: ["content/privacy.md:3:11: error: unknown template 'legl' (did you mean 'legal'?)"]),
+        Case(
+            name: "Vite manifest that is not JSON",
+            changes: ["app/dist/.vite/manifest.json": "{ nope"],
+            expected: ["app/dist/.vite/manifest.json:1:1: error: not a Vite manifest: The given data was not valid JSON."]),
+        Case(
+            name: "section in content",
+            changes: ["content/privacy.md": "---\ntitle: P\n---\n{{#site}}x{{/site}}\n"],
+            expected: [
+                "content/privacy.md:4:1: error: '{{#site}}': only variables such as {{site.name}} can be used in content",
+                "content/privacy.md:4:11: error: '{{/site}}': only variables such as {{site.name}} can be used in content",
+            ]),
+    ]
+
+    @Test("bad input fails the build with exact, located messages", arguments: cases)
+    func rejects(_ testCase: Case) {
+        #expect(lines(TestProject.failures(TestProject.with(testCase.changes))) == testCase.expected)
+    }
+}

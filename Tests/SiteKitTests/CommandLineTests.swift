@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+@testable import SiteKit
+
+/// The `site` binary end to end, on projects written to temporary folders.
+@Suite("Command line", .serialized)
+struct CommandLineTests {
+    @Test("site build writes dist/ and prints numbered steps and a summary")
+    func builds() throws {
+        let project = try TemporaryProject()
+        let outcome = try SiteExecutable.run(["build"], in: project.root)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.hasPrefix("[1/8] Load config\n[2/8] Load content\n"))
+        #expect(outcome.stdout.contains("[8/8] Write dist\n"))
+        #expect(outcome.stdout.contains("Built 4 pages, 12 files, "))
+        let dist = project.snapshot("dist")
+        #expect(dist.keys.sorted().contains("_site/manifest.json"))
+        #expect(dist["terms"] != nil && dist["index.html"] != nil && dist["404.html"] != nil)
+        #expect(project.topLevel.filter { $0.hasPrefix(".dist") }.isEmpty, "no staging folders are left behind")
+    }
+
+    @Test("two builds give byte-identical dist folders")
+    func deterministic() throws {
+        let project = try TemporaryProject()
+        _ = try SiteExecutable.run(["build", "-q"], in: project.root)
+        let first = project.snapshot("dist")
+        _ = try SiteExecutable.run(["build", "-q"], in: project.root)
+        #expect(project.snapshot("dist") == first)
+        #expect(!first.isEmpty)
+    }
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var changes: [String: String]
+        var removals: [String] = []
+        var expected: String
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(
+            name: "malformed front matter",
+            changes: ["content/privacy.md": "---\ntitle: [Privacy\n---\n"],
+            expected: "content/privacy.md:3:1: error: invalid YAML: did not find expected ',' or ']' while parsing a flow sequence"),
+        Case(
+            name: "unknown variable",
+            changes: ["content/terms.md": "---\ntitle: T\n---\nBy {{site.legal_nmae}}\n"],
+            expected: "content/terms.md:4:4: error: unknown variable 'site.legal_nmae' (did you mean 'site.legal_name'?)"),
+        Case(
+            name: "missing partial",
+            changes: [:], removals: ["templates/partials/header.mustache"],
+            expected: "templates/layout.mustache:4:7: error: unknown partial 'partials/header'"),
+        Case(
+            name: "route collision",
+            changes: ["content/copy.md": "---\ntitle: Copy\nroute: /privacy\n---\n"],
+            expected: "content/privacy.md:1:1: error: page content/privacy.md and page content/copy.md both claim /privacy"),
+    ]
+
+    @Test("bad input prints file:line:col, exits 1 and leaves the old dist untouched", arguments: cases)
+    func failsCleanly(_ testCase: Case) throws {
+        let project = try TemporaryProject()
+        let first = try SiteExecutable.run(["build", "-q"], in: project.root)
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = project.snapshot("dist")
+        try project.write(testCase.changes)
+        for path in testCase.removals { try project.remove(path) }
+        let outcome = try SiteExecutable.run(["build"], in: project.root)
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.components(separatedBy: "\n").first == testCase.expected)
+        #expect(outcome.stderr.contains("1 error, 0 warnings"))
+        #expect(project.snapshot("dist") == before)
+        #expect(project.topLevel.filter { $0.hasPrefix(".dist") }.isEmpty)
+    }
+
+    @Test("an unknown option is a usage error with exit status 2")
+    func usage() throws {
+        let project = try TemporaryProject()
+        let outcome = try SiteExecutable.run(["build", "--nope"], in: project.root)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("Unknown option '--nope'"))
+        #expect(!FileManager.default.fileExists(atPath: project.root.appendingPathComponent("dist").path))
+    }
+
+    @Test("--help describes the build command and exits 0")
+    func help() throws {
+        let project = try TemporaryProject()
+        let outcome = try SiteExecutable.run(["build", "--help"], in: project.root)
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.contains("USAGE: site build [--config <path>] [--out <dir>]"))
+    }
+
+    @Test("--config names a project elsewhere and paths in messages stay clickable")
+    func configElsewhere() throws {
+        let project = try TemporaryProject()
+        try project.write(["content/terms.md": "---\ntitle: T\n---\n{{page.nope}}\n"])
+        let parent = project.root.deletingLastPathComponent()
+        let outcome = try SiteExecutable.run(["build", "--config", project.root.lastPathComponent + "/site.yml"], in: parent)
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.hasPrefix(project.root.lastPathComponent + "/content/terms.md:4:1: error: unknown variable 'page.nope'"))
+    }
+
+    @Test("--out writes somewhere else and GitHub annotations appear under GitHub Actions")
+    func outAndAnnotations() throws {
+        let project = try TemporaryProject()
+        let outcome = try SiteExecutable.run(["build", "-q", "--out", "public"], in: project.root)
+        #expect(outcome.status == 0)
+        #expect(project.snapshot("public")["terms"] != nil)
+        try project.write(["content/terms.md": "---\ntitle: T\n---\n{{page.nope}}\n"])
+        let annotated = try SiteExecutable.run(["build", "-q"], in: project.root, environment: ["GITHUB_ACTIONS": "true"])
+        #expect(annotated.stderr.hasPrefix("::error file=content/terms.md,line=4,col=1::unknown variable 'page.nope'"))
+    }
+}
