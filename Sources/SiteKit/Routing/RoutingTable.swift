@@ -32,6 +32,12 @@ public struct RoutingTable: Sendable, Equatable, Codable {
         case notFound(key: String)
     }
 
+    enum CodingKeys: String, CodingKey {
+        case entries, redirects, api, shell
+        case spaRoutes = "spa_routes"
+        case notFound = "not_found"
+    }
+
     public var entries: [Entry]
     public var redirects: [Redirect]
     public var spaRoutes: [RoutePattern]
