@@ -25,18 +25,15 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .long, help: "Include pages marked draft: true.")
     var drafts = false
 
-    @Flag(name: .shortAndLong, help: "Print only errors and warnings.")
-    var quiet = false
-
-    @Option(name: .long, help: "How to print findings: text, json or github (default: github when GITHUB_ACTIONS=true).")
-    var format: DiagnosticRenderer.Format?
+    @OptionGroup var reporting: ReportingOptions
 
     func run() throws {
         let start = DispatchTime.now()
         let project = ProjectLocation(configPath: config)
-        let console = Console(quiet: quiet, format: format, pathPrefix: project.displayPrefix)
+        let console = Console(quiet: reporting.quiet, format: reporting.format, pathPrefix: project.displayPrefix)
         let fileSystem = DiskFileSystem(root: project.root)
-        let pipeline = BuildPipeline(options: .init(configPath: project.configName, includeDrafts: drafts))
+        let pipeline = BuildPipeline(
+            options: .init(configPath: project.configName, includeDrafts: drafts, strict: reporting.strict))
         let outputURL = out.map { URL(fileURLWithPath: $0) } ?? project.root.appendingPathComponent("dist")
         do {
             let result = try pipeline.run(fileSystem: fileSystem, progress: console.progress)

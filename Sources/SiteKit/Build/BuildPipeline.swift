@@ -10,10 +10,13 @@ public struct BuildPipeline: Sendable {
         /// The config file, relative to the project root.
         public var configPath: String = "site.yml"
         public var includeDrafts: Bool = false
+        /// Treat warnings as errors.
+        public var strict: Bool = false
 
-        public init(configPath: String = "site.yml", includeDrafts: Bool = false) {
+        public init(configPath: String = "site.yml", includeDrafts: Bool = false, strict: Bool = false) {
             self.configPath = configPath
             self.includeDrafts = includeDrafts
+            self.strict = strict
         }
     }
 
@@ -25,11 +28,14 @@ public struct BuildPipeline: Sendable {
         public var manifest: Manifest
         public var manifestData: Data
         public var warnings: [Diagnostic]
+        /// What the page checks looked at.
+        public var check: SiteChecker.Report
     }
 
     /// The step names, in order, as progress shows them.
     public static let steps = [
-        "Load config", "Load content", "Load templates", "Read app bundle", "Plan routes", "Render pages", "Build manifest",
+        "Load config", "Load content", "Load templates", "Read app bundle", "Plan routes", "Render pages", "Check pages",
+        "Build manifest",
     ]
 
     public var options: Options
@@ -78,6 +84,23 @@ public struct BuildPipeline: Sendable {
         objects += try copies(templates: templates, bundle: bundle, staticFiles: content.staticFiles, fileSystem: fileSystem)
 
         begin()
+        let report = check(
+            objects: objects, pages: content.pages, config: config, plan: plan, templates: templates, fileSystem: fileSystem)
+        var findings = report.diagnostics + RouteLint.check(config: config, routes: plan.table, pages: content.pages)
+        findings += SecretScanner.scan(objects, fileSystem: fileSystem)
+        findings += pages.flatMap(\.warnings) + templateFindings
+        if options.strict {
+            findings = findings.map { Diagnostic(.error, at: $0.location, $0.message, hint: $0.hint) }
+        }
+        if findings.contains(where: { $0.severity == .error }) { throw DiagnosticError(findings) }
+        objects = objects.map { object in
+            guard object.kind == .page, let html = String(data: object.data, encoding: .utf8) else { return object }
+            var stripped = object
+            stripped.data = Data(HTMLPostProcessor.stripSourcePositions(html).utf8)
+            return stripped
+        }
+
+        begin()
         let kinds = Dictionary(plan.claims.map { ($0.key, $0.kind) }, uniquingKeysWith: { first, _ in first })
         objects = objects.map { object in
             var object = object
@@ -93,7 +116,25 @@ public struct BuildPipeline: Sendable {
         }
         return Result(
             config: config, pages: content.pages, objects: objects.sorted { $0.key < $1.key }, manifest: manifest,
-            manifestData: manifestData, warnings: pages.flatMap(\.warnings) + templateFindings)
+            manifestData: manifestData, warnings: findings.sorted(), check: report)
+    }
+
+    /// Checks every HTML object: structure, links, fragments.
+    private func check(
+        objects: [OutputObject], pages: [ContentPage], config: SiteConfig, plan: Router.Plan, templates: TemplateSet,
+        fileSystem: some FileSystem
+    ) -> SiteChecker.Report {
+        let contentByKey = Dictionary(pages.map { (URLPath.key(for: $0.route), $0) }, uniquingKeysWith: { first, _ in first })
+        var pathByKey: [String: String] = [:]
+        for entry in plan.table.entries where pathByKey[entry.key] == nil { pathByKey[entry.key] = entry.path }
+        let checked = objects.filter { $0.kind == .page || $0.kind == .shell }.map { object in
+            let content = contentByKey[object.key]
+            let template = content?.template ?? (object.kind == .shell ? "spa" : "404")
+            return SiteChecker.Page(
+                key: object.key, kind: object.kind, path: pathByKey[object.key] ?? "/" + object.key,
+                html: String(decoding: object.data, as: UTF8.self), content: content, template: template)
+        }
+        return SiteChecker(routes: plan.table, templates: templates, baseURL: config.site.baseURL).check(checked)
     }
 
     /// Theme assets, bundle files and content files, read as they are.

@@ -3,7 +3,7 @@ import Yams
 
 /// Stage 1: reads and validates `site.yml`.
 public enum ConfigLoader {
-    static let topLevelKeys = ["site", "pages", "content", "spa", "api", "cache", "infra"]
+    static let topLevelKeys = ["site", "pages", "content", "spa", "api", "cache", "infra", "oauth"]
 
     /// Loads the config at `path` from `fileSystem`.
     public static func load(_ path: String, from fileSystem: some FileSystem) throws(DiagnosticError) -> SiteConfig {
@@ -56,10 +56,11 @@ struct ConfigParser {
         let api = section["api"].flatMap { parseAPI($0.value) }
         let cache = section["cache"].map { parseCache($0.value) } ?? CacheSettings()
         let infra = section["infra"].map { parseInfra($0.value) } ?? InfraSettings()
+        let oauth = section["oauth"].map { parseOAuth($0.value) } ?? [:]
         guard let site else { return nil }
         return SiteConfig(
             file: file, site: site, pages: pages, content: content, spa: spa, api: api, cache: cache,
-            infra: infra, locations: locations)
+            infra: infra, oauth: oauth, locations: locations)
     }
 
     /// Reads the keys of a mapping section through `read`, which returns false for unknown keys.
@@ -288,6 +289,30 @@ struct ConfigParser {
             }
         }
         return settings
+    }
+
+    mutating func parseOAuth(_ node: Node) -> [String: OAuthRegistration] {
+        var result: [String: OAuthRegistration] = [:]
+        guard let providers = reader.mapping(node, path: "oauth") else { return result }
+        for provider in providers {
+            let path = "oauth.\(provider.key)"
+            var registration = OAuthRegistration(redirectURI: "")
+            fields(provider.value, path: path, known: ["redirect_uri", "terms_url", "privacy_url"], required: ["redirect_uri"]) {
+                parser, key, value, keyPath in
+                guard let text = parser.reader.string(value, path: keyPath) else { return }
+                guard let url = URLComponents(string: text), url.scheme == "https" || url.host == "localhost", url.host != nil else {
+                    parser.reader.error(value, "'\(keyPath)' must be an absolute https URL, found '\(text)'")
+                    return
+                }
+                switch key {
+                case "redirect_uri": registration.redirectURI = text
+                case "terms_url": registration.termsURL = text
+                default: registration.privacyURL = text
+                }
+            }
+            if !registration.redirectURI.isEmpty { result[provider.key] = registration }
+        }
+        return result
     }
 
     /// A folder inside the project: relative, without `..`.

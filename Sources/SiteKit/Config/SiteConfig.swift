@@ -12,6 +12,8 @@ public struct SiteConfig: Sendable, Equatable {
     public var api: APISettings?
     public var cache: CacheSettings
     public var infra: InfraSettings
+    /// What is registered with each OAuth provider, by provider name.
+    public var oauth: [String: OAuthRegistration] = [:]
     /// Where each key path was written (`site.base_url`, `spa.routes[1]`, ...), for later diagnostics.
     public var locations: [String: SourceLocation]
 
@@ -79,6 +81,16 @@ public struct CacheSettings: Sendable, Equatable {
     public var htmlEdgeSeconds: Int = 86_400
     /// How long anything neither HTML nor fingerprinted is cached.
     public var otherSeconds: Int = 300
+}
+
+/// The URLs registered with one OAuth provider's developer console.
+public struct OAuthRegistration: Sendable, Equatable {
+    /// The redirect (callback) URI, absolute.
+    public var redirectURI: String
+    /// The Terms of Service URL, absolute, when the provider asks for one.
+    public var termsURL: String?
+    /// The Privacy Policy URL, absolute, when the provider asks for one.
+    public var privacyURL: String?
 }
 
 /// What `plan-infra` needs to name and shape the AWS resources.

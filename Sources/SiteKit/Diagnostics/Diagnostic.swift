@@ -59,6 +59,10 @@ public struct DiagnosticBag: Sendable {
 
     public init() {}
 
+    public init(_ diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics
+    }
+
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     public mutating func append(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }

@@ -16,9 +16,13 @@ public struct MarkdownRenderer: Sendable {
     }
 
     public var allowRawHTML: Bool
+    /// Keep cmark's `data-sourcepos="line:col-line:col"` on block elements, so checks can name the
+    /// Markdown line an element came from. ``HTMLPostProcessor/stripSourcePositions(_:)`` removes them.
+    public var keepSourcePositions: Bool
 
-    public init(allowRawHTML: Bool = false) {
+    public init(allowRawHTML: Bool = false, keepSourcePositions: Bool = false) {
         self.allowRawHTML = allowRawHTML
+        self.keepSourcePositions = keepSourcePositions
     }
 
     private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
@@ -55,17 +59,18 @@ public struct MarkdownRenderer: Sendable {
         let lines = markdown.split(omittingEmptySubsequences: false, whereSeparator: \.isLineBreak)
         var walker = TreeWalker(file: file, firstLine: firstLine, lines: lines, variables: variables, allowRawHTML: allowRawHTML)
         walker.walk(document)
-        try walker.bag.throwIfErrors()
+        try DiagnosticBag(Array(Set(walker.bag.diagnostics))).throwIfErrors()
 
         guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
             throw DiagnosticError(.error(SourceLocation(file: file), "cannot render Markdown"))
         }
         defer { free(rendered) }
-        let html = HTMLPostProcessor.process(String(cString: rendered), headingIDs: walker.headingIDs)
+        let html = HTMLPostProcessor.process(
+            String(cString: rendered), headingIDs: walker.headingIDs, keepPositions: keepSourcePositions)
         let headings = walker.headings.map {
             Heading(level: $0.level, title: $0.title, id: $0.id, line: $0.line + firstLine - 1)
         }
-        return Output(html: html, headings: headings, warnings: walker.bag.diagnostics.filter { $0.severity == .warning })
+        return Output(html: html, headings: headings, warnings: Set(walker.bag.diagnostics.filter { $0.severity == .warning }).sorted())
     }
 }
 
@@ -134,16 +139,27 @@ private struct TreeWalker {
         SourceLocation(file: file, line: line + firstLine - 1, column: column)
     }
 
-    /// Finds where `tag` is written, at or after the block's first line.
+    /// Finds where `tag` is written outside code spans: at or after the block's first line, else
+    /// anywhere (a link reference definition may stand above its use).
     private func locate(_ tag: String, near line: Int) -> SourceLocation {
-        var index = max(line - 1, 0)
-        while index < lines.count {
-            if let range = lines[index].range(of: tag) {
-                return location(line: index + 1, column: lines[index][..<range.lowerBound].count + 1)
+        let start = min(max(line - 1, 0), lines.count)
+        for index in Array(start..<lines.count) + Array(0..<start) {
+            if let column = Self.column(of: tag, outsideCodeIn: lines[index]) {
+                return location(line: index + 1, column: column)
             }
-            index += 1
         }
         return location(line: line, column: 0)
+    }
+
+    /// The 1-based column of the first `needle` in `line` that is not inside a backtick code span.
+    static func column(of needle: String, outsideCodeIn line: Substring) -> Int? {
+        var searchStart = line.startIndex
+        while let range = line[searchStart...].range(of: needle) {
+            let before = line[..<range.lowerBound]
+            if before.filter({ $0 == "`" }).count % 2 == 0 { return before.count + 1 }
+            searchStart = range.upperBound
+        }
+        return nil
     }
 
     private mutating func report(_ failures: [ContentVariables.Failure], near line: Int) {
@@ -229,11 +245,13 @@ private struct TreeWalker {
         return (String(title[..<open.lowerBound]).trimmingCharacters(in: .whitespaces), id)
     }
 
-    /// Removes a trailing `{#id}` from the heading's last text node.
+    /// Removes a trailing `{#id}` from the heading's last text, which may sit inside emphasis.
     static func stripExplicitID(from node: OpaquePointer) {
-        guard let last = cmark_node_last_child(node), cmark_node_get_type(last) == CMARK_NODE_TEXT,
-            let literal = cmark_node_get_literal(last)
-        else { return }
+        var last = cmark_node_last_child(node)
+        while let current = last, cmark_node_get_type(current) != CMARK_NODE_TEXT {
+            last = cmark_node_last_child(current)
+        }
+        guard let last, let literal = cmark_node_get_literal(last) else { return }
         let text = String(cString: literal)
         guard let open = text.range(of: "{#", options: .backwards) else { return }
         var kept = String(text[..<open.lowerBound])
@@ -243,14 +261,15 @@ private struct TreeWalker {
 }
 
 /// Rewrites cmark's HTML: heading ids in place of source positions, and no presentational attributes.
-enum HTMLPostProcessor {
-    /// Replaces `data-sourcepos` on headings with their id, drops it everywhere else, and turns table
-    /// `align` attributes (obsolete in HTML5) into classes that a strict Content-Security-Policy allows.
-    static func process(_ html: String, headingIDs: [String: String]) -> String {
+public enum HTMLPostProcessor {
+    static let marker = " data-sourcepos=\""
+
+    /// Gives headings their id, drops `data-sourcepos` unless `keepPositions`, and turns table `align`
+    /// attributes (obsolete in HTML5) into classes that a strict Content-Security-Policy allows.
+    static func process(_ html: String, headingIDs: [String: String], keepPositions: Bool = false) -> String {
         var output = ""
         output.reserveCapacity(html.utf8.count)
         var rest = Substring(html)
-        let marker = " data-sourcepos=\""
         while let range = rest.range(of: marker) {
             let before = rest[..<range.lowerBound]
             guard let end = rest[range.upperBound...].firstIndex(of: "\"") else { break }
@@ -263,9 +282,29 @@ enum HTMLPostProcessor {
             {
                 output += " id=\"\(id)\""
             }
+            if keepPositions { output += rest[range.lowerBound...end] }
             rest = rest[rest.index(after: end)...]
         }
         output += rest
+        return replacingAlignment(output)
+    }
+
+    /// Removes every `data-sourcepos` attribute.
+    public static func stripSourcePositions(_ html: String) -> String {
+        guard html.contains(marker) else { return html }
+        var output = ""
+        output.reserveCapacity(html.utf8.count)
+        var rest = Substring(html)
+        while let range = rest.range(of: marker), let end = rest[range.upperBound...].firstIndex(of: "\"") {
+            output += rest[..<range.lowerBound]
+            rest = rest[rest.index(after: end)...]
+        }
+        output += rest
+        return output
+    }
+
+    private static func replacingAlignment(_ html: String) -> String {
+        var output = html
         if output.contains(" align=\"") {
             for alignment in ["left", "center", "right"] {
                 output = output.replacingOccurrences(of: " align=\"\(alignment)\"", with: " class=\"align-\(alignment)\"")

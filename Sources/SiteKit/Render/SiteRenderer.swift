@@ -12,7 +12,7 @@ public struct SiteRenderer: Sendable {
         self.config = config
         self.templates = templates
         self.context = context
-        self.markdown = MarkdownRenderer(allowRawHTML: config.content.allowRawHTML)
+        self.markdown = MarkdownRenderer(allowRawHTML: config.content.allowRawHTML, keepSourcePositions: true)
     }
 
     /// A rendered page and the warnings its Markdown gave.

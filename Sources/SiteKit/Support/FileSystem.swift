@@ -50,13 +50,20 @@ public enum FileSystemError: Error, Sendable, Equatable {
 }
 
 extension FileSystem {
-    /// Reads `path` as UTF-8 text; invalid UTF-8 or a byte-order mark is an error with its position.
-    public func readText(_ path: String) throws(DiagnosticError) -> String {
+    /// Reads `path` as UTF-8 text (a leading byte-order mark is dropped); invalid UTF-8 is an error
+    /// with its position, and so is a file over `limit` bytes.
+    public func readText(_ path: String, limit: Int = TextDecoding.defaultLimit) throws(DiagnosticError) -> String {
         let data: Data
         do {
             data = try read(path)
         } catch {
             throw DiagnosticError(error.diagnostic)
+        }
+        if data.count > limit {
+            throw DiagnosticError(
+                .error(
+                    SourceLocation(file: path), "file is \(TextDecoding.megabytes(data.count)), over the \(TextDecoding.megabytes(limit)) limit for text sources",
+                    hint: "split it into several pages; a source this large is almost always a mistake"))
         }
         return try TextDecoding.decode(data, path: path)
     }
@@ -64,6 +71,13 @@ extension FileSystem {
 
 /// Strict UTF-8 decoding with located errors.
 public enum TextDecoding {
+    /// The largest text source read: 8 MiB, far above any real legal page or template.
+    public static let defaultLimit = 8 << 20
+
+    static func megabytes(_ bytes: Int) -> String {
+        String(format: "%.1f MB", Double(bytes) / 1_048_576)
+    }
+
     /// Decodes `data` as UTF-8, rejecting invalid sequences and NUL bytes; a leading BOM is dropped.
     public static func decode(_ data: Data, path: String) throws(DiagnosticError) -> String {
         var bytes = [UInt8](data)

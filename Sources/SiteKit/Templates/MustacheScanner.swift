@@ -73,6 +73,11 @@ public struct MustacheScanner {
                     hint: "close it with \(triple ? "}}}" : "}}") on the same line")
             }
             let inner = String(decoding: bytes[(start + (triple ? 3 : 2))..<end], as: UTF8.self)
+            if inner.contains("{{") {
+                throw Problem(
+                    line: startLine, column: startColumn, message: "tag '\(triple ? "{{{" : "{{")' is not closed before the next '{{'",
+                    hint: "close it with \(triple ? "}}}" : "}}")")
+            }
             let source = String(decoding: bytes[start..<end + closing.count], as: UTF8.self)
             // Comments may span lines: keep counting them.
             for offset in start..<end where bytes[offset] == 0x0A {

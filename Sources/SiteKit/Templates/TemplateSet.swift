@@ -10,6 +10,8 @@ public struct TemplateSet: Sendable {
         /// The file, relative to the project root.
         public var file: String
         public var tags: [MustacheScanner.Tag]
+        /// The template text, for finding where rendered output came from.
+        public var text: String
     }
 
     /// A file under `templates/assets/`, published under a fingerprinted name.
@@ -57,12 +59,12 @@ public struct TemplateSet: Sendable {
             do {
                 let tags = try MustacheScanner.scan(text)
                 templates[name] = try MustacheTemplate(string: text)
-                sources[name] = Source(name: name, file: file, tags: tags)
+                sources[name] = Source(name: name, file: file, tags: tags, text: text)
             } catch let problem as MustacheScanner.Problem {
                 bag.error(SourceLocation(file: file, line: problem.line, column: problem.column), problem.message, hint: problem.hint)
             } catch let error as MustacheTemplate.ParserError {
                 bag.error(
-                    SourceLocation(file: file, line: error.context.lineNumber, column: error.context.columnNumber + 1),
+                    SourceLocation(file: file, line: error.context.lineNumber, column: error.context.columnNumber),
                     "template syntax: \(describe(error.error))")
             } catch {
                 bag.error(SourceLocation(file: file), "template syntax: \(error)")
@@ -156,11 +158,11 @@ public struct TemplateSet: Sendable {
             case .variable, .unescaped, .section, .inverted:
                 let value = resolve(tag.name, in: stack)
                 if value == nil, reportNames {
-                    let candidates = stack.flatMap { $0.names() }
+                    let candidates = stack.reversed().flatMap { $0.names() }
                     let what = tag.kind == .section || tag.kind == .inverted ? "section" : "variable"
                     findings.insert(
                         .error(
-                            location, "unknown \(what) '\(tag.name)'\(Suggestions.didYouMean(tag.name, in: candidates))",
+                            location, "unknown \(what) '\(tag.name)'\(Self.suggestion(for: tag.name, in: stack))",
                             hint: "templates can use: \(Self.summary(of: candidates))"))
                 }
                 if tag.kind == .section {
@@ -186,11 +188,12 @@ public struct TemplateSet: Sendable {
                             location, "unknown \(kind) '\(tag.name)'\(suggestion(for: tag.name))",
                             hint: "create \(directory)/\(tag.name).\(Self.fileExtension)"))
                 } else if let start = chain.firstIndex(of: tag.name) {
-                    let cycle = (chain[start...] + [tag.name]).joined(separator: " -> ")
-                    findings.insert(
-                        .error(
-                            location, "\(kind) '\(tag.name)' includes itself (\(cycle)); rendering would never end",
-                            hint: "remove the inclusion that closes the loop"))
+                    let loop = chain[start...] + [tag.name]
+                    let message =
+                        loop.count == 2
+                        ? "\(kind) '\(tag.name)' includes itself; rendering would never end"
+                        : "templates include each other in a loop (\(loop.joined(separator: " -> "))); rendering would never end"
+                    findings.insert(.error(location, message, hint: "remove the inclusion that closes the loop"))
                 } else {
                     check(tag.name, scopes: stack, chain: chain, into: &findings, reportNames: reportNames)
                 }
@@ -214,6 +217,15 @@ public struct TemplateSet: Sendable {
             }
         }
         return nil
+    }
+
+    /// "did you mean", preferring names of the innermost section.
+    private static func suggestion(for name: String, in stack: [TemplateValue]) -> String {
+        for scope in stack.reversed() {
+            let text = Suggestions.didYouMean(name, in: scope.names())
+            if !text.isEmpty { return text }
+        }
+        return ""
     }
 
     private static func summary(of names: [String]) -> String {

@@ -32,7 +32,7 @@ enum TestProject {
     static let layout = """
         <!DOCTYPE html>
         <html lang="{{site.language}}">
-        <head><meta charset="utf-8"><title>{{page.title}}</title><link rel="stylesheet" href="{{assets.site_css}}"></head>
+        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{page.title}}</title><link rel="stylesheet" href="{{assets.site_css}}"></head>
         <body>{{> partials/header}}<main>{{$main}}{{/main}}</main></body>
         </html>
 
@@ -47,7 +47,8 @@ enum TestProject {
 
     static let spa = """
         <!DOCTYPE html>
-        <html lang="{{site.language}}"><head><title>{{page.title}}</title>
+        <html lang="{{site.language}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+        <title>{{page.title}}</title>
         {{#spa.styles}}<link rel="stylesheet" href="{{href}}">{{/spa.styles}}
         {{#spa.modulepreloads}}<link rel="modulepreload" href="{{href}}">{{/spa.modulepreloads}}
         {{#spa.scripts}}<script type="module" src="{{src}}"></script>{{/spa.scripts}}

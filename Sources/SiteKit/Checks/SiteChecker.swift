@@ -1,0 +1,307 @@
+import Foundation
+
+/// Stage 7: checks every rendered page before it ships.
+///
+/// Each page is parsed with libxml2 and must be sound HTML with what every page needs (doctype,
+/// `<html lang>`, charset, viewport, a title, one `<h1>` on content pages, unique ids). Every
+/// internal link must resolve through the routing table, fragments included. Findings name the
+/// Markdown or template line the element came from.
+public struct SiteChecker: Sendable {
+    /// A rendered page to check.
+    public struct Page: Sendable {
+        public var key: String
+        public var kind: ObjectKind
+        /// The URL path the page is served at.
+        public var path: String
+        public var html: String
+        /// The Markdown it came from, for pages rendered from content.
+        public var content: ContentPage?
+        /// The template that rendered it.
+        public var template: String
+
+        public init(key: String, kind: ObjectKind, path: String, html: String, content: ContentPage?, template: String) {
+            self.key = key
+            self.kind = kind
+            self.path = path
+            self.html = html
+            self.content = content
+            self.template = template
+        }
+    }
+
+    /// A link to another site: listed, never fetched.
+    public struct ExternalLink: Sendable, Hashable, Codable, Comparable {
+        public var url: String
+        public var location: SourceLocation
+
+        public static func < (lhs: ExternalLink, rhs: ExternalLink) -> Bool {
+            (lhs.url, lhs.location) < (rhs.url, rhs.location)
+        }
+    }
+
+    /// What the checks found.
+    public struct Report: Sendable, Equatable {
+        public var diagnostics: [Diagnostic]
+        public var externalLinks: [ExternalLink]
+        public var pagesChecked: Int
+        public var linksChecked: Int
+    }
+
+    /// libxml2 error codes that are noise for HTML5: it knows only HTML4's elements.
+    static let ignoredParseErrors: Set<Int> = [801]
+
+    let routes: RoutingTable
+    let baseURL: String
+    let locator: SourceLocator
+
+    public init(routes: RoutingTable, templates: TemplateSet, baseURL: String) {
+        self.routes = routes
+        self.baseURL = baseURL
+        self.locator = SourceLocator(templates: templates)
+    }
+
+    /// Checks `pages`; links to `otherKeys` (copied files) resolve too.
+    public func check(_ pages: [Page]) -> Report {
+        let documents = Parallel.map(pages) { HTMLDocument(parsing: $0.html) }
+        var collected: [String: Set<String>] = [:]
+        for (page, document) in zip(pages, documents) {
+            collected[page.key] = Set(document.elements.compactMap { $0["id"] } + document.elements(named: "a").compactMap { $0["name"] })
+        }
+        let ids = collected
+        let results = Parallel.map(Array(zip(pages, documents))) { page, document in
+            checkPage(page, document, ids: ids)
+        }
+        var diagnostics = Set<Diagnostic>()
+        var external: [ExternalLink] = []
+        var links = 0
+        for result in results {
+            diagnostics.formUnion(result.diagnostics)
+            external += result.external
+            links += result.links
+        }
+        return Report(
+            diagnostics: diagnostics.sorted(), externalLinks: Array(Set(external)).sorted(), pagesChecked: pages.count,
+            linksChecked: links)
+    }
+
+    private struct PageResult {
+        var diagnostics: [Diagnostic] = []
+        var external: [ExternalLink] = []
+        var links = 0
+    }
+
+    private func checkPage(_ page: Page, _ document: HTMLDocument, ids: [String: Set<String>]) -> PageResult {
+        var result = PageResult()
+        let templateFile = locator.templates.file(of: page.template)
+        func structural(_ message: String, hint: String) {
+            result.diagnostics.append(.error(SourceLocation(file: templateFile), "page \(page.path): \(message)", hint: hint))
+        }
+
+        // Parse errors that matter.
+        let renderedLines = errorsThatMatter(document).isEmpty ? [] : page.html.split(omittingEmptySubsequences: false, whereSeparator: \.isLineBreak)
+        for error in errorsThatMatter(document) {
+            let message = Self.describe(error)
+            let index = document.elements.lastIndex { $0.line <= error.line }
+            if let index, let content = page.content, let position = document.nearest("data-sourcepos", from: index),
+                let lines = SourceLocator.lines(position)
+            {
+                let location = SourceLocation(file: content.source, line: lines.lowerBound + content.bodyLine - 1, column: 0)
+                result.diagnostics.append(.error(location, "\(message) on page \(page.path)", hint: "fix the markup where it is written"))
+            } else if error.line >= 1, error.line <= renderedLines.count,
+                let location = locator.templateLine(matching: String(renderedLines[error.line - 1]), column: error.column, page: page)
+            {
+                result.diagnostics.append(.error(location, message, hint: "fix the markup in the template"))
+            } else {
+                result.diagnostics.append(
+                    .error(
+                        SourceLocation(file: templateFile), "\(message) on page \(page.path), line \(error.line) of the rendered HTML",
+                        hint: "fix the markup in the template or its partials"))
+            }
+        }
+
+        // What every page needs.
+        if !document.hasHTML5Doctype {
+            structural("does not start with <!DOCTYPE html>", hint: "put <!DOCTYPE html> on the template's first line")
+        }
+        let html = document.elements(named: "html").first
+        if (html?["lang"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            structural("<html> has no lang attribute", hint: "write <html lang=\"{{site.language}}\">")
+        }
+        let metas = document.elements(named: "meta")
+        if !metas.contains(where: { $0["charset"] != nil }) {
+            structural("has no <meta charset>", hint: "add <meta charset=\"utf-8\"> first in <head>")
+        }
+        if !metas.contains(where: { $0["name"]?.lowercased() == "viewport" }) {
+            structural("has no viewport <meta>", hint: "add <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        }
+        let titles = document.elements(named: "title")
+        if titles.allSatisfy({ ($0.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
+            structural("has no <title> text", hint: "add <title>{{page.title}}</title> to <head>")
+        }
+        if page.kind == .page {
+            let headings = document.elements.indices.filter { document.elements[$0].name == "h1" }
+            if headings.isEmpty {
+                structural("has no <h1>", hint: "render the title as <h1>{{page.title}}</h1>")
+            } else if headings.count > 1 {
+                for index in headings.dropFirst() {
+                    let location = locator.locate("", element: index, in: document, page: page)
+                    result.diagnostics.append(
+                        .error(
+                            location, "page \(page.path) has more than one <h1>",
+                            hint: "the template renders the title as <h1>; start content sections at ##"))
+                }
+            }
+        }
+        var seenIDs: Set<String> = []
+        for (index, element) in document.elements.enumerated() {
+            guard let id = element["id"] else { continue }
+            if id.isEmpty || id.contains(where: \.isWhitespace) {
+                result.diagnostics.append(
+                    .error(locator.locate("id=\"\(id)\"", element: index, in: document, page: page), "page \(page.path): id '\(id)' is empty or has spaces"))
+            } else if !seenIDs.insert(id).inserted {
+                result.diagnostics.append(
+                    .error(
+                        locator.locate("", element: index, in: document, page: page), "page \(page.path) uses the id '\(id)' twice",
+                        hint: "ids must be unique on a page; rename the heading or the element"))
+            }
+        }
+
+        // Links.
+        let linkAttributes: [String: [String]] = [
+            "a": ["href"], "area": ["href"], "link": ["href"], "script": ["src"], "img": ["src"], "source": ["src"],
+            "iframe": ["src"], "video": ["src", "poster"], "audio": ["src"], "form": ["action"],
+        ]
+        for (index, element) in document.elements.enumerated() {
+            for attribute in linkAttributes[element.name] ?? [] {
+                guard let value = element[attribute]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { continue }
+                result.links += 1
+                checkLink(value, element: index, document: document, page: page, ids: ids, into: &result)
+            }
+        }
+        return result
+    }
+
+    private func errorsThatMatter(_ document: HTMLDocument) -> [HTMLDocument.ParseError] {
+        document.errors.filter { !Self.ignoredParseErrors.contains($0.code) }
+    }
+
+    private func checkLink(
+        _ value: String, element index: Int, document: HTMLDocument, page: Page, ids: [String: Set<String>], into result: inout PageResult
+    ) {
+        func location() -> SourceLocation { locator.locate(value, element: index, in: document, page: page) }
+        let lower = value.lowercased()
+        if lower.hasPrefix("javascript:") {
+            result.diagnostics.append(.error(location(), "javascript: link on page \(page.path)", hint: "use a real URL; inline script breaks the Content-Security-Policy"))
+            return
+        }
+        var target = value
+        if let scheme = Self.scheme(of: value) {
+            guard scheme == "http" || scheme == "https" else { return }  // mailto:, tel:, data: ...
+            guard value.lowercased().hasPrefix(baseURL.lowercased() + "/") || value.lowercased() == baseURL.lowercased() else {
+                result.external.append(ExternalLink(url: value, location: location()))
+                return
+            }
+            target = String(value.dropFirst(baseURL.count))
+            if target.isEmpty { target = "/" }
+        } else if value.hasPrefix("//") {
+            result.external.append(ExternalLink(url: value, location: location()))
+            return
+        }
+        let (path, fragment) = Self.split(target, relativeTo: page.path)
+        if path == nil {
+            // A fragment on the same page.
+            if let fragment, !fragment.isEmpty, !(ids[page.key]?.contains(fragment) ?? false) {
+                result.diagnostics.append(
+                    .error(
+                        location(), "link to #\(fragment) on page \(page.path), which has no element with that id\(Suggestions.didYouMean(fragment, in: ids[page.key] ?? []))",
+                        hint: "link to one of the page's heading ids"))
+            }
+            return
+        }
+        guard let path else { return }
+        switch routes.resolve(path) {
+        case .object(let key):
+            checkFragment(fragment, key: key, path: path, ids: ids, location: location, page: page, into: &result)
+        case .redirect(let to, _):
+            result.diagnostics.append(
+                .warning(location(), "link to \(path) on page \(page.path) goes through a redirect to \(to)", hint: "link to \(to) directly"))
+            if case .object(let key) = routes.resolve(to) {
+                checkFragment(fragment, key: key, path: to, ids: ids, location: location, page: page, into: &result)
+            }
+        case .spa, .api:
+            break
+        case .notFound:
+            let candidates = routes.entries.map(\.path) + routes.redirects.map(\.from)
+            result.diagnostics.append(
+                .error(
+                    location(), "broken link to \(path) on page \(page.path)\(Suggestions.didYouMean(path, in: candidates))",
+                    hint: "no page, file, redirect or SPA route answers it; fix the link or add the page"))
+        }
+    }
+
+    private func checkFragment(
+        _ fragment: String?, key: String, path: String, ids: [String: Set<String>], location: () -> SourceLocation, page: Page,
+        into result: inout PageResult
+    ) {
+        guard let fragment, !fragment.isEmpty, let targetIDs = ids[key] else { return }
+        if !targetIDs.contains(fragment) {
+            result.diagnostics.append(
+                .error(
+                    location(), "link to \(path)#\(fragment) on page \(page.path), but \(path) has no element with id '\(fragment)'\(Suggestions.didYouMean(fragment, in: targetIDs))",
+                    hint: "heading ids are GitHub-style slugs of the heading text"))
+        }
+    }
+
+    /// The URL scheme, lower-case, if `value` has one.
+    static func scheme(of value: String) -> String? {
+        guard let colon = value.firstIndex(of: ":") else { return nil }
+        let scheme = value[..<colon]
+        guard let first = scheme.first, first.isLetter,
+            scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) })
+        else { return nil }
+        return scheme.lowercased()
+    }
+
+    /// The absolute path (nil for a bare fragment) and fragment of a link on the page at `base`.
+    static func split(_ link: String, relativeTo base: String) -> (path: String?, fragment: String?) {
+        var rest = Substring(link)
+        var fragment: String?
+        if let hash = rest.firstIndex(of: "#") {
+            fragment = String(rest[rest.index(after: hash)...]).removingPercentEncoding
+            rest = rest[..<hash]
+        }
+        if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
+        if rest.isEmpty { return (nil, fragment) }
+        var path = String(rest).removingPercentEncoding ?? String(rest)
+        if !path.hasPrefix("/") {
+            let directory = base.hasSuffix("/") ? base : String(base[...(base.lastIndex(of: "/") ?? base.startIndex)])
+            path = directory + path
+        }
+        return (normalize(path), fragment)
+    }
+
+    /// Removes `.` and `..` segments.
+    static func normalize(_ path: String) -> String {
+        var segments: [Substring] = []
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        for (index, part) in parts.enumerated() {
+            if part == "." { if index == parts.count - 1 { segments.append("") }; continue }
+            if part == ".." {
+                if !segments.isEmpty { segments.removeLast() }
+                if index == parts.count - 1 { segments.append("") }
+                continue
+            }
+            segments.append(part)
+        }
+        return "/" + segments.joined(separator: "/")
+    }
+
+    static func describe(_ error: HTMLDocument.ParseError) -> String {
+        switch error.code {
+        case 23: "a bare '&' (write &amp;)"
+        case 42: error.message.replacingOccurrences(of: "redefined", with: "appears twice on one element")
+        case 76: "\(error.message) (tags are mismatched)"
+        default: error.message
+        }
+    }
+}

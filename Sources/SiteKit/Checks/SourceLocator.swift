@@ -1,0 +1,113 @@
+import Foundation
+
+/// Finds where a piece of rendered HTML came from: a line of a Markdown file (through the
+/// `data-sourcepos` cmark leaves on blocks until checks are done) or a line of a template.
+struct SourceLocator: Sendable {
+    let templates: TemplateSet
+
+    /// Where `needle` (a URL, an id) of element `index` on `page` was written.
+    func locate(_ needle: String, element index: Int, in document: HTMLDocument, page: SiteChecker.Page) -> SourceLocation {
+        if let content = page.content, let position = document.nearest("data-sourcepos", from: index),
+            let range = Self.lines(position)
+        {
+            return Self.find(needle, in: content.body, file: content.source, lines: range, offset: content.bodyLine - 1)
+        }
+        return inTemplates(needle, page: page, renderedLine: document.elements[index].line)
+    }
+
+    /// Searches the page's template first, then every other template, for `needle`.
+    func inTemplates(_ needle: String, page: SiteChecker.Page, renderedLine: Int) -> SourceLocation {
+        let preferred = templates.sources[page.template].map { [$0] } ?? []
+        let others = templates.sources.keys.sorted().filter { $0 != page.template }.compactMap { templates.sources[$0] }
+        if !needle.isEmpty {
+            for source in preferred + others {
+                let location = Self.find(needle, in: source.text, file: source.file, lines: 1...Int.max, offset: 0)
+                if location.line > 0 { return location }
+            }
+        }
+        return SourceLocation(file: templates.file(of: page.template))
+    }
+
+    /// The template line whose text is the rendered `line` (trimmed), for markup written literally in a template.
+    func templateLine(matching line: String, column: Int, page: SiteChecker.Page) -> SourceLocation? {
+        let wanted = line.trimmingCharacters(in: .whitespaces)
+        guard !wanted.isEmpty else { return nil }
+        let preferred = templates.sources[page.template].map { [$0] } ?? []
+        let others = templates.sources.keys.sorted().filter { $0 != page.template }.compactMap { templates.sources[$0] }
+        for source in preferred + others {
+            var number = 0
+            for candidate in source.text.split(omittingEmptySubsequences: false, whereSeparator: \.isLineBreak) {
+                number += 1
+                if candidate.trimmingCharacters(in: .whitespaces) == wanted {
+                    let indent = candidate.prefix { $0 == " " || $0 == "\t" }.count
+                    let offset = line.prefix { $0 == " " || $0 == "\t" }.count
+                    return SourceLocation(file: source.file, line: number, column: max(1, column - offset + indent))
+                }
+            }
+        }
+        // Lines with variables: the literal parts between tags must appear, in order, in the rendered line.
+        for source in preferred + others {
+            var number = 0
+            for candidate in source.text.split(omittingEmptySubsequences: false, whereSeparator: \.isLineBreak) {
+                number += 1
+                let pieces = Self.literalPieces(of: candidate)
+                guard pieces.reduce(0, { $0 + $1.count }) >= 8 else { continue }
+                // Every literal piece in order, and the error's column inside one of them.
+                var rest = Substring(line)
+                var hit: Int?
+                var matches = true
+                for piece in pieces {
+                    guard let range = rest.range(of: piece) else {
+                        matches = false
+                        break
+                    }
+                    let lower = line.utf8.distance(from: line.startIndex, to: range.lowerBound) + 1
+                    let upper = line.utf8.distance(from: line.startIndex, to: range.upperBound)
+                    if column >= lower, column <= upper + 1, let inTemplate = candidate.range(of: piece) {
+                        hit = candidate.utf8.distance(from: candidate.startIndex, to: inTemplate.lowerBound) + 1 + (column - lower)
+                    }
+                    rest = rest[range.upperBound...]
+                }
+                if matches, let hit { return SourceLocation(file: source.file, line: number, column: hit) }
+            }
+        }
+        return nil
+    }
+
+    /// The text of a template line outside its `{{...}}` tags, trimmed.
+    static func literalPieces(of line: Substring) -> [String] {
+        var pieces: [String] = []
+        var rest = line
+        while let open = rest.range(of: "{{") {
+            pieces.append(String(rest[..<open.lowerBound]))
+            guard let close = rest[open.upperBound...].range(of: "}}") else { return [] }
+            rest = rest[close.upperBound...]
+            if rest.hasPrefix("}") { rest = rest.dropFirst() }
+        }
+        pieces.append(String(rest))
+        return pieces.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// `"12:1-14:3"` -> 12...14.
+    static func lines(_ sourcepos: String) -> ClosedRange<Int>? {
+        let parts = sourcepos.split(separator: "-")
+        guard let start = parts.first?.split(separator: ":").first.flatMap({ Int($0) }) else { return nil }
+        let end = parts.count > 1 ? parts[1].split(separator: ":").first.flatMap { Int($0) } ?? start : start
+        return start...max(start, end)
+    }
+
+    /// The first place in `lines` of `text` where `needle` appears; the first line of the range otherwise.
+    static func find(_ needle: String, in text: String, file: String, lines range: ClosedRange<Int>, offset: Int) -> SourceLocation {
+        var number = 0
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isLineBreak) {
+            number += 1
+            if number < range.lowerBound { continue }
+            if number > range.upperBound { break }
+            if !needle.isEmpty, let found = line.range(of: needle) {
+                return SourceLocation(file: file, line: number + offset, column: line[..<found.lowerBound].count + 1)
+            }
+        }
+        return range.upperBound == Int.max
+            ? SourceLocation(file: file) : SourceLocation(file: file, line: range.lowerBound + offset, column: 0)
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import SiteKit
+
+/// `site check`: every check of a build, without writing anything.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check config, content, templates, routes and pages without writing the output folder.",
+        discussion: """
+            Runs the same stages and checks as build, for CI and editors. Findings are printed as \
+            file:line:col: error|warning: message, all at once and sorted.
+            Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 bad arguments.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The config file; its folder is the project root.", valueName: "path"))
+    var config = "site.yml"
+
+    @Flag(name: .long, help: "Include pages marked draft: true.")
+    var drafts = false
+
+    @Flag(name: .long, help: "List the external links found (they are never fetched).")
+    var external = false
+
+    @OptionGroup var reporting: ReportingOptions
+
+    func run() throws {
+        let start = DispatchTime.now()
+        let project = ProjectLocation(configPath: config)
+        let console = Console(quiet: reporting.quiet, format: reporting.format, pathPrefix: project.displayPrefix)
+        let pipeline = BuildPipeline(
+            options: .init(configPath: project.configName, includeDrafts: drafts, strict: reporting.strict))
+        do {
+            let result = try pipeline.run(fileSystem: DiskFileSystem(root: project.root))
+            console.report(result.warnings)
+            if external {
+                for link in result.check.externalLinks {
+                    console.line("\(project.displayPrefix)\(DiagnosticRenderer.position(link.location)): external: \(link.url)")
+                }
+            }
+            let milliseconds = (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
+            console.line(
+                "Checked \(result.check.pagesChecked) pages, \(result.check.linksChecked) links (\(result.check.externalLinks.count) external, not fetched) in \(milliseconds) ms: \(DiagnosticRenderer.summary(result.warnings))")
+        } catch {
+            console.report(error.diagnostics)
+            throw BuildFailure()
+        }
+    }
+}
