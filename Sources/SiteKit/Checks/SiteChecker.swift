@@ -48,7 +48,9 @@ public struct SiteChecker: Sendable {
     }
 
     /// libxml2 error codes that are noise for HTML5: it knows only HTML4's elements.
-    static let ignoredParseErrors: Set<Int> = [801]
+    /// 801: unknown tag (libxml2 knows only HTML4's elements); 513: a repeated id, which the
+    /// unique-id check reports with its source.
+    static let ignoredParseErrors: Set<Int> = [801, 513]
 
     let routes: RoutingTable
     let baseURL: String
@@ -93,8 +95,11 @@ public struct SiteChecker: Sendable {
     private func checkPage(_ page: Page, _ document: HTMLDocument, ids: [String: Set<String>]) -> PageResult {
         var result = PageResult()
         let templateFile = locator.templates.file(of: page.template)
-        func structural(_ message: String, hint: String) {
-            result.diagnostics.append(.error(SourceLocation(file: templateFile), "page \(page.path): \(message)", hint: hint))
+        /// A missing element is reported at the template line that writes the enclosing tag.
+        func structural(_ message: String, near tag: String, hint: String) {
+            let location = locator.inTemplates(tag, page: page, renderedLine: 0)
+            let text = location.line > 0 ? message : "page \(page.path): \(message)"
+            result.diagnostics.append(.error(location.line > 0 ? location : SourceLocation(file: templateFile), text, hint: hint))
         }
 
         // Parse errors that matter.
@@ -121,27 +126,27 @@ public struct SiteChecker: Sendable {
 
         // What every page needs.
         if !document.hasHTML5Doctype {
-            structural("does not start with <!DOCTYPE html>", hint: "put <!DOCTYPE html> on the template's first line")
+            structural("the page does not start with <!DOCTYPE html>", near: "<html", hint: "put <!DOCTYPE html> on the template's first line")
         }
         let html = document.elements(named: "html").first
         if (html?["lang"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            structural("<html> has no lang attribute", hint: "write <html lang=\"{{site.language}}\">")
+            structural("<html> has no lang attribute", near: "<html", hint: "write <html lang=\"{{site.language}}\">")
         }
         let metas = document.elements(named: "meta")
         if !metas.contains(where: { $0["charset"] != nil }) {
-            structural("has no <meta charset>", hint: "add <meta charset=\"utf-8\"> first in <head>")
+            structural("<head> has no <meta charset>", near: "<head", hint: "add <meta charset=\"utf-8\"> first in <head>")
         }
         if !metas.contains(where: { $0["name"]?.lowercased() == "viewport" }) {
-            structural("has no viewport <meta>", hint: "add <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            structural("<head> has no viewport <meta>", near: "<head", hint: "add <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         }
         let titles = document.elements(named: "title")
         if titles.allSatisfy({ ($0.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
-            structural("has no <title> text", hint: "add <title>{{page.title}}</title> to <head>")
+            structural("<head> has no <title> text", near: "<head", hint: "add <title>{{page.title}}</title> to <head>")
         }
         if page.kind == .page {
             let headings = document.elements.indices.filter { document.elements[$0].name == "h1" }
             if headings.isEmpty {
-                structural("has no <h1>", hint: "render the title as <h1>{{page.title}}</h1>")
+                structural("the page has no <h1>", near: "<main", hint: "render the title as <h1>{{page.title}}</h1>")
             } else if headings.count > 1 {
                 for index in headings.dropFirst() {
                     let location = locator.locate("", element: index, in: document, page: page)
@@ -157,12 +162,12 @@ public struct SiteChecker: Sendable {
             guard let id = element["id"] else { continue }
             if id.isEmpty || id.contains(where: \.isWhitespace) {
                 result.diagnostics.append(
-                    .error(locator.locate("id=\"\(id)\"", element: index, in: document, page: page), "page \(page.path): id '\(id)' is empty or has spaces"))
+                    .error(locator.locate("id=\"\(id)\"", element: index, in: document, page: page), "id '\(id)' is empty or has spaces on page \(page.path)"))
             } else if !seenIDs.insert(id).inserted {
                 result.diagnostics.append(
                     .error(
-                        locator.locate("", element: index, in: document, page: page), "page \(page.path) uses the id '\(id)' twice",
-                        hint: "ids must be unique on a page; rename the heading or the element"))
+                        locator.locate("", element: index, in: document, page: page), "the id '\(id)' is used twice on page \(page.path)",
+                        hint: "ids must be unique on a page; give the heading another id with {#other-id}, or rename the element"))
             }
         }
 
@@ -188,10 +193,13 @@ public struct SiteChecker: Sendable {
     private func checkLink(
         _ value: String, element index: Int, document: HTMLDocument, page: Page, ids: [String: Set<String>], into result: inout PageResult
     ) {
-        func location() -> SourceLocation { locator.locate(value, element: index, in: document, page: page) }
+        let found = locator.locate(value, element: index, in: document, page: page)
+        func location() -> SourceLocation { found }
+        // Links written in a template are reported once for all pages; links in content name their page.
+        let on = found.file.hasPrefix(locator.templates.directory + "/") ? "" : " on page \(page.path)"
         let lower = value.lowercased()
         if lower.hasPrefix("javascript:") {
-            result.diagnostics.append(.error(location(), "javascript: link on page \(page.path)", hint: "use a real URL; inline script breaks the Content-Security-Policy"))
+            result.diagnostics.append(.error(location(), "javascript: URL in a link\(on)", hint: "use a real URL; inline script breaks the Content-Security-Policy"))
             return
         }
         var target = value
@@ -213,7 +221,7 @@ public struct SiteChecker: Sendable {
             if let fragment, !fragment.isEmpty, !(ids[page.key]?.contains(fragment) ?? false) {
                 result.diagnostics.append(
                     .error(
-                        location(), "link to #\(fragment) on page \(page.path), which has no element with that id\(Suggestions.didYouMean(fragment, in: ids[page.key] ?? []))",
+                        location(), "link to #\(fragment)\(on), which has no element with that id\(Suggestions.didYouMean(fragment, in: ids[page.key] ?? []))",
                         hint: "link to one of the page's heading ids"))
             }
             return
@@ -221,12 +229,12 @@ public struct SiteChecker: Sendable {
         guard let path else { return }
         switch routes.resolve(path) {
         case .object(let key):
-            checkFragment(fragment, key: key, path: path, ids: ids, location: location, page: page, into: &result)
+            checkFragment(fragment, key: key, path: path, ids: ids, location: location, on: on, into: &result)
         case .redirect(let to, _):
             result.diagnostics.append(
-                .warning(location(), "link to \(path) on page \(page.path) goes through a redirect to \(to)", hint: "link to \(to) directly"))
+                .warning(location(), "link to \(path)\(on) goes through a redirect to \(to)", hint: "link to \(to) directly"))
             if case .object(let key) = routes.resolve(to) {
-                checkFragment(fragment, key: key, path: to, ids: ids, location: location, page: page, into: &result)
+                checkFragment(fragment, key: key, path: to, ids: ids, location: location, on: on, into: &result)
             }
         case .spa, .api:
             break
@@ -234,20 +242,20 @@ public struct SiteChecker: Sendable {
             let candidates = routes.entries.map(\.path) + routes.redirects.map(\.from)
             result.diagnostics.append(
                 .error(
-                    location(), "broken link to \(path) on page \(page.path)\(Suggestions.didYouMean(path, in: candidates))",
+                    location(), "broken link to \(path)\(on)\(Suggestions.didYouMean(path, in: candidates))",
                     hint: "no page, file, redirect or SPA route answers it; fix the link or add the page"))
         }
     }
 
     private func checkFragment(
-        _ fragment: String?, key: String, path: String, ids: [String: Set<String>], location: () -> SourceLocation, page: Page,
+        _ fragment: String?, key: String, path: String, ids: [String: Set<String>], location: () -> SourceLocation, on: String,
         into result: inout PageResult
     ) {
         guard let fragment, !fragment.isEmpty, let targetIDs = ids[key] else { return }
         if !targetIDs.contains(fragment) {
             result.diagnostics.append(
                 .error(
-                    location(), "link to \(path)#\(fragment) on page \(page.path), but \(path) has no element with id '\(fragment)'\(Suggestions.didYouMean(fragment, in: targetIDs))",
+                    location(), "link to \(path)#\(fragment)\(on), but \(path) has no element with id '\(fragment)'\(Suggestions.didYouMean(fragment, in: targetIDs))",
                     hint: "heading ids are GitHub-style slugs of the heading text"))
         }
     }
