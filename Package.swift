@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Tests only: property-based checks that bad input never crashes.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // GitHub's CommonMark engine with its extensions (tables, footnotes, ...).
@@ -50,7 +52,10 @@ let package = Package(
         .testTarget(
             name: "SiteKitTests",
             // `site` is built too, so tests can run the binary end to end.
-            dependencies: ["SiteKit", "site"],
+            dependencies: [
+                "SiteKit", "site",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             exclude: ["Fixtures"]
         ),
     ]

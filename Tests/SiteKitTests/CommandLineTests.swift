@@ -111,3 +111,77 @@ struct CommandLineTests {
         #expect(annotated.stderr.hasPrefix("::error file=content/terms.md,line=4,col=1::unknown variable 'page.nope'"))
     }
 }
+
+@Suite("Command line: site check", .serialized)
+struct CheckCommandTests {
+    @Test("the example site passes site check with no findings and nothing is written")
+    func exampleIsClean() throws {
+        let outcome = try SiteExecutable.run(["check", "--config", TestProject.repositoryRoot.appendingPathComponent("site.yml").path], in: FileManager.default.temporaryDirectory)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.isEmpty)
+        #expect(outcome.stdout.hasPrefix("Checked 4 pages, "))
+        #expect(outcome.stdout.hasSuffix(": 0 errors, 0 warnings\n"))
+    }
+
+    @Test("check writes no output folder, and fails like build on an error")
+    func writesNothing() throws {
+        let project = try TemporaryProject()
+        #expect(try SiteExecutable.run(["check", "-q"], in: project.root).status == 0)
+        try project.write(["content/privacy.md": "---\ntitle: P\n---\nSee [x](/nowhere).\n"])
+        let outcome = try SiteExecutable.run(["check"], in: project.root)
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr == "content/privacy.md:4:9: error: broken link to /nowhere on page /privacy\n    hint: no page, file, redirect or SPA route answers it; fix the link or add the page\n1 error, 0 warnings\n")
+        #expect(project.topLevel.filter { $0.hasPrefix("dist") || $0.hasPrefix(".dist") }.isEmpty)
+    }
+
+    @Test("warnings pass unless --strict makes them errors")
+    func strict() throws {
+        let project = try TemporaryProject()
+        try project.write(["content/privacy.md": "---\ntitle: P\n---\nSee the [terms](/tos).\n"])
+        let relaxed = try SiteExecutable.run(["check"], in: project.root)
+        #expect(relaxed.status == 0)
+        #expect(relaxed.stderr.hasPrefix("content/privacy.md:4:17: warning: link to /tos on page /privacy goes through a redirect to /terms\n"))
+        let strict = try SiteExecutable.run(["check", "--strict"], in: project.root)
+        #expect(strict.status == 1)
+        #expect(strict.stderr.hasPrefix("content/privacy.md:4:17: error: link to /tos on page /privacy goes through a redirect to /terms\n"))
+    }
+
+    @Test("--format json prints every finding as one document on standard output")
+    func json() throws {
+        let project = try TemporaryProject()
+        try project.write(["content/privacy.md": "---\ntitle: P\n---\nSee [x](/nowhere) and [y](/tos).\n"])
+        let outcome = try SiteExecutable.run(["check", "--format", "json"], in: project.root)
+        #expect(outcome.status == 1)
+        struct Report: Decodable {
+            struct Entry: Decodable, Equatable {
+                var file: String
+                var line: Int
+                var column: Int
+                var severity: String
+                var message: String
+            }
+            var diagnostics: [Entry]
+            var errors: Int
+            var warnings: Int
+        }
+        let report = try JSONDecoder().decode(Report.self, from: Data(outcome.stdout.utf8))
+        #expect(report.errors == 1 && report.warnings == 1)
+        #expect(
+            report.diagnostics == [
+                .init(file: "content/privacy.md", line: 4, column: 9, severity: "error", message: "broken link to /nowhere on page /privacy"),
+                .init(
+                    file: "content/privacy.md", line: 4, column: 27, severity: "warning",
+                    message: "link to /tos on page /privacy goes through a redirect to /terms"),
+            ])
+    }
+
+    @Test("--external lists links to other sites without fetching them")
+    func external() throws {
+        let project = try TemporaryProject()
+        try project.write(["content/privacy.md": "---\ntitle: P\n---\nSee [TikTok](https://www.tiktok.com/legal).\n"])
+        let outcome = try SiteExecutable.run(["check", "--external"], in: project.root)
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.contains("content/privacy.md:4:14: external: https://www.tiktok.com/legal\n"))
+        #expect(outcome.stdout.contains("(1 external, not fetched)"))
+    }
+}
