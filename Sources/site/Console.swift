@@ -17,12 +17,17 @@ struct Console {
 
     func progress(_ index: Int, _ total: Int, _ name: String) {
         guard !quiet, format != .json else { return }
-        print("[\(index)/\(total)] \(name)")
+        Self.write("[\(index)/\(total)] \(name)\n")
     }
 
     func line(_ text: String) {
         guard !quiet, format != .json else { return }
-        print(text)
+        Self.write(text + "\n")
+    }
+
+    /// Writes to standard output at once (no buffering), so progress shows as it happens.
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     /// Prints diagnostics to standard error (JSON to standard output).
@@ -35,7 +40,7 @@ struct Console {
         let colour = format == .text && isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         let renderer = DiagnosticRenderer(format: format, colour: colour)
         if format == .json {
-            print(renderer.render(located))
+            Self.write(renderer.render(located) + "\n")
         } else if !located.isEmpty {
             FileHandle.standardError.write(Data((renderer.render(located) + "\n").utf8))
         }

@@ -193,10 +193,16 @@ public struct SiteChecker: Sendable {
     private func checkLink(
         _ value: String, element index: Int, document: HTMLDocument, page: Page, ids: [String: Set<String>], into result: inout PageResult
     ) {
-        let found = locator.locate(value, element: index, in: document, page: page)
-        func location() -> SourceLocation { found }
+        // Finding the source is slow next to checking a link: done only for findings.
+        var found: SourceLocation?
+        func location() -> SourceLocation {
+            if let found { return found }
+            let located = locator.locate(value, element: index, in: document, page: page)
+            found = located
+            return located
+        }
         // Links written in a template are reported once for all pages; links in content name their page.
-        let on = found.file.hasPrefix(locator.templates.directory + "/") ? "" : " on page \(page.path)"
+        var on: String { location().file.hasPrefix(locator.templates.directory + "/") ? "" : " on page \(page.path)" }
         let lower = value.lowercased()
         if lower.hasPrefix("javascript:") {
             result.diagnostics.append(.error(location(), "javascript: URL in a link\(on)", hint: "use a real URL; inline script breaks the Content-Security-Policy"))
@@ -229,12 +235,12 @@ public struct SiteChecker: Sendable {
         guard let path else { return }
         switch routes.resolve(path) {
         case .object(let key):
-            checkFragment(fragment, key: key, path: path, ids: ids, location: location, on: on, into: &result)
+            checkFragment(fragment, key: key, path: path, ids: ids, location: location, on: { on }, into: &result)
         case .redirect(let to, _):
             result.diagnostics.append(
                 .warning(location(), "link to \(path)\(on) goes through a redirect to \(to)", hint: "link to \(to) directly"))
             if case .object(let key) = routes.resolve(to) {
-                checkFragment(fragment, key: key, path: to, ids: ids, location: location, on: on, into: &result)
+                checkFragment(fragment, key: key, path: to, ids: ids, location: location, on: { on }, into: &result)
             }
         case .spa, .api:
             break
@@ -248,14 +254,14 @@ public struct SiteChecker: Sendable {
     }
 
     private func checkFragment(
-        _ fragment: String?, key: String, path: String, ids: [String: Set<String>], location: () -> SourceLocation, on: String,
+        _ fragment: String?, key: String, path: String, ids: [String: Set<String>], location: () -> SourceLocation, on: () -> String,
         into result: inout PageResult
     ) {
         guard let fragment, !fragment.isEmpty, let targetIDs = ids[key] else { return }
         if !targetIDs.contains(fragment) {
             result.diagnostics.append(
                 .error(
-                    location(), "link to \(path)#\(fragment)\(on), but \(path) has no element with id '\(fragment)'\(Suggestions.didYouMean(fragment, in: targetIDs))",
+                    location(), "link to \(path)#\(fragment)\(on()), but \(path) has no element with id '\(fragment)'\(Suggestions.didYouMean(fragment, in: targetIDs))",
                     hint: "heading ids are GitHub-style slugs of the heading text"))
         }
     }

@@ -15,20 +15,33 @@ public enum FrontMatter {
 
     /// Separates front matter fenced by `---` lines from the body.
     public static func split(_ text: String, file: String) throws(DiagnosticError) -> Split {
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isLineBreak)
-        guard let first = lines.first, first.trimmingTrailingCR() == "---" else {
+        // Walks line by line only up to the closing fence; the body is taken whole.
+        var lines: [Substring] = []
+        var rest = Substring(text)
+        func nextLine() -> Substring? {
+            guard !rest.isEmpty else { return nil }
+            if let newline = rest.firstIndex(where: \.isLineBreak) {
+                let line = rest[..<newline]
+                rest = rest[rest.index(after: newline)...]
+                return line
+            }
+            defer { rest = rest[rest.endIndex...] }
+            return rest
+        }
+        guard let first = nextLine(), first.trimmingTrailingCR() == "---" else {
             return Split(yaml: nil, body: text, bodyLine: 1)
         }
-        lines.removeFirst()
-        guard let end = lines.firstIndex(where: { $0.trimmingTrailingCR() == "---" || $0.trimmingTrailingCR() == "..." }) else {
-            throw DiagnosticError(
-                .error(
-                    SourceLocation(file: file, line: 1, column: 1), "front matter starts with '---' but is never closed",
-                    hint: "add a line with --- after the last front matter key"))
+        while let line = nextLine() {
+            let trimmed = line.trimmingTrailingCR()
+            if trimmed == "---" || trimmed == "..." {
+                return Split(yaml: lines.joined(separator: "\n"), body: String(rest), bodyLine: lines.count + 3)
+            }
+            lines.append(line)
         }
-        let yaml = lines[..<end].joined(separator: "\n")
-        let body = lines[(end + 1)...].joined(separator: "\n")
-        return Split(yaml: yaml, body: body, bodyLine: end + 3)
+        throw DiagnosticError(
+            .error(
+                SourceLocation(file: file, line: 1, column: 1), "front matter starts with '---' but is never closed",
+                hint: "add a line with --- after the last front matter key"))
     }
 
     /// Reads a content file into a ``ContentPage``. `defaultRoute` comes from the file's path.

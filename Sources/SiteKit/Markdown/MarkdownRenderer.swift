@@ -56,8 +56,7 @@ public struct MarkdownRenderer: Sendable {
         defer { cmark_node_free(document) }
         cmark_consolidate_text_nodes(document)
 
-        let lines = markdown.split(omittingEmptySubsequences: false, whereSeparator: \.isLineBreak)
-        var walker = TreeWalker(file: file, firstLine: firstLine, lines: lines, variables: variables, allowRawHTML: allowRawHTML)
+        var walker = TreeWalker(file: file, firstLine: firstLine, markdown: markdown, variables: variables, allowRawHTML: allowRawHTML)
         walker.walk(document)
         try DiagnosticBag(Array(Set(walker.bag.diagnostics))).throwIfErrors()
 
@@ -78,7 +77,9 @@ public struct MarkdownRenderer: Sendable {
 private struct TreeWalker {
     let file: String
     let firstLine: Int
-    let lines: [Substring]
+    let markdown: String
+    /// The source lines, split only when a finding needs a position.
+    lazy var lines: [Substring] = markdown.split(omittingEmptySubsequences: false, whereSeparator: \.isLineBreak)
     let variables: ContentVariables?
     let allowRawHTML: Bool
     var bag = DiagnosticBag()
@@ -87,10 +88,10 @@ private struct TreeWalker {
     /// `line:column` of each heading's start (as cmark writes `data-sourcepos`) -> id.
     var headingIDs: [String: String] = [:]
 
-    init(file: String, firstLine: Int, lines: [Substring], variables: ContentVariables?, allowRawHTML: Bool) {
+    init(file: String, firstLine: Int, markdown: String, variables: ContentVariables?, allowRawHTML: Bool) {
         self.file = file
         self.firstLine = firstLine
-        self.lines = lines
+        self.markdown = markdown
         self.variables = variables
         self.allowRawHTML = allowRawHTML
     }
@@ -141,7 +142,7 @@ private struct TreeWalker {
 
     /// Finds where `tag` is written outside code spans: at or after the block's first line, else
     /// anywhere (a link reference definition may stand above its use).
-    private func locate(_ tag: String, near line: Int) -> SourceLocation {
+    private mutating func locate(_ tag: String, near line: Int) -> SourceLocation {
         let start = min(max(line - 1, 0), lines.count)
         for index in Array(start..<lines.count) + Array(0..<start) {
             if let column = Self.column(of: tag, outsideCodeIn: lines[index]) {
@@ -262,54 +263,59 @@ private struct TreeWalker {
 
 /// Rewrites cmark's HTML: heading ids in place of source positions, and no presentational attributes.
 public enum HTMLPostProcessor {
-    static let marker = " data-sourcepos=\""
+    static let marker = Array(" data-sourcepos=\"".utf8)
+    static let align = Array(" align=\"".utf8)
 
     /// Gives headings their id, drops `data-sourcepos` unless `keepPositions`, and turns table `align`
     /// attributes (obsolete in HTML5) into classes that a strict Content-Security-Policy allows.
     static func process(_ html: String, headingIDs: [String: String], keepPositions: Bool = false) -> String {
-        var output = ""
-        output.reserveCapacity(html.utf8.count)
-        var rest = Substring(html)
-        while let range = rest.range(of: marker) {
-            let before = rest[..<range.lowerBound]
-            guard let end = rest[range.upperBound...].firstIndex(of: "\"") else { break }
-            let position = rest[range.upperBound..<end]
-            output += before
+        let bytes = Array(html.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + headingIDs.count * 24)
+        var index = 0
+        while let found = ByteSearch.first(marker, in: bytes, from: index),
+            let end = ByteSearch.first([UInt8(ascii: "\"")], in: bytes, from: found + marker.count)
+        {
+            output += bytes[index..<found]
             // A heading tag just opened: `<h2` directly before the attribute.
-            if before.count >= 3, let tagStart = before.lastIndex(of: "<"),
-                before[tagStart...].count == 3, before[before.index(after: tagStart)] == "h",
-                let start = position.split(separator: "-").first, let id = headingIDs[String(start)]
-            {
-                output += " id=\"\(id)\""
+            if found >= 3, bytes[found - 3] == UInt8(ascii: "<"), bytes[found - 2] == UInt8(ascii: "h") {
+                let position = bytes[(found + marker.count)..<end]
+                let start = position.firstIndex(of: UInt8(ascii: "-")).map { position[..<$0] } ?? position
+                if let id = headingIDs[String(decoding: start, as: UTF8.self)] {
+                    output += Array(" id=\"\(id)\"".utf8)
+                }
             }
-            if keepPositions { output += rest[range.lowerBound...end] }
-            rest = rest[rest.index(after: end)...]
+            if keepPositions { output += bytes[found...end] }
+            index = end + 1
         }
-        output += rest
+        output += bytes[index...]
         return replacingAlignment(output)
     }
 
     /// Removes every `data-sourcepos` attribute.
     public static func stripSourcePositions(_ html: String) -> String {
-        guard html.contains(marker) else { return html }
-        var output = ""
-        output.reserveCapacity(html.utf8.count)
-        var rest = Substring(html)
-        while let range = rest.range(of: marker), let end = rest[range.upperBound...].firstIndex(of: "\"") {
-            output += rest[..<range.lowerBound]
-            rest = rest[rest.index(after: end)...]
+        let bytes = Array(html.utf8)
+        guard var found = ByteSearch.first(marker, in: bytes, from: 0) else { return html }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while true {
+            guard let end = ByteSearch.first([UInt8(ascii: "\"")], in: bytes, from: found + marker.count) else { break }
+            output += bytes[index..<found]
+            index = end + 1
+            guard let next = ByteSearch.first(marker, in: bytes, from: index) else { break }
+            found = next
         }
-        output += rest
-        return output
+        output += bytes[index...]
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private static func replacingAlignment(_ html: String) -> String {
-        var output = html
-        if output.contains(" align=\"") {
-            for alignment in ["left", "center", "right"] {
-                output = output.replacingOccurrences(of: " align=\"\(alignment)\"", with: " class=\"align-\(alignment)\"")
-            }
+    private static func replacingAlignment(_ bytes: [UInt8]) -> String {
+        guard ByteSearch.first(align, in: bytes, from: 0) != nil else { return String(decoding: bytes, as: UTF8.self) }
+        var html = String(decoding: bytes, as: UTF8.self)
+        for alignment in ["left", "center", "right"] {
+            html = html.replacingOccurrences(of: " align=\"\(alignment)\"", with: " class=\"align-\(alignment)\"")
         }
-        return output
+        return html
     }
 }
