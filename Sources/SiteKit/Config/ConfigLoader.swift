@@ -260,12 +260,18 @@ struct ConfigParser {
         var settings = InfraSettings()
         let known = [
             "bucket", "region", "price_class", "aliases", "certificate_arn", "logging_bucket", "web_acl_id",
-            "retain_deploys", "max_deletes", "invalidation_threshold",
+            "retain_deploys", "max_deletes", "invalidation_threshold", "spa_fallback",
         ]
         fields(node, path: "infra", known: known) { parser, key, value, keyPath in
             switch key {
             case "aliases":
-                settings.aliases = parser.reader.strings(value, path: keyPath)?.map(\.0) ?? []
+                for (index, (alias, node)) in (parser.reader.strings(value, path: keyPath) ?? []).enumerated() {
+                    parser.locations["\(keyPath)[\(index)]"] = parser.reader.location(node)
+                    if !InfraRules.isHostName(alias) {
+                        parser.reader.error(node, "'\(keyPath)[\(index)]' must be a host name such as www.example.com, found '\(alias)'")
+                    }
+                    settings.aliases.append(alias)
+                }
             case "retain_deploys": settings.retainDeploys = parser.reader.int(value, path: keyPath) ?? settings.retainDeploys
             case "max_deletes": settings.maxDeletes = parser.reader.int(value, path: keyPath) ?? settings.maxDeletes
             case "invalidation_threshold":
@@ -273,20 +279,44 @@ struct ConfigParser {
             default:
                 guard let text = parser.reader.string(value, path: keyPath) else { return }
                 switch key {
-                case "bucket": settings.bucket = text
-                case "region": settings.region = text
+                case "bucket":
+                    if let problem = InfraRules.bucketProblem(text) {
+                        parser.reader.error(value, "'\(keyPath)' \(problem)", hint: "S3 bucket names are 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit")
+                    }
+                    settings.bucket = text
+                case "region":
+                    if !InfraRules.isRegion(text) {
+                        parser.reader.error(value, "'\(keyPath)' must be an AWS region such as us-east-1 or eu-west-1, found '\(text)'")
+                    }
+                    settings.region = text
+                case "spa_fallback":
+                    if let fallback = SPAFallback(rawValue: text) {
+                        settings.spaFallback = fallback
+                    } else {
+                        let names = SPAFallback.allCases.map(\.rawValue)
+                        parser.reader.error(value, "'\(keyPath)' must be one of \(names.joined(separator: ", "))\(Suggestions.didYouMean(text, in: names))")
+                    }
                 case "price_class":
                     let classes = ["PriceClass_100", "PriceClass_200", "PriceClass_All"]
                     if !classes.contains(text) {
                         parser.reader.error(value, "'\(keyPath)' must be one of \(classes.joined(separator: ", "))\(Suggestions.didYouMean(text, in: classes))")
                     }
                     settings.priceClass = text
-                case "certificate_arn": settings.certificateARN = text
+                case "certificate_arn":
+                    if let problem = InfraRules.certificateProblem(text) {
+                        parser.reader.error(value, "'\(keyPath)' \(problem)", hint: "CloudFront only uses ACM certificates from us-east-1; request or import one there")
+                    }
+                    settings.certificateARN = text
                 case "logging_bucket": settings.loggingBucket = text
                 case "web_acl_id": settings.webACLID = text
                 default: break
                 }
             }
+        }
+        if !settings.aliases.isEmpty, settings.certificateARN == nil {
+            reader.error(
+                node, "'infra.aliases' needs 'infra.certificate_arn': CloudFront serves other host names only with their certificate",
+                hint: "add certificate_arn: arn:aws:acm:us-east-1:<account>:certificate/<id> covering every alias")
         }
         return settings
     }
@@ -324,6 +354,56 @@ struct ConfigParser {
             reader.error(node, "'\(keyPath)' must be a folder inside the project, found '\(text)'", hint: "write a relative path such as app/dist")
         }
         return path
+    }
+}
+
+/// S3 and CloudFront naming rules.
+public enum InfraRules {
+    /// Why `name` is not a valid S3 bucket name (for virtual-hosted access over TLS), or nil.
+    public static func bucketProblem(_ name: String) -> String? {
+        if name.count < 3 || name.count > 63 { return "must be 3 to 63 characters long, found \(name.count)" }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789.-")
+        if let bad = name.first(where: { !allowed.contains($0) }) {
+            return "must use only lower-case letters, digits, '.' and '-', found '\(bad)' in '\(name)'"
+        }
+        guard let first = name.first, let last = name.last, first.isLetter || first.isNumber, last.isLetter || last.isNumber else {
+            return "must start and end with a letter or digit: '\(name)'"
+        }
+        if name.contains("..") { return "must not contain '..': '\(name)'" }
+        if name.contains(".") { return "must not contain '.': CloudFront reaches the bucket over TLS, which dotted names break" }
+        let parts = name.split(separator: ".")
+        if parts.count == 4, parts.allSatisfy({ Int($0) != nil }) { return "must not look like an IP address: '\(name)'" }
+        for prefix in ["xn--", "sthree-", "amzn-s3-demo-"] where name.hasPrefix(prefix) {
+            return "must not start with '\(prefix)': '\(name)'"
+        }
+        for suffix in ["-s3alias", "--ol-s3", "--x-s3", "--table-s3", ".mrap"] where name.hasSuffix(suffix) {
+            return "must not end with '\(suffix)': '\(name)'"
+        }
+        return nil
+    }
+
+    /// Why `arn` is not an ACM certificate in us-east-1, or nil.
+    public static func certificateProblem(_ arn: String) -> String? {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == "acm", parts[5].hasPrefix("certificate/") else {
+            return "must be an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<id>, found '\(arn)'"
+        }
+        if parts[3] != "us-east-1" { return "is in \(parts[3]), but CloudFront needs the certificate in us-east-1" }
+        return nil
+    }
+
+    public static func isRegion(_ text: String) -> Bool {
+        let parts = text.split(separator: "-")
+        return parts.count >= 3 && parts.last.map { Int($0) != nil } == true && parts.dropLast().allSatisfy { $0.allSatisfy(\.isLetter) && $0 == $0.lowercased() }
+    }
+
+    public static func isHostName(_ text: String) -> Bool {
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        return labels.count >= 2 && text.count <= 253
+            && labels.enumerated().allSatisfy { index, label in
+                (1...63).contains(label.count) && label.first != "-" && label.last != "-"
+                    && label.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || ($0 == "*" && index == 0 && label.count == 1) }
+            }
     }
 }
 

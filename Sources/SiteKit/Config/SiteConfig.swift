@@ -111,4 +111,17 @@ public struct InfraSettings: Sendable, Equatable {
     public var maxDeletes: Int = 256
     /// Above this many paths an invalidation is collapsed into wildcards.
     public var invalidationThreshold: Int = 8
+    /// How deep links reach the SPA shell.
+    public var spaFallback: SPAFallback = .function
+}
+
+/// How CloudFront answers paths that are not objects.
+public enum SPAFallback: String, Sendable, Equatable, CaseIterable {
+    /// A viewer-request CloudFront Function on the bucket's behavior, generated from the routing
+    /// table: SPA routes get the shell, unknown paths the 404 page with status 404, and the API's
+    /// own errors pass untouched.
+    case function
+    /// The distribution-wide custom error response 404 -> /index.html with 200. Only without an API
+    /// on the same distribution, because it would replace the API's own 404s too.
+    case errorResponse = "error_response"
 }

@@ -7,6 +7,14 @@ import Foundation
 public enum OutputWriter {
     /// Writes `objects` and the manifest into `directory`, replacing what was there.
     public static func write(objects: [OutputObject], manifest: Data, to directory: URL) throws(DiagnosticError) {
+        var files = Dictionary(objects.map { ($0.key, $0.data) }, uniquingKeysWith: { first, _ in first })
+        files[Manifest.key] = manifest
+        try write(files: files, to: directory)
+    }
+
+    /// Writes `files` (path below the folder -> bytes) into `directory`, replacing what was there.
+    /// Paths in `executable` get mode 0755.
+    public static func write(files: [String: Data], executable: Set<String> = [], to directory: URL) throws(DiagnosticError) {
         let fileManager = FileManager.default
         let target = directory.standardizedFileURL
         let parent = target.deletingLastPathComponent()
@@ -29,13 +37,16 @@ public enum OutputWriter {
             try? fileManager.removeItem(at: staging)
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
             var made = Set<String>()
-            for object in objects.sorted(by: { $0.key < $1.key }) + [OutputObject(key: Manifest.key, data: manifest, kind: .other, source: "")] {
-                let url = staging.appendingPathComponent(object.key)
+            for (path, data) in files.sorted(by: { $0.key < $1.key }) {
+                let url = staging.appendingPathComponent(path)
                 let folder = url.deletingLastPathComponent().path
                 if made.insert(folder).inserted {
                     try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 }
-                try object.data.write(to: url)
+                try data.write(to: url)
+                if executable.contains(path) {
+                    try fileManager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+                }
             }
         } catch {
             try? fileManager.removeItem(at: staging)

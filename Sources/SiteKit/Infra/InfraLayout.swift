@@ -1,0 +1,62 @@
+/// The names of the AWS resources of one site and the files `plan-infra` writes for them.
+///
+/// Every resource is found again by a stable name derived from the bucket, so the deploy script can
+/// create what is missing and update what exists without hand edits.
+public struct InfraNames: Sendable, Equatable, Codable {
+    /// The S3 bucket.
+    public var bucket: String
+    /// The bucket's region (`us-east-1`, ...).
+    public var region: String
+    /// The origin access control's name.
+    public var originAccessControl: String
+    /// The viewer-request CloudFront Function's name.
+    public var function: String
+    /// The response headers policy's name.
+    public var responseHeadersPolicy: String
+    /// The distribution's `Comment`, by which the deploy script finds it.
+    public var distributionComment: String
+    /// The distribution's `CallerReference`, the same on every run.
+    public var callerReference: String
+
+    /// Names derived from the bucket (CloudFront names allow letters, digits, `-` and `_`, up to 64).
+    public init(bucket: String, region: String) {
+        self.bucket = bucket
+        self.region = region
+        let base = String(bucket.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" }.prefix(50))
+        originAccessControl = "\(base)-oac"
+        function = "\(base)-router"
+        responseHeadersPolicy = "\(base)-headers"
+        distributionComment = "site: \(bucket)"
+        callerReference = "site-\(bucket)"
+    }
+}
+
+/// Where `plan-infra` puts each file, relative to its output folder, and the placeholders the
+/// deploy script fills with ids that exist only after creation.
+public enum InfraLayout {
+    public static let createBucket = "bucket/create-bucket.json"
+    public static let publicAccessBlock = "bucket/public-access-block.json"
+    public static let ownershipControls = "bucket/ownership-controls.json"
+    public static let encryption = "bucket/encryption.json"
+    public static let versioning = "bucket/versioning.json"
+    public static let bucketPolicy = "bucket/policy.json"
+    public static let originAccessControl = "cloudfront/origin-access-control.json"
+    public static let functionCode = "cloudfront/function.js"
+    public static let function = "cloudfront/function.json"
+    public static let responseHeadersPolicy = "cloudfront/response-headers-policy.json"
+    public static let distributionConfig = "cloudfront/distribution-config.json"
+    public static let backendEnv = "backend/backend.env"
+    public static let backendJSON = "backend/backend.json"
+    public static let oauthRegistration = "backend/oauth-registration.txt"
+    public static let deployScript = "deploy.sh"
+    public static let names = "names.json"
+
+    /// Replaced in `bucket/policy.json` by the distribution's ARN.
+    public static let distributionARNPlaceholder = "__DISTRIBUTION_ARN__"
+    /// Replaced in `cloudfront/distribution-config.json` by the origin access control's id.
+    public static let originAccessControlPlaceholder = "__ORIGIN_ACCESS_CONTROL_ID__"
+    /// Replaced in `cloudfront/distribution-config.json` by the published function's ARN.
+    public static let functionARNPlaceholder = "__FUNCTION_ARN__"
+    /// Replaced in `cloudfront/distribution-config.json` by the response headers policy's id.
+    public static let responseHeadersPolicyPlaceholder = "__RESPONSE_HEADERS_POLICY_ID__"
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import SiteKit
+
+/// `site plan-infra`: the S3 + CloudFront configuration, the deploy script and the backend's values.
+struct PlanInfraCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan-infra",
+        abstract: "Write the S3 + CloudFront inputs for the AWS CLI, a deploy script and the API backend's values.",
+        discussion: """
+            Builds the site in memory (with every check), then writes the plan to the output folder, \
+            replacing it only when everything succeeded. See the README for the aws command that \
+            consumes each file.
+            Exit status: 0 planned, 1 the input has errors, 2 bad arguments.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The config file; its folder is the project root.", valueName: "path"))
+    var config = "site.yml"
+
+    @Option(name: .long, help: ArgumentHelp("The output folder (default: infra in the project root).", valueName: "dir"))
+    var out: String?
+
+    @OptionGroup var reporting: ReportingOptions
+
+    func run() throws {
+        let start = DispatchTime.now()
+        let project = ProjectLocation(configPath: config)
+        let console = Console(quiet: reporting.quiet, format: reporting.format, pathPrefix: project.displayPrefix)
+        let outputURL = out.map { URL(fileURLWithPath: $0) } ?? project.root.appendingPathComponent("infra")
+        do throws(DiagnosticError) {
+            let result = try BuildPipeline(options: .init(configPath: project.configName, strict: reporting.strict))
+                .run(fileSystem: DiskFileSystem(root: project.root))
+            let notFound = result.objects.first { $0.key == result.manifest.routes.notFound }
+                .map { String(decoding: $0.data, as: UTF8.self) }
+            let planner = try InfraPlanner(config: result.config, manifest: result.manifest, notFoundPage: notFound)
+            let files: [String: Data]
+            do {
+                files = try planner.files()
+            } catch {
+                throw DiagnosticError(.error(SourceLocation(file: outputURL.path), "cannot encode the plan: \(error)"))
+            }
+            try OutputWriter.write(files: files, executable: [InfraLayout.deployScript], to: outputURL)
+            console.report(result.warnings)
+            let milliseconds = (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
+            console.line("Planned \(files.count) files for bucket \(planner.names.bucket) in \(milliseconds) ms -> \(outputURL.path)")
+        } catch {
+            console.report(error.diagnostics)
+            throw BuildFailure()
+        }
+    }
+}

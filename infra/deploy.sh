@@ -1,0 +1,253 @@
+#!/bin/sh
+set -eu
+# Creates or updates the site's AWS resources from the AWS CLI input files next to this
+# script. Written by `site plan-infra`: change the site's configuration and plan again
+# rather than editing it.
+#
+# Every step finds its resource by name, creates it when it is missing and updates it
+# otherwise, so the script can run again after a failure midway. It uses the credentials,
+# region and endpoint of the environment (AWS_ENDPOINT_URL included) and prints no secrets.
+#
+#   SITE_SKIP_RESPONSE_HEADERS_POLICY=1  skip the response headers policy
+#   SITE_SKIP_FUNCTION_PUBLISH=1         create the function but neither update nor publish it
+#
+# Both are for AWS emulators that lack those operations; never set them for AWS itself.
+
+bucket='clipcast-site-prod'
+region='us-east-1'
+origin_access_control='clipcast-site-prod-oac'
+function_name='clipcast-site-prod-router'
+headers_policy='clipcast-site-prod-headers'
+distribution_comment='site: clipcast-site-prod'
+
+here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
+AWS_PAGER=''
+export AWS_PAGER
+
+step() {
+    printf '==> %s\n' "$*"
+}
+
+warn() {
+    printf '!!! WARNING: %s\n' "$*" >&2
+}
+
+fail() {
+    printf 'deploy.sh: %s\n' "$*" >&2
+    exit 1
+}
+
+for tool in aws python3 sed mktemp cat; do
+    command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed"
+done
+for input in 'bucket/create-bucket.json' 'bucket/public-access-block.json' 'bucket/ownership-controls.json' 'bucket/encryption.json' 'bucket/versioning.json' 'bucket/policy.json' 'cloudfront/origin-access-control.json' 'cloudfront/function.json' 'cloudfront/function.js' 'cloudfront/response-headers-policy.json' 'cloudfront/distribution-config.json'; do
+    [ -f "$here/$input" ] || fail "$here/$input is missing; run site plan-infra again"
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/site-deploy.XXXXXX")
+trap 'rm -rf -- "$work"' EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+s3api() {
+    aws --region "$region" s3api "$@"
+}
+
+cloudfront() {
+    aws --region us-east-1 cloudfront "$@"
+}
+
+# probe TEXT COMMAND...: runs COMMAND with its output on stdout; status 0 when it succeeds,
+# 1 when it fails with TEXT in its error output (the resource is missing); any other
+# failure stops the script.
+probe() {
+    probe_missing=$1
+    shift
+    if "$@" 2>"$work/probe.err"; then
+        return 0
+    fi
+    case "$(cat "$work/probe.err")" in
+        *"$probe_missing"*) return 1 ;;
+    esac
+    cat "$work/probe.err" >&2
+    exit 2
+}
+
+# missing VALUE: whether an id looked up with --output text found nothing.
+missing() {
+    [ -z "$1" ] || [ "$1" = None ]
+}
+
+# json_member FILE MEMBER TARGET: writes FILE's top-level MEMBER to TARGET.
+json_member() {
+    python3 - "$1" "$2" >"$3" <<'PY'
+import json, sys
+path, member = sys.argv[1], sys.argv[2]
+with open(path) as source:
+    document = json.load(source)
+if not isinstance(document, dict) or member not in document:
+    sys.exit("deploy.sh: %s has no %s member" % (path, member))
+json.dump(document[member], sys.stdout, indent=2)
+PY
+}
+
+# drop_headers_policy FILE: removes every ResponseHeadersPolicyId that still holds its
+# placeholder from the cache behaviors of the distribution config in FILE.
+drop_headers_policy() {
+    python3 - "$1" '__RESPONSE_HEADERS_POLICY_ID__' <<'PY'
+import json, sys
+path, placeholder = sys.argv[1], sys.argv[2]
+with open(path) as source:
+    config = json.load(source)
+behaviors = [config.get("DefaultCacheBehavior") or {}]
+behaviors += (config.get("CacheBehaviors") or {}).get("Items") or []
+for behavior in behaviors:
+    if behavior.get("ResponseHeadersPolicyId") == placeholder:
+        del behavior["ResponseHeadersPolicyId"]
+with open(path, "w") as target:
+    json.dump(config, target, indent=2)
+PY
+}
+
+# sed_value VALUE: VALUE escaped for the replacement of a sed s|||g command.
+sed_value() {
+    printf '%s\n' "$1" | sed -e 's/[\\&|]/\\&/g'
+}
+
+# unfilled FILE PLACEHOLDER...: fails when FILE still holds one of the placeholders.
+unfilled() {
+    unfilled_file=$1
+    shift
+    unfilled_text=$(cat "$unfilled_file")
+    for placeholder in "$@"; do
+        case "$unfilled_text" in
+            *"$placeholder"*) fail "$placeholder is still unfilled in the request built from $unfilled_file" ;;
+        esac
+    done
+}
+
+step "bucket $bucket"
+status=0
+probe '(404)' s3api head-bucket --bucket "$bucket" >/dev/null || status=$?
+if [ "$status" -eq 1 ]; then
+    step "bucket $bucket: create"
+    s3api create-bucket --cli-input-json "file://$here/bucket/create-bucket.json" >/dev/null
+else
+    step "bucket $bucket: exists"
+fi
+step "bucket $bucket: public access block"
+s3api put-public-access-block --cli-input-json "file://$here/bucket/public-access-block.json"
+step "bucket $bucket: ownership controls"
+s3api put-bucket-ownership-controls --cli-input-json "file://$here/bucket/ownership-controls.json"
+step "bucket $bucket: default encryption"
+s3api put-bucket-encryption --cli-input-json "file://$here/bucket/encryption.json"
+step "bucket $bucket: versioning"
+s3api put-bucket-versioning --cli-input-json "file://$here/bucket/versioning.json"
+
+step "origin access control $origin_access_control"
+oac_id=$(cloudfront list-origin-access-controls --query "OriginAccessControlList.Items[?Name=='clipcast-site-prod-oac'].Id | [0]" --output text)
+if missing "$oac_id"; then
+    oac_id=$(cloudfront create-origin-access-control --cli-input-json "file://$here/cloudfront/origin-access-control.json" \
+        --query OriginAccessControl.Id --output text)
+    step "origin access control $origin_access_control: created $oac_id"
+else
+    oac_etag=$(cloudfront get-origin-access-control --id "$oac_id" --query ETag --output text)
+    json_member "$here/cloudfront/origin-access-control.json" OriginAccessControlConfig "$work/oac-config.json"
+    cloudfront update-origin-access-control --id "$oac_id" --if-match "$oac_etag" \
+        --origin-access-control-config "file://$work/oac-config.json" >/dev/null
+    step "origin access control $origin_access_control: updated $oac_id"
+fi
+
+step "function $function_name"
+status=0
+function_etag=$(probe '(NoSuchFunctionExists)' cloudfront describe-function --name "$function_name" \
+    --query ETag --output text) || status=$?
+if [ "$status" -eq 1 ]; then
+    function_etag=$(cloudfront create-function --cli-input-json "file://$here/cloudfront/function.json" \
+        --function-code "fileb://$here/cloudfront/function.js" --query ETag --output text)
+    step "function $function_name: created"
+elif [ "$status" -ne 0 ]; then
+    exit "$status"
+elif [ "${SITE_SKIP_FUNCTION_PUBLISH:-}" = 1 ]; then
+    warn "SITE_SKIP_FUNCTION_PUBLISH=1: the function $function_name is NOT updated"
+else
+    json_member "$here/cloudfront/function.json" FunctionConfig "$work/function-config.json"
+    function_etag=$(cloudfront update-function --name "$function_name" --if-match "$function_etag" \
+        --function-config "file://$work/function-config.json" \
+        --function-code "fileb://$here/cloudfront/function.js" --query ETag --output text)
+    step "function $function_name: updated"
+fi
+if [ "${SITE_SKIP_FUNCTION_PUBLISH:-}" = 1 ]; then
+    warn "SITE_SKIP_FUNCTION_PUBLISH=1: the function $function_name is NOT published; the distribution gets its unpublished ARN"
+    function_arn=$(cloudfront describe-function --name "$function_name" \
+        --query FunctionSummary.FunctionMetadata.FunctionARN --output text)
+else
+    step "function $function_name: publish"
+    function_arn=$(cloudfront publish-function --name "$function_name" --if-match "$function_etag" \
+        --query FunctionSummary.FunctionMetadata.FunctionARN --output text)
+fi
+if missing "$function_arn"; then
+    fail "no ARN for the function $function_name"
+fi
+
+if [ "${SITE_SKIP_RESPONSE_HEADERS_POLICY:-}" = 1 ]; then
+    warn "SITE_SKIP_RESPONSE_HEADERS_POLICY=1: the response headers policy $headers_policy is NOT deployed; the distribution goes out WITHOUT its security headers"
+    headers_policy_id=''
+else
+    step "response headers policy $headers_policy"
+    headers_policy_id=$(cloudfront list-response-headers-policies --type custom \
+        --query "ResponseHeadersPolicyList.Items[?ResponseHeadersPolicy.ResponseHeadersPolicyConfig.Name=='clipcast-site-prod-headers'].ResponseHeadersPolicy.Id | [0]" --output text)
+    if missing "$headers_policy_id"; then
+        headers_policy_id=$(cloudfront create-response-headers-policy \
+            --cli-input-json "file://$here/cloudfront/response-headers-policy.json" \
+            --query ResponseHeadersPolicy.Id --output text)
+        step "response headers policy $headers_policy: created $headers_policy_id"
+    else
+        headers_policy_etag=$(cloudfront get-response-headers-policy-config --id "$headers_policy_id" \
+            --query ETag --output text)
+        json_member "$here/cloudfront/response-headers-policy.json" ResponseHeadersPolicyConfig "$work/headers-policy-config.json"
+        cloudfront update-response-headers-policy --id "$headers_policy_id" --if-match "$headers_policy_etag" \
+            --response-headers-policy-config "file://$work/headers-policy-config.json" >/dev/null
+        step "response headers policy $headers_policy: updated $headers_policy_id"
+    fi
+fi
+
+step "distribution '$distribution_comment'"
+distribution_config="$work/distribution-config.json"
+sed -e "s|__ORIGIN_ACCESS_CONTROL_ID__|$(sed_value "$oac_id")|g" \
+    -e "s|__FUNCTION_ARN__|$(sed_value "$function_arn")|g" \
+    "$here/cloudfront/distribution-config.json" >"$distribution_config"
+if [ "${SITE_SKIP_RESPONSE_HEADERS_POLICY:-}" = 1 ]; then
+    drop_headers_policy "$distribution_config"
+else
+    sed -e "s|__RESPONSE_HEADERS_POLICY_ID__|$(sed_value "$headers_policy_id")|g" \
+        "$distribution_config" >"$work/distribution-config.filled.json"
+    cat "$work/distribution-config.filled.json" >"$distribution_config"
+fi
+unfilled "$distribution_config" '__ORIGIN_ACCESS_CONTROL_ID__' '__FUNCTION_ARN__' '__RESPONSE_HEADERS_POLICY_ID__'
+distribution_id=$(cloudfront list-distributions --query "DistributionList.Items[?Comment=='site: clipcast-site-prod'].Id | [0]" --output text)
+if missing "$distribution_id"; then
+    distribution_id=$(cloudfront create-distribution --distribution-config "file://$distribution_config" \
+        --query Distribution.Id --output text)
+    step "distribution '$distribution_comment': created $distribution_id"
+else
+    distribution_etag=$(cloudfront get-distribution-config --id "$distribution_id" --query ETag --output text)
+    cloudfront update-distribution --id "$distribution_id" --if-match "$distribution_etag" \
+        --distribution-config "file://$distribution_config" >/dev/null
+    step "distribution '$distribution_comment': updated $distribution_id"
+fi
+distribution_arn=$(cloudfront get-distribution --id "$distribution_id" --query Distribution.ARN --output text)
+distribution_domain=$(cloudfront get-distribution --id "$distribution_id" --query Distribution.DomainName --output text)
+
+step "bucket $bucket: policy for $distribution_arn"
+sed -e "s|__DISTRIBUTION_ARN__|$(sed_value "$distribution_arn")|g" \
+    "$here/bucket/policy.json" >"$work/policy.json"
+unfilled "$work/policy.json" '__DISTRIBUTION_ARN__'
+s3api put-bucket-policy --cli-input-json "file://$work/policy.json"
+
+mkdir -p "$here/out"
+printf 'DISTRIBUTION_ID=%s\nDISTRIBUTION_DOMAIN=%s\n' "$distribution_id" "$distribution_domain" \
+    >"$here/out/deployed.env"
+step "deployed; written to out/deployed.env"
+cat "$here/out/deployed.env"

@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""Validate a `site plan-infra` output folder against the AWS CLI's own input shapes.
+
+Usage: validate-infra.py DIR
+
+Every JSON file below DIR must be one the AWS CLI reads (see CLI_INPUTS) or one of the plain
+JSON files plan-infra writes for people and scripts (see PLAIN_JSON). Each CLI input is checked
+with botocore's ParamValidator against the operation's input shape, from the service models that
+ship with botocore (no network, no credentials), and then walked again for what ParamValidator
+leaves out: enum members, CloudFront's Quantity/Items counts, and booleans where integers belong.
+
+Prints one line per problem as `path: message` (path relative to DIR), then `N files valid` or
+`N problems`. Exit status: 0 when all is valid, 1 when there are problems, 2 on usage errors.
+"""
+
+import json
+import os
+import sys
+
+try:
+    from botocore.loaders import create_loader
+    from botocore.model import ServiceModel
+    from botocore.validate import ParamValidator
+except ImportError:
+    print("validate-infra.py: botocore is not installed (pip install botocore)", file=sys.stderr)
+    sys.exit(2)
+
+USAGE = "usage: validate-infra.py DIR\n  DIR: a folder written by `site plan-infra` (default infra/)"
+
+FUNCTION_CODE = "cloudfront/function.js"
+FUNCTION_JSON = "cloudfront/function.json"
+BUCKET_POLICY = "bucket/policy.json"
+FUNCTION_CODE_LIMIT = 10240
+
+# path -> (service, operation, member wrapping the file or None when the file is the whole input)
+CLI_INPUTS = {
+    "bucket/create-bucket.json": ("s3", "CreateBucket", None),
+    "bucket/public-access-block.json": ("s3", "PutPublicAccessBlock", None),
+    "bucket/ownership-controls.json": ("s3", "PutBucketOwnershipControls", None),
+    "bucket/encryption.json": ("s3", "PutBucketEncryption", None),
+    "bucket/versioning.json": ("s3", "PutBucketVersioning", None),
+    BUCKET_POLICY: ("s3", "PutBucketPolicy", None),
+    "cloudfront/origin-access-control.json": ("cloudfront", "CreateOriginAccessControl", None),
+    FUNCTION_JSON: ("cloudfront", "CreateFunction", None),
+    "cloudfront/response-headers-policy.json": ("cloudfront", "CreateResponseHeadersPolicy", None),
+    "cloudfront/distribution-config.json": ("cloudfront", "CreateDistribution", "DistributionConfig"),
+}
+
+# JSON that plan-infra writes but the AWS CLI never reads: optional, must parse as a JSON object.
+PLAIN_JSON = ("names.json", "backend/backend.json")
+
+# Enums longer than this are named rather than listed in messages.
+ENUM_LISTING_LIMIT = 12
+
+
+class Problems:
+    def __init__(self):
+        self.lines = []
+
+    def add(self, path, message):
+        self.lines.append(f"{path}: {message}")
+
+
+class Models:
+    def __init__(self):
+        self._loader = create_loader()
+        self._services = {}
+
+    def input_shape(self, service, operation):
+        if service not in self._services:
+            model = self._loader.load_service_model(service, "service-2")
+            self._services[service] = ServiceModel(model, service_name=service)
+        return self._services[service].operation_model(operation).input_shape
+
+
+def display_name(name):
+    return name[1:] if name.startswith(".") else (name or "input")
+
+
+def plural(count, word):
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def walk(value, shape, name, report):
+    """Checks what ParamValidator does not; values of the wrong type are left to its report."""
+    kind = shape.type_name
+    if kind == "structure":
+        if not isinstance(value, dict) or shape.is_document_type:
+            return
+        for key, member in shape.members.items():
+            if key in value:
+                walk(value[key], member, f"{name}.{key}", report)
+        if "Quantity" in shape.members and "Items" in shape.members:
+            check_quantity(value, name, report)
+    elif kind == "list":
+        if isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                walk(item, shape.member, f"{name}[{index}]", report)
+    elif kind == "map":
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(key, shape.key, f"{name} (key: {key})", report)
+                walk(item, shape.value, f"{name}.{key}", report)
+    elif kind == "string":
+        enum = shape.enum
+        if enum and isinstance(value, str) and value not in enum:
+            if len(enum) <= ENUM_LISTING_LIMIT:
+                allowed = "must be one of: " + ", ".join(enum)
+            else:
+                allowed = f"not a value of the enum {shape.name}"
+            report(f"Invalid value for parameter {display_name(name)}, value: {value}, {allowed}")
+    elif kind in ("integer", "long"):
+        if isinstance(value, bool):
+            report(
+                f"Invalid type for parameter {display_name(name)}, value: {json.dumps(value)}, "
+                "expected an integer, not a boolean"
+            )
+
+
+def check_quantity(value, name, report):
+    quantity = value.get("Quantity")
+    if not isinstance(quantity, int) or isinstance(quantity, bool):
+        return
+    where = display_name(name)
+    if "Items" not in value:
+        if quantity != 0:
+            report(f"Quantity mismatch in {where}: Quantity is {quantity} but Items is missing")
+        return
+    items = value["Items"]
+    if isinstance(items, (list, tuple)) and quantity != len(items):
+        report(f"Quantity mismatch in {where}: Quantity is {quantity} but Items has {plural(len(items), 'item')}")
+
+
+def read_json(root, path, problems):
+    """The parsed file, or None after reporting why it cannot be read."""
+    try:
+        with open(os.path.join(root, path), "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        problems.add(path, f"cannot be read: {error.strerror}")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.add(path, f"not UTF-8 (byte {error.start})")
+        return None
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        problems.add(path, f"not valid JSON: {error}")
+        return None
+
+
+def check_function_code(root, problems):
+    """Checks cloudfront/function.js; returns its bytes, or None when it is missing."""
+    full = os.path.join(root, FUNCTION_CODE)
+    if not os.path.isfile(full):
+        problems.add(FUNCTION_CODE, "missing")
+        return None
+    try:
+        with open(full, "rb") as handle:
+            code = handle.read()
+    except OSError as error:
+        problems.add(FUNCTION_CODE, f"cannot be read: {error.strerror}")
+        return None
+    if not code:
+        problems.add(FUNCTION_CODE, "empty; CreateFunction needs at least 1 byte of FunctionCode")
+    elif len(code) > FUNCTION_CODE_LIMIT:
+        problems.add(
+            FUNCTION_CODE,
+            f"{len(code)} bytes; CloudFront Functions allow at most {FUNCTION_CODE_LIMIT} bytes",
+        )
+    return code
+
+
+def check_policy_document(params, problems):
+    policy = params.get("Policy") if isinstance(params, dict) else None
+    if not isinstance(policy, str):
+        return
+    try:
+        document = json.loads(policy)
+    except ValueError as error:
+        problems.add(BUCKET_POLICY, f"Policy is not valid JSON: {error}")
+        return
+    if not isinstance(document, dict):
+        problems.add(BUCKET_POLICY, "Policy is not a JSON object")
+        return
+    version = document.get("Version")
+    if version != "2012-10-17":
+        problems.add(BUCKET_POLICY, f'Policy Version is {json.dumps(version)}, expected "2012-10-17"')
+    statements = document.get("Statement")
+    if not isinstance(statements, list) or not statements:
+        problems.add(BUCKET_POLICY, "Policy Statement must be a non-empty list")
+        return
+    for index, statement in enumerate(statements):
+        if not isinstance(statement, dict):
+            problems.add(BUCKET_POLICY, f"Policy Statement[{index}] is not a JSON object")
+        elif statement.get("Effect") not in ("Allow", "Deny"):
+            problems.add(
+                BUCKET_POLICY,
+                f'Policy Statement[{index}].Effect is {json.dumps(statement.get("Effect"))}, expected "Allow" or "Deny"',
+            )
+
+
+def check_cli_input(root, path, models, function_code, problems):
+    service, operation, wrapper = CLI_INPUTS[path]
+    content = read_json(root, path, problems)
+    if content is None:
+        return
+    params = {wrapper: content} if wrapper else content
+    if path == FUNCTION_JSON and isinstance(params, dict):
+        if "FunctionCode" in params:
+            problems.add(path, f"FunctionCode belongs in {FUNCTION_CODE}, not in this file")
+        params = dict(params)
+        params["FunctionCode"] = function_code if function_code is not None else b""
+
+    shape = models.input_shape(service, operation)
+    report = ParamValidator().validate(params, shape)
+    if report.has_errors():
+        for line in report.generate_report().splitlines():
+            problems.add(path, line)
+    walk(params, shape, "", lambda message: problems.add(path, message))
+    if path == BUCKET_POLICY:
+        check_policy_document(params, problems)
+
+
+def json_files(root):
+    found = []
+    for folder, folders, files in os.walk(root):
+        folders.sort()
+        for name in sorted(files):
+            if name.lower().endswith(".json"):
+                found.append(os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/"))
+    return found
+
+
+def validate(root):
+    problems = Problems()
+    models = Models()
+    checked = 0
+    present = json_files(root)
+
+    function_code = None
+    for path in CLI_INPUTS:
+        if path == FUNCTION_JSON:
+            function_code = check_function_code(root, problems)
+            if function_code is not None:
+                checked += 1
+        if path not in present:
+            problems.add(path, "missing")
+            continue
+        check_cli_input(root, path, models, function_code, problems)
+        checked += 1
+    for path in PLAIN_JSON:
+        if path in present:
+            content = read_json(root, path, problems)
+            if content is not None and not isinstance(content, dict):
+                problems.add(path, "not a JSON object")
+            checked += 1
+    for path in present:
+        if path not in CLI_INPUTS and path not in PLAIN_JSON:
+            problems.add(
+                path,
+                "unknown file: not an AWS CLI input this validator knows; "
+                "add it to CLI_INPUTS in scripts/validate-infra.py",
+            )
+    return checked, problems.lines
+
+
+def main(arguments):
+    if arguments in (["-h"], ["--help"]):
+        print(USAGE)
+        return 0
+    if len(arguments) != 1:
+        print(USAGE, file=sys.stderr)
+        return 2
+    root = arguments[0]
+    if not os.path.isdir(root):
+        print(f"validate-infra.py: {root}: not a folder\n{USAGE}", file=sys.stderr)
+        return 2
+    checked, lines = validate(root)
+    for line in lines:
+        print(line)
+    if lines:
+        print(plural(len(lines), "problem"))
+        return 1
+    print(plural(checked, "file") + " valid")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
