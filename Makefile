@@ -1,7 +1,7 @@
 # make site: install what is missing, build the tool and the example site into dist/.
-# make test: run the whole test suite.
+# make test: run the whole test suite (Swift tests, then the deploy script against a local AWS emulator).
 
-.PHONY: site test deps tool clean
+.PHONY: site test deps tool infra clean
 
 site: deps
 	swift run site build
@@ -12,8 +12,12 @@ deps:
 tool: deps
 	swift build --product site
 
+infra:
+	swift run site plan-infra
+
 test:
 	swift test
+	./scripts/test-deploy-on-moto infra
 
 clean:
 	rm -rf .build dist
