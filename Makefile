@@ -1,5 +1,5 @@
 # make site: install what is missing, build the tool and the example site into dist/.
-# make test: run the whole test suite (Swift tests, then the deploy script against a local AWS emulator).
+# make test: run the whole test suite (Swift tests, then the deploy and publish scripts against a local AWS emulator).
 
 .PHONY: site test deps tool infra clean
 
@@ -18,6 +18,7 @@ infra:
 test:
 	swift test
 	./scripts/test-deploy-on-moto infra
+	./scripts/test-publish-on-moto
 
 clean:
 	rm -rf .build dist

@@ -20,7 +20,7 @@ function_name='clipcast-site-prod-router'
 headers_policy='clipcast-site-prod-headers'
 distribution_comment='site: clipcast-site-prod'
 
-here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
+here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 AWS_PAGER=''
 export AWS_PAGER
 
@@ -251,3 +251,60 @@ printf 'DISTRIBUTION_ID=%s\nDISTRIBUTION_DOMAIN=%s\n' "$distribution_id" "$distr
     >"$here/out/deployed.env"
 step "deployed; written to out/deployed.env"
 cat "$here/out/deployed.env"
+
+publish_dir="$here/publish"
+if [ ! -f "$publish_dir/uploads.tsv" ]; then
+    step "no publish plan in $publish_dir: infrastructure only"
+    exit 0
+fi
+step "publish: $(cat "$publish_dir/summary.txt")"
+tab=$(printf '\t')
+
+# put_object PHASE KEY FILE TYPE CACHE MD5: one upload; S3 checks the body against Content-MD5.
+put_object() {
+    put_errors=$(mktemp "$work/put.XXXXXX")
+    if s3api put-object --bucket "$bucket" --key "$2" --body "$here/$3" --content-type "$4" \
+        --cache-control "$5" --content-md5 "$6" >/dev/null 2>"$put_errors"; then
+        printf 'upload %s %s\n' "$1" "$2"
+    else
+        cat "$put_errors" >&2
+        printf 'upload %s %s FAILED\n' "$1" "$2" >&2
+        return 1
+    fi
+}
+
+# Phases run in order; within one, up to 8 uploads run at once.
+for phase in asset other page manifest; do
+    running=0
+    rm -f "$work/upload-failed"
+    while IFS="$tab" read -r row_phase row_key row_file row_type row_cache row_md5; do
+        [ "$row_phase" = "$phase" ] || continue
+        ( put_object "$row_phase" "$row_key" "$row_file" "$row_type" "$row_cache" "$row_md5" \
+            || : >"$work/upload-failed" ) &
+        running=$((running + 1))
+        if [ "$running" -ge 8 ]; then
+            wait
+            running=0
+        fi
+    done <"$publish_dir/uploads.tsv"
+    wait
+    [ ! -f "$work/upload-failed" ] || fail "uploads of the $phase phase failed; nothing later was changed, run again"
+done
+
+for batch in "$publish_dir"/invalidation-*.json; do
+    [ -f "$batch" ] || continue
+    invalidation_id=$(cloudfront create-invalidation --distribution-id "$distribution_id" \
+        --invalidation-batch "file://$batch" --query Invalidation.Id --output text)
+    step "invalidation $invalidation_id: $(basename "$batch")"
+done
+
+s3api put-object --bucket "$bucket" --key '_site/manifest.json' --body "$publish_dir/manifest.json" \
+    --content-type 'application/json; charset=utf-8' --cache-control 'no-cache' >/dev/null
+step "manifest: invalidations recorded as sent"
+
+for batch in "$publish_dir"/deletes-*.json; do
+    [ -f "$batch" ] || continue
+    s3api delete-objects --bucket "$bucket" --delete "file://$batch" >/dev/null
+    step "deleted the objects of $(basename "$batch")"
+done
+step "published"

@@ -14,6 +14,7 @@ Prints one line per problem as `path: message` (path relative to DIR), then `N f
 """
 
 import json
+import re
 import os
 import sys
 
@@ -47,7 +48,25 @@ CLI_INPUTS = {
 }
 
 # JSON that plan-infra writes but the AWS CLI never reads: optional, must parse as a JSON object.
-PLAIN_JSON = ("names.json", "backend/backend.json")
+PLAIN_JSON = (
+    "names.json", "backend/backend.json",
+    "publish/manifest.json", "publish/manifest-pending.json", "publish/summary.json",
+)
+
+# Optional, numbered inputs of the publish plan: pattern -> (service, operation, wrapper, other members
+# the CLI gets as arguments).
+NUMBERED_INPUTS = (
+    (re.compile(r"^publish/invalidation-[0-9]+\.json$"), "cloudfront", "CreateInvalidation", "InvalidationBatch",
+     {"DistributionId": "EDFDVBD6EXAMPLE"}),
+    (re.compile(r"^publish/deletes-[0-9]+\.json$"), "s3", "DeleteObjects", "Delete", {"Bucket": "example-bucket"}),
+)
+
+
+def numbered_input(path):
+    for pattern, service, operation, wrapper, extra in NUMBERED_INPUTS:
+        if pattern.match(path):
+            return service, operation, wrapper, extra
+    return None
 
 # Enums longer than this are named rather than listed in messages.
 ENUM_LISTING_LIMIT = 12
@@ -202,12 +221,14 @@ def check_policy_document(params, problems):
             )
 
 
-def check_cli_input(root, path, models, function_code, problems):
-    service, operation, wrapper = CLI_INPUTS[path]
+def check_cli_input(root, path, models, function_code, problems, spec=None):
+    service, operation, wrapper, extra = spec if spec else CLI_INPUTS[path] + ({},)
     content = read_json(root, path, problems)
     if content is None:
         return
     params = {wrapper: content} if wrapper else content
+    if extra and isinstance(params, dict):
+        params = dict(extra, **params)
     if path == FUNCTION_JSON and isinstance(params, dict):
         if "FunctionCode" in params:
             problems.add(path, f"FunctionCode belongs in {FUNCTION_CODE}, not in this file")
@@ -258,6 +279,11 @@ def validate(root):
                 problems.add(path, "not a JSON object")
             checked += 1
     for path in present:
+        spec = numbered_input(path)
+        if spec:
+            check_cli_input(root, path, models, function_code, problems, spec)
+            checked += 1
+            continue
         if path not in CLI_INPUTS and path not in PLAIN_JSON:
             problems.add(
                 path,

@@ -68,7 +68,7 @@ public enum DeployScript {
             headers_policy=\#(singleQuoted(names.responseHeadersPolicy))
             distribution_comment=\#(singleQuoted(names.distributionComment))
 
-            here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
+            here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
             AWS_PAGER=''
             export AWS_PAGER
 

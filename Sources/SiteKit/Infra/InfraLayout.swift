@@ -49,6 +49,7 @@ public enum InfraLayout {
     public static let backendJSON = "backend/backend.json"
     public static let oauthRegistration = "backend/oauth-registration.txt"
     public static let deployScript = "deploy.sh"
+    public static let previousManifestScript = "previous-manifest.sh"
     public static let names = "names.json"
 
     /// Replaced in `bucket/policy.json` by the distribution's ARN.

@@ -33,10 +33,17 @@ public struct Manifest: Sendable, Equatable, Codable {
     public var baseURL: String
     public var objects: [Object]
     public var routes: RoutingTable
+    /// Deployed manifests only: the fingerprinted asset keys of earlier deploys, newest first, which
+    /// stay in the bucket so that tabs still open on those versions keep loading their chunks.
+    public var history: [[String]]?
+    /// Deployed manifests only: invalidations this deploy sends after uploading the manifest; a
+    /// retried deploy sends them again (CloudFront ignores a repeated CallerReference).
+    public var pendingInvalidations: [InvalidationBatch]?
 
     enum CodingKeys: String, CodingKey {
-        case version, objects, routes
+        case version, objects, routes, history
         case baseURL = "base_url"
+        case pendingInvalidations = "pending_invalidations"
     }
 
     /// Describes `objects` (hashing each one) with the cache settings of the config.

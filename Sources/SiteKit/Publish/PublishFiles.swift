@@ -1,0 +1,142 @@
+import Foundation
+
+/// The files of a publish plan, below `publish/` of the plan-infra output (an ignored folder: they
+/// depend on what is deployed now), and the shell steps of the deploy script that use them.
+public enum PublishFiles {
+    public static let folder = "publish"
+    public static let uploads = "publish/uploads.tsv"
+    public static let pendingManifest = "publish/manifest-pending.json"
+    public static let finalManifest = "publish/manifest.json"
+    public static let summaryJSON = "publish/summary.json"
+    public static let summaryText = "publish/summary.txt"
+    /// S3's DeleteObjects takes at most this many keys a call.
+    static let deleteBatch = 1_000
+
+    /// The files for `plan`; `dist` is the output folder relative to the plan-infra folder.
+    public static func files(for plan: PublishPlan, dist: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        var pending = plan.deployed
+        pending.pendingInvalidations = plan.invalidations.isEmpty ? nil : plan.invalidations
+        var final = plan.deployed
+        final.pendingInvalidations = nil
+        let pendingData = try pending.encoded()
+        files[pendingManifest] = pendingData
+        files[finalManifest] = try final.encoded()
+
+        var lines: [String] = []
+        for upload in plan.uploads {
+            lines.append([upload.phase.rawValue, upload.key, "\(dist)/\(upload.key)", upload.contentType, upload.cacheControl, upload.contentMD5].joined(separator: "\t"))
+        }
+        lines.append(
+            [PublishPlan.Phase.manifest.rawValue, Manifest.key, pendingManifest, MediaTypes.contentType(forKey: Manifest.key),
+                CachePolicy.manifest, Digest.md5Base64(pendingData)].joined(separator: "\t"))
+        files[uploads] = Data((lines.joined(separator: "\n") + "\n").utf8)
+
+        for (index, batch) in plan.invalidations.enumerated() {
+            files["\(folder)/invalidation-\(index + 1).json"] = try JSON.encode(batch.json)
+        }
+        for start in stride(from: 0, to: plan.deletes.count, by: deleteBatch) {
+            let keys = plan.deletes[start..<min(start + deleteBatch, plan.deletes.count)]
+            let document: JSONValue = ["Objects": .array(keys.map { ["Key": .string($0)] }), "Quiet": true]
+            files["\(folder)/deletes-\(start / deleteBatch + 1).json"] = try JSON.encode(document)
+        }
+        files[summaryJSON] = try JSON.encode(plan.summaryJSON)
+        files[summaryText] = Data((plan.summary + "\n").utf8)
+        return files
+    }
+
+    /// The deploy script's publishing steps (after the infrastructure steps, which set
+    /// `$distribution_id`): uploads phase by phase, the manifest, invalidations, the final
+    /// manifest, deletions.
+    public static func script(parallel: Int = 8) -> String {
+        """
+
+        publish_dir="$here/\(folder)"
+        if [ ! -f "$publish_dir/uploads.tsv" ]; then
+            step "no publish plan in $publish_dir: infrastructure only"
+            exit 0
+        fi
+        step "publish: $(cat "$publish_dir/summary.txt")"
+        tab=$(printf '\\t')
+
+        # put_object PHASE KEY FILE TYPE CACHE MD5: one upload; S3 checks the body against Content-MD5.
+        put_object() {
+            put_errors=$(mktemp "$work/put.XXXXXX")
+            if s3api put-object --bucket "$bucket" --key "$2" --body "$here/$3" --content-type "$4" \\
+                --cache-control "$5" --content-md5 "$6" >/dev/null 2>"$put_errors"; then
+                printf 'upload %s %s\\n' "$1" "$2"
+            else
+                cat "$put_errors" >&2
+                printf 'upload %s %s FAILED\\n' "$1" "$2" >&2
+                return 1
+            fi
+        }
+
+        # Phases run in order; within one, up to \(parallel) uploads run at once.
+        for phase in asset other page manifest; do
+            running=0
+            rm -f "$work/upload-failed"
+            while IFS="$tab" read -r row_phase row_key row_file row_type row_cache row_md5; do
+                [ "$row_phase" = "$phase" ] || continue
+                ( put_object "$row_phase" "$row_key" "$row_file" "$row_type" "$row_cache" "$row_md5" \\
+                    || : >"$work/upload-failed" ) &
+                running=$((running + 1))
+                if [ "$running" -ge \(parallel) ]; then
+                    wait
+                    running=0
+                fi
+            done <"$publish_dir/uploads.tsv"
+            wait
+            [ ! -f "$work/upload-failed" ] || fail "uploads of the $phase phase failed; nothing later was changed, run again"
+        done
+
+        for batch in "$publish_dir"/invalidation-*.json; do
+            [ -f "$batch" ] || continue
+            invalidation_id=$(cloudfront create-invalidation --distribution-id "$distribution_id" \\
+                --invalidation-batch "file://$batch" --query Invalidation.Id --output text)
+            step "invalidation $invalidation_id: $(basename "$batch")"
+        done
+
+        s3api put-object --bucket "$bucket" --key '\(Manifest.key)' --body "$publish_dir/manifest.json" \\
+            --content-type '\(MediaTypes.contentType(forKey: Manifest.key))' --cache-control '\(CachePolicy.manifest)' >/dev/null
+        step "manifest: invalidations recorded as sent"
+
+        for batch in "$publish_dir"/deletes-*.json; do
+            [ -f "$batch" ] || continue
+            s3api delete-objects --bucket "$bucket" --delete "file://$batch" >/dev/null
+            step "deleted the objects of $(basename "$batch")"
+        done
+        step "published"
+
+        """
+    }
+
+    /// A script that downloads the deployed manifest to a file, for `plan-infra --previous`;
+    /// it writes nothing when the bucket or the manifest does not exist yet (the first deploy).
+    public static func previousManifestScript(names: InfraNames) -> String {
+        """
+        #!/bin/sh
+        set -eu
+        # Downloads the manifest of the last deploy, for site plan-infra --previous FILE.
+        # Written by site plan-infra; on the first deploy there is none and FILE is not written.
+        [ $# -eq 1 ] || { echo "usage: $0 FILE" >&2; exit 2; }
+        target=$1
+        errors=$(mktemp "${TMPDIR:-/tmp}/site-previous.XXXXXX")
+        trap 'rm -f -- "$errors"' EXIT
+        if aws --region \(DeployScript.singleQuoted(names.region)) s3api get-object --bucket \(DeployScript.singleQuoted(names.bucket)) \\
+            --key '\(Manifest.key)' "$target" >/dev/null 2>"$errors"; then
+            echo "previous manifest: $target"
+            exit 0
+        fi
+        case "$(cat "$errors")" in
+            *NoSuchKey*|*NoSuchBucket*|*"(404)"*|*"Not Found"*)
+                rm -f -- "$target"
+                echo "no previous deploy: the first deploy uploads everything"
+                exit 0 ;;
+        esac
+        cat "$errors" >&2
+        exit 1
+
+        """
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+
+/// What one deploy does to the bucket, in order: uploads by phase, the deployed manifest, the
+/// invalidations, then deletions.
+public struct PublishPlan: Sendable, Equatable {
+    /// Upload phases, in the order a deploy runs them: no page is uploaded before the assets it
+    /// references, and the manifest comes after every object it lists.
+    public enum Phase: String, Sendable, CaseIterable, Comparable {
+        case asset, other, page, manifest
+
+        public static func < (lhs: Phase, rhs: Phase) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
+    }
+
+    /// One object to put.
+    public struct Upload: Sendable, Equatable {
+        public var phase: Phase
+        public var key: String
+        public var contentType: String
+        public var cacheControl: String
+        /// Base64 MD5 for `Content-MD5`, so S3 rejects a corrupted body.
+        public var contentMD5: String
+        public var size: Int
+    }
+
+    public var uploads: [Upload]
+    public var deletes: [String]
+    /// Objects gone from the build that stay: fingerprinted assets of recent deploys.
+    public var retained: [String]
+    public var invalidations: [InvalidationBatch]
+    /// The manifest uploaded with the deploy (history and pending invalidations included).
+    public var deployed: Manifest
+    /// Whether the build differs from the previous deploy at all.
+    public var changed: Bool
+
+    public var invalidationPaths: Int { invalidations.reduce(0) { $0 + $1.paths.count } }
+    public var uploadBytes: Int { uploads.reduce(0) { $0 + $1.size } }
+
+    /// `N to upload (X KB), M to delete, K retained, P invalidation paths`.
+    public var summary: String {
+        var text = "\(uploads.count) to upload (\(Self.kilobytes(uploadBytes)) KB), \(deletes.count) to delete, \(retained.count) retained, \(invalidationPaths) invalidation path\(invalidationPaths == 1 ? "" : "s")"
+        if !changed, invalidations.isEmpty {
+            text += "; nothing changed since the previous deploy, so no invalidation"
+        } else if !changed {
+            text += "; nothing changed, but the previous deploy's invalidation may not have gone out: sent again (CloudFront ignores a repeat)"
+        } else if invalidationPaths > 0 {
+            text += String(
+                format: " (the first 1,000 paths a month are free, then $%.3f each: at most $%.3f)",
+                InvalidationPlanner.dollarsPerPath, Double(invalidationPaths) * InvalidationPlanner.dollarsPerPath)
+        }
+        return text
+    }
+
+    static func kilobytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1024) }
+
+    public var summaryJSON: JSONValue {
+        [
+            "upload_count": .int(uploads.count), "upload_bytes": .int(uploadBytes), "delete_count": .int(deletes.count),
+            "retained_count": .int(retained.count), "invalidation_paths": .int(invalidationPaths),
+            "invalidation_batches": .int(invalidations.count), "changed": .bool(changed),
+            "uploads": .array(uploads.map { ["phase": .string($0.phase.rawValue), "key": .string($0.key), "size": .int($0.size)] }),
+            "deletes": .array(deletes.map { .string($0) }), "retained": .array(retained.map { .string($0) }),
+            "invalidations": .array(invalidations.map { ["caller_reference": .string($0.callerReference), "paths": .array($0.paths.map { .string($0) })] }),
+            "summary": .string(summary),
+        ]
+    }
+}
+
+/// Compares this build's manifest with the previously deployed one and plans the deploy.
+public enum PublishPlanner {
+    /// Why a plan is refused.
+    public struct Refusal: Error, Sendable, Equatable {
+        public var message: String
+        public var hint: String
+    }
+
+    /// Plans the deploy of `current` over `previous` (nil on the first deploy).
+    ///
+    /// - Parameters:
+    ///   - keepDeploys: fingerprinted assets referenced by this many deploys (this one included) stay.
+    ///   - maxDeletes: more deletions than this are refused unless `allowMassDelete`.
+    public static func plan(
+        current: Manifest, previous: Manifest?, settings: InfraSettings, allowMassDelete: Bool = false
+    ) throws(Refusal) -> PublishPlan {
+        let before = Dictionary((previous?.objects ?? []).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let now = Dictionary(current.objects.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+
+        // Uploads: new objects, and objects whose bytes or headers changed. Never a timestamp.
+        var uploads: [PublishPlan.Upload] = []
+        var changedKeys = Set<String>()
+        for object in current.objects {
+            if let old = before[object.key], old.sha256 == object.sha256, old.contentType == object.contentType,
+                old.cacheControl == object.cacheControl
+            {
+                continue
+            }
+            if before[object.key] != nil { changedKeys.insert(object.key) }
+            uploads.append(
+                .init(
+                    phase: phase(of: object), key: object.key, contentType: object.contentType, cacheControl: object.cacheControl,
+                    contentMD5: base64(hex: object.md5), size: object.size))
+        }
+
+        // Deletions, keeping the chunks of recent deploys. A deploy that changes nothing is not a new
+        // version: the history stays as it was.
+        let keep = max(1, settings.retainDeploys)
+        let previousAssets = (previous?.objects ?? []).filter { $0.kind == .asset }.map(\.key).sorted()
+        let sameContent = previous.map { $0.objects == current.objects } ?? false
+        var history = previous == nil ? [] : [previousAssets] + (previous?.history ?? [])
+        if sameContent { history = previous?.history ?? [] }
+        history = Array(history.prefix(keep - 1))
+        let protected = Set(history.flatMap { $0 })
+        var inBucket = Set(before.keys)
+        for keys in previous?.history ?? [] { inBucket.formUnion(keys) }
+        inBucket.remove(Manifest.key)
+        let gone = inBucket.subtracting(now.keys)
+        let retained = gone.filter { protected.contains($0) }.sorted()
+        let deletes = gone.subtracting(protected).sorted()
+        if !allowMassDelete, !deletes.isEmpty {
+            let previousKeys = Set(before.keys).subtracting([Manifest.key])
+            if !previousKeys.isEmpty, previousKeys.isDisjoint(with: now.keys) {
+                throw Refusal(
+                    message: "this deploy would replace every object of the previous deploy (\(deletes.count) to delete): the build shares no key with it",
+                    hint: "check that you built the right site and that --previous is this site's manifest; pass --allow-mass-delete if it is intended")
+            }
+            if deletes.count > settings.maxDeletes {
+                throw Refusal(
+                    message: "this deploy would delete \(deletes.count) objects, more than infra.max_deletes (\(settings.maxDeletes))",
+                    hint: "raise infra.max_deletes, or pass --allow-mass-delete for this deploy if the removal is intended")
+            }
+        }
+
+        // Invalidations: what CloudFront may hold that changed or went; never a fingerprinted asset.
+        var stale = Set(changedKeys.filter { now[$0]?.kind != .asset })
+        // Keys kept from earlier deploys are fingerprinted assets too.
+        let earlierAssets = Set((previous?.history ?? []).flatMap { $0 })
+        for key in deletes where before[key]?.kind != .asset && !earlierAssets.contains(key) { stale.insert(key) }
+        stale.remove(Manifest.key)
+        let tables = [current.routes] + (previous.map { [$0.routes] } ?? [])
+        let paths = InvalidationPlanner.collapse(
+            InvalidationPlanner.paths(for: stale, routes: tables), threshold: settings.invalidationThreshold)
+        let contentDigest = Digest.sha256(Data(current.objects.map { "\($0.key) \($0.sha256)" }.joined(separator: "\n").utf8))
+        var invalidations = InvalidationPlanner.batches(paths, salt: contentDigest)
+        // A deploy that stopped after its manifest but before its invalidation left them pending.
+        for batch in previous?.pendingInvalidations ?? [] where !invalidations.contains(batch) {
+            invalidations.insert(batch, at: 0)
+        }
+
+        var deployed = current
+        deployed.history = history
+        deployed.pendingInvalidations = invalidations.isEmpty ? nil : invalidations
+        let changed = !uploads.isEmpty || !deletes.isEmpty
+        return PublishPlan(
+            uploads: uploads.sorted { ($0.phase, $0.key) < ($1.phase, $1.key) }, deletes: deletes, retained: retained,
+            invalidations: invalidations, deployed: deployed, changed: changed)
+    }
+
+    static func phase(of object: Manifest.Object) -> PublishPlan.Phase {
+        switch object.kind {
+        case .asset: .asset
+        case .page, .shell: .page
+        case .other: .other
+        }
+    }
+
+    /// Hex MD5 -> base64 of its bytes (the Content-MD5 header's form).
+    static func base64(hex: String) -> String {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex),
+            let byte = UInt8(hex[index..<next], radix: 16)
+        {
+            bytes.append(byte)
+            index = next
+        }
+        return Data(bytes).base64EncodedString()
+    }
+}

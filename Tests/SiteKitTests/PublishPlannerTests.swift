@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+
+@testable import SiteKit
+
+@Suite("Publish plan")
+struct PublishPlannerTests {
+    static func object(_ key: String, _ kind: ObjectKind, _ content: String) -> Manifest.Object {
+        let data = Data(content.utf8)
+        return Manifest.Object(
+            key: key, size: data.count, sha256: Digest.sha256(data), md5: Digest.md5(data),
+            contentType: MediaTypes.contentType(forKey: key), cacheControl: CachePolicy.cacheControl(for: kind, settings: CacheSettings()),
+            kind: kind, source: "test")
+    }
+
+    static func manifest(_ objects: [Manifest.Object]) -> Manifest {
+        var entries: [RoutingTable.Entry] = []
+        for object in objects {
+            switch object.key {
+            case "index.html":
+                entries += [.init(path: "/", key: "index.html"), .init(path: "/index.html", key: "index.html")]
+            default:
+                entries.append(.init(path: "/" + object.key, key: object.key))
+            }
+        }
+        var manifest = Manifest(objects: [], routes: RoutingTable(entries: entries, redirects: [.init(from: "/terms/", to: "/terms")], spaRoutes: [], api: nil), baseURL: "https://example.com", cache: CacheSettings())
+        manifest.objects = objects.sorted { $0.key < $1.key }
+        return manifest
+    }
+
+    static let v1 = manifest([
+        object("assets/app-AAAAAAAA.js", .asset, "app 1"), object("assets/site-BBBBBBBB.css", .asset, "css 1"),
+        object("favicon.svg", .other, "icon"), object("index.html", .shell, "shell 1"), object("terms", .page, "terms 1"),
+        object("privacy", .page, "privacy 1"),
+    ])
+
+    @Test("the first deploy uploads everything in phase order and invalidates nothing")
+    func firstDeploy() throws {
+        let plan = try PublishPlanner.plan(current: Self.v1, previous: nil, settings: InfraSettings())
+        #expect(plan.uploads.map(\.key) == ["assets/app-AAAAAAAA.js", "assets/site-BBBBBBBB.css", "favicon.svg", "index.html", "privacy", "terms"])
+        #expect(plan.uploads.map(\.phase) == [.asset, .asset, .other, .page, .page, .page])
+        #expect(plan.deletes.isEmpty && plan.retained.isEmpty && plan.invalidations.isEmpty)
+        #expect(plan.uploads[0].contentMD5 == Data(Array(hex: Self.v1.objects[0].md5)).base64EncodedString())
+    }
+
+    @Test("an unchanged build uploads nothing, invalidates nothing and says so")
+    func unchanged() throws {
+        var deployed = try PublishPlanner.plan(current: Self.v1, previous: nil, settings: InfraSettings()).deployed
+        deployed.pendingInvalidations = nil
+        let plan = try PublishPlanner.plan(current: Self.v1, previous: deployed, settings: InfraSettings())
+        #expect(plan.uploads.isEmpty && plan.deletes.isEmpty && plan.invalidations.isEmpty)
+        #expect(plan.summary == "0 to upload (0.0 KB), 0 to delete, 0 retained, 0 invalidation paths; nothing changed since the previous deploy, so no invalidation")
+    }
+
+    @Test("a changed Cache-Control alone is an upload; a timestamp never is")
+    func metadataChange() throws {
+        var changed = Self.v1
+        changed.objects[2].cacheControl = "public, max-age=60"
+        let plan = try PublishPlanner.plan(current: changed, previous: Self.v1, settings: InfraSettings())
+        #expect(plan.uploads.map(\.key) == ["favicon.svg"])
+        #expect(plan.invalidations.map(\.paths) == [["/favicon.svg"]])
+    }
+
+    @Test("a new asset and a changed page: asset first, page after, old asset kept, only the page's URL invalidated")
+    func assetRename() throws {
+        let v2 = Self.manifest([
+            Self.object("assets/app-CCCCCCCC.js", .asset, "app 2"), Self.object("assets/site-BBBBBBBB.css", .asset, "css 1"),
+            Self.object("favicon.svg", .other, "icon"), Self.object("index.html", .shell, "shell 2"),
+            Self.object("terms", .page, "terms 1"), Self.object("privacy", .page, "privacy 1"),
+        ])
+        let plan = try PublishPlanner.plan(current: v2, previous: Self.v1, settings: InfraSettings())
+        #expect(plan.uploads.map { "\($0.phase.rawValue) \($0.key)" } == ["asset assets/app-CCCCCCCC.js", "page index.html"])
+        #expect(plan.retained == ["assets/app-AAAAAAAA.js"])
+        #expect(plan.deletes.isEmpty)
+        #expect(plan.invalidations.map(\.paths) == [["/", "/index.html"]])
+        #expect(plan.deployed.history == [["assets/app-AAAAAAAA.js", "assets/site-BBBBBBBB.css"]])
+
+        // Two deploys later the first chunk goes (retain_deploys 2: this deploy and the one before).
+        let v3 = Self.manifest(v2.objects.filter { $0.key != "assets/app-CCCCCCCC.js" } + [Self.object("assets/app-DDDDDDDD.js", .asset, "app 3")])
+        var completed = plan.deployed
+        completed.pendingInvalidations = nil
+        let next = try PublishPlanner.plan(current: v3, previous: completed, settings: InfraSettings())
+        #expect(next.deletes == ["assets/app-AAAAAAAA.js"])
+        #expect(next.retained == ["assets/app-CCCCCCCC.js"])
+        #expect(next.invalidations.isEmpty, "deleting fingerprinted assets invalidates nothing")
+    }
+
+    @Test("a deleted page is deleted and invalidated")
+    func deletedPage() throws {
+        let v2 = Self.manifest(Self.v1.objects.filter { $0.key != "privacy" })
+        let plan = try PublishPlanner.plan(current: v2, previous: Self.v1, settings: InfraSettings())
+        #expect(plan.deletes == ["privacy"])
+        #expect(plan.invalidations.map(\.paths) == [["/privacy"]])
+    }
+
+    @Test("the delete guard refuses too many deletions, and deleting everything, unless allowed")
+    func guardRefuses() throws {
+        var settings = InfraSettings()
+        settings.maxDeletes = 1
+        let v2 = Self.manifest(Self.v1.objects.filter { $0.kind != .page })
+        #expect(throws: PublishPlanner.Refusal(
+            message: "this deploy would delete 2 objects, more than infra.max_deletes (1)",
+            hint: "raise infra.max_deletes, or pass --allow-mass-delete for this deploy if the removal is intended")) {
+            try PublishPlanner.plan(current: v2, previous: Self.v1, settings: settings)
+        }
+        #expect(try PublishPlanner.plan(current: v2, previous: Self.v1, settings: settings, allowMassDelete: true).deletes == ["privacy", "terms"])
+        let other = Self.manifest([Self.object("other", .page, "x")])
+        #expect(throws: PublishPlanner.Refusal.self) { try PublishPlanner.plan(current: other, previous: Self.v1, settings: InfraSettings()) }
+    }
+
+    @Test("the CallerReference derives from the content, so a retried deploy reuses it")
+    func stableReference() throws {
+        let v2 = Self.manifest(Self.v1.objects.map { $0.key == "terms" ? Self.object("terms", .page, "terms 2") : $0 })
+        let first = try PublishPlanner.plan(current: v2, previous: Self.v1, settings: InfraSettings())
+        let again = try PublishPlanner.plan(current: v2, previous: Self.v1, settings: InfraSettings())
+        #expect(first.invalidations == again.invalidations)
+        #expect(first.invalidations.first?.callerReference.hasPrefix("site-") == true)
+        let v3 = Self.manifest(Self.v1.objects.map { $0.key == "terms" ? Self.object("terms", .page, "terms 3") : $0 })
+        #expect(try PublishPlanner.plan(current: v3, previous: Self.v1, settings: InfraSettings()).invalidations != first.invalidations)
+    }
+
+    @Test("invalidations left pending by an interrupted deploy are sent again")
+    func pending() throws {
+        let v2 = Self.manifest(Self.v1.objects.map { $0.key == "terms" ? Self.object("terms", .page, "terms 2") : $0 })
+        let interrupted = try PublishPlanner.plan(current: v2, previous: Self.v1, settings: InfraSettings())
+        // The pending manifest went up, the invalidation did not: the retry plans against it.
+        let retry = try PublishPlanner.plan(current: v2, previous: interrupted.deployed, settings: InfraSettings())
+        #expect(retry.uploads.isEmpty)
+        #expect(retry.invalidations == interrupted.invalidations)
+    }
+
+    struct CollapseCase: CustomTestStringConvertible, Sendable {
+        var name: String
+        var paths: [String]
+        var threshold: Int
+        var expected: [String]
+        var testDescription: String { name }
+    }
+
+    static let collapseCases: [CollapseCase] = [
+        .init(name: "one page", paths: ["/terms"], threshold: 8, expected: ["/terms"]),
+        .init(name: "the shell only", paths: ["/", "/index.html"], threshold: 8, expected: ["/", "/index.html"]),
+        .init(name: "20 files in one folder", paths: (1...20).map { "/docs/page-\($0)" }, threshold: 8, expected: ["/docs/*"]),
+        .init(
+            name: "20 files in one folder beside two pages", paths: (1...20).map { "/docs/page-\($0)" } + ["/terms", "/privacy"],
+            threshold: 8, expected: ["/docs/*", "/privacy", "/terms"]),
+        .init(name: "20 folders", paths: (1...20).map { "/section-\($0)/page" }, threshold: 8, expected: ["/*"]),
+        .init(
+            name: "deep folders collapse one level at a time",
+            paths: (1...10).map { "/docs/a/p\($0)" } + (1...10).map { "/docs/b/p\($0)" }, threshold: 8, expected: ["/docs/a/*", "/docs/b/*"]),
+        .init(name: "at the threshold nothing collapses", paths: (1...8).map { "/p\($0)" }, threshold: 8, expected: (1...8).map { "/p\($0)" }.sorted()),
+    ]
+
+    @Test("paths collapse into the fewest wildcards above the threshold", arguments: collapseCases)
+    func collapse(_ testCase: CollapseCase) {
+        #expect(InvalidationPlanner.collapse(testCase.paths, threshold: testCase.threshold) == testCase.expected)
+    }
+
+    @Test("batches stay within 3,000 paths and 15 wildcards")
+    func batches() {
+        let many = (1...7_000).map { "/p\($0)" }
+        let batches = InvalidationPlanner.batches(many, salt: "x")
+        #expect(batches.map(\.paths.count) == [3_000, 3_000, 1_000])
+        let wildcards = (1...40).map { "/d\($0)/*" }
+        #expect(InvalidationPlanner.batches(wildcards, salt: "x").map(\.paths.count) == [15, 15, 10])
+        #expect(Set(InvalidationPlanner.batches(wildcards, salt: "x").map(\.callerReference)).count == 3)
+    }
+}
+
+extension Array where Element == UInt8 {
+    init(hex: String) {
+        self = stride(from: 0, to: hex.count, by: 2).compactMap { offset in
+            let start = hex.index(hex.startIndex, offsetBy: offset)
+            return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)
+        }
+    }
+}
