@@ -125,6 +125,20 @@ struct BuildPipelineTests {
         #expect(first.manifestData == second.manifestData)
     }
 
+    @Test("a page with pages below it is stored at route/index.html and still answers at its route")
+    func sectionIndex() throws {
+        let files = TestProject.with([
+            "content/legal/index.md": "---\ntitle: Legal\n---\nSee [cookies](/legal/cookies).\n",
+            "content/legal/cookies.md": "---\ntitle: Cookies\n---\nBack to [legal](/legal).\n",
+        ])
+        let result = try TestProject.build(files)
+        #expect(result.objects.contains { $0.key == "legal/index.html" && $0.kind == .page })
+        #expect(result.objects.contains { $0.key == "legal/cookies" })
+        #expect(result.manifest.routes.resolve("/legal") == .object(key: "legal/index.html"))
+        #expect(result.manifest.routes.resolve("/legal/") == .redirect(to: "/legal", status: 301))
+        #expect(InvalidationPlanner.paths(for: ["legal/index.html"], routes: [result.manifest.routes]) == ["/legal", "/legal/index.html"])
+    }
+
     @Test("drafts are left out unless asked for")
     func drafts() throws {
         let files = TestProject.with(["content/draft.md": "---\ntitle: Soon\ndraft: true\n---\nText\n"])
@@ -193,9 +207,9 @@ struct BuildPipelineTests {
             changes: ["content/favicon.md": "---\ntitle: F\nroute: /favicon.svg\n---\n"],
             expected: ["content/favicon.md:3:8: error: page content/favicon.md and bundle file app/dist/favicon.svg collide on /favicon.svg"]),
         Case(
-            name: "page and nested page need a file and a folder",
-            changes: ["content/terms/archive.md": "---\ntitle: Old terms\n---\n"],
-            expected: ["content/terms/archive.md:1:1: error: page content/terms/archive.md needs 'terms' to be a folder, but page content/terms.md is the file 'terms'"]),
+            name: "a file where a page needs a folder",
+            changes: ["content/terms.pdf/x.md": "---\ntitle: X\n---\n", "content/terms.pdf": "%PDF"],
+            expected: ["content/terms.pdf/x.md:1:1: error: page content/terms.pdf/x.md needs 'terms.pdf' to be a folder, but content file content/terms.pdf is the file 'terms.pdf'"]),
         Case(
             name: "page under the API path",
             changes: ["content/api.md": "---\ntitle: A\nroute: /api/docs\n---\n"],

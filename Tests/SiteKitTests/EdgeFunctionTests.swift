@@ -59,6 +59,7 @@ struct EdgeFunctionTests {
     }
 
     static let requests = [
+        "/legal", "/legal/", "/legal/cookies",
         "/", "/index.html", "/terms", "/terms/", "/tos", "/tos/?a=1&b", "/privacy", "/auth/callback?code=abc&state=xyz",
         "/app", "/app/schedule/2026", "/unknown", "/deep/unknown/path", "/assets/index-Zz9Yy8Xx.js", "/assets/gone-12345678.js",
         "/sitemap.xml", "/404.html",
@@ -66,10 +67,15 @@ struct EdgeFunctionTests {
 
     @Test("the function answers like the routing table for every kind of path")
     func matchesRoutingTable() throws {
-        let result = try TestProject.build()
+        let result = try TestProject.build(
+            TestProject.with([
+                "content/legal/index.md": "---\ntitle: Legal\n---\nAll our terms.\n",
+                "content/legal/cookies.md": "---\ntitle: Cookies\n---\nNone.\n",
+            ]))
         let notFound = try #require(TestProject.text(result, "404.html"))
         let code = EdgeFunction.code(routes: result.manifest.routes, notFoundPage: notFound)
         let answers = try Self.run(code, Self.requests)
+        #expect(answers.first == Answer(status: 0, uri: "/legal/index.html"))
         for (request, answer) in zip(Self.requests, answers) {
             switch result.manifest.routes.resolve(request) {
             case .redirect(let to, let status):
@@ -77,8 +83,9 @@ struct EdgeFunctionTests {
                 #expect(answer == Answer(status: status, location: to + query), "\(request)")
             case .spa(let key):
                 #expect(answer == Answer(status: 0, uri: "/" + key), "\(request)")
-            case .object:
-                #expect(answer == Answer(status: 0, uri: RoutingTable.stripQuery(request)), "\(request)")
+            case .object(let key):
+                let path = RoutingTable.stripQuery(request)
+                #expect(answer == Answer(status: 0, uri: path == "/" ? "/" : "/" + key), "\(request)")
             case .notFound:
                 if request.split(separator: "/").last?.contains(".") == true {
                     // Files go on to S3, which answers 404 for a missing key.

@@ -10,9 +10,9 @@ var REDIRECTS = {
   "/tos/": "/terms"
 };
 var PAGES = {
-  "/": 1,
-  "/privacy": 1,
-  "/terms": 1
+  "/": "/index.html",
+  "/privacy": "/privacy",
+  "/terms": "/terms"
 };
 var SPA_EXACT = {
   "/": 1,
@@ -57,7 +57,12 @@ function handler(event) {
       }
     };
   }
-  if (PAGES[uri]) { return request; }
+  var page = PAGES[uri];
+  if (page) {
+    // A page whose route is also a folder lives at route/index.html.
+    if (page !== uri && uri !== '/') { request.uri = page; }
+    return request;
+  }
   if (isSPARoute(uri)) {
     request.uri = SHELL;
     return request;

@@ -75,7 +75,7 @@ public struct BuildPipeline: Sendable {
         let renderer = SiteRenderer(config: config, templates: templates, context: TemplateContext(config: config, assets: templates.assets, bundle: bundle))
         let templateFindings = renderer.checkTemplates(pages: content.pages)
         if templateFindings.contains(where: { $0.severity == .error }) { throw DiagnosticError(templateFindings) }
-        let pages = try renderer.render(content.pages)
+        let pages = try renderer.render(content.pages, keys: plan.pageKeys)
         var objects = pages.map(\.object)
         objects.append(renderer.renderNotFound())
         objects.append(renderer.renderSitemap(pages: content.pages))
@@ -124,7 +124,8 @@ public struct BuildPipeline: Sendable {
         objects: [OutputObject], pages: [ContentPage], config: SiteConfig, plan: Router.Plan, templates: TemplateSet,
         fileSystem: some FileSystem
     ) -> SiteChecker.Report {
-        let contentByKey = Dictionary(pages.map { (URLPath.key(for: $0.route), $0) }, uniquingKeysWith: { first, _ in first })
+        let contentByKey = Dictionary(
+            pages.map { (plan.pageKeys[$0.route] ?? URLPath.key(for: $0.route), $0) }, uniquingKeysWith: { first, _ in first })
         var pathByKey: [String: String] = [:]
         for entry in plan.table.entries where pathByKey[entry.key] == nil { pathByKey[entry.key] = entry.path }
         let checked = objects.filter { $0.kind == .page || $0.kind == .shell }.map { object in

@@ -31,9 +31,9 @@ public enum InvalidationPlanner {
         for table in routes {
             for entry in table.entries where keys.contains(entry.key) { paths.insert(entry.path) }
         }
-        for key in keys where !routes.contains(where: { table in table.entries.contains { $0.key == key } }) {
-            paths.insert("/" + key)
-        }
+        // The key's own path too: CloudFront caches a rewritten request (`/legal` -> `/legal/index.html`)
+        // under the rewritten path.
+        for key in keys { paths.insert("/" + key) }
         return paths.sorted()
     }
 

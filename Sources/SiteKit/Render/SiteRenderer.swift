@@ -44,20 +44,20 @@ public struct SiteRenderer: Sendable {
     }
 
     /// Renders one content page through its template.
-    public func render(_ page: ContentPage) throws(DiagnosticError) -> RenderedPage {
+    public func render(_ page: ContentPage, key: String? = nil) throws(DiagnosticError) -> RenderedPage {
         let info = TemplateContext.PageInfo(page)
         let variables = ContentVariables(scope: context.contentScope(for: info))
         let body = try markdown.render(page.body, file: page.source, firstLine: page.bodyLine, variables: variables)
         let value = context.value(for: info, content: body.html, headings: page.showTOC ? body.headings : [])
         let html = templates.render(page.template, context: value.mustacheObject)
-        let object = OutputObject(key: URLPath.key(for: page.route), data: Data(html.utf8), kind: .page, source: page.source)
+        let object = OutputObject(key: key ?? URLPath.key(for: page.route), data: Data(html.utf8), kind: .page, source: page.source)
         return RenderedPage(object: object, headings: body.headings, warnings: body.warnings)
     }
 
     /// Renders every page, in parallel, keeping the input order. Collects all errors.
-    public func render(_ pages: [ContentPage]) throws(DiagnosticError) -> [RenderedPage] {
+    public func render(_ pages: [ContentPage], keys: [String: String] = [:]) throws(DiagnosticError) -> [RenderedPage] {
         let results = Parallel.map(pages) { page in
-            Result { () throws(DiagnosticError) in try render(page) }
+            Result { () throws(DiagnosticError) in try render(page, key: keys[page.route]) }
         }
         var bag = DiagnosticBag()
         var rendered: [RenderedPage] = []

@@ -17,6 +17,22 @@ public enum Router {
     public struct Plan: Sendable {
         public var table: RoutingTable
         public var claims: [Claim]
+        /// The object key of each page, by route.
+        public var pageKeys: [String: String]
+    }
+
+    /// Object keys for page routes: the route without its slash (`/terms` -> `terms`), or
+    /// `route/index.html` for a route other keys live below (`/legal` beside `/legal/cookies`),
+    /// since a folder tree cannot hold `legal` as a file and a folder.
+    static func pageKeys(for routes: [String], otherKeys: [String]) -> [String: String] {
+        let plain = routes.map { URLPath.key(for: $0) }
+        let all = Set(plain + otherKeys)
+        var keys: [String: String] = [:]
+        for (route, key) in zip(routes, plain) {
+            let isFolder = key != "index.html" && all.contains { $0.hasPrefix(key + "/") }
+            keys[route] = isFolder ? key + "/index.html" : key
+        }
+        return keys
     }
 
     public static let generatedKeys = ["404.html", "robots.txt", "sitemap.xml"]
@@ -41,8 +57,10 @@ public enum Router {
             claims.append(Claim(key: key, kind: kind, location: SourceLocation(file: config.file), description: "the generated \(key)"))
             entries.append(.init(path: "/" + key, key: key))
         }
+        let otherKeys = assets.map(\.key) + (bundle?.files.map(\.key) ?? []) + staticFiles.map(\.key)
+        let pageKeys = Self.pageKeys(for: pages.map(\.route), otherKeys: otherKeys)
         for page in pages {
-            let key = URLPath.key(for: page.route)
+            let key = pageKeys[page.route] ?? URLPath.key(for: page.route)
             let location = page.locations["route"] ?? SourceLocation(file: page.source, line: 1, column: 1)
             claims.append(Claim(key: key, kind: .page, location: location, description: "page \(page.source)"))
             if page.route == "/" {
@@ -82,7 +100,7 @@ public enum Router {
         let table = RoutingTable(
             entries: entries, redirects: redirects, spaRoutes: bundle == nil ? [] : (config.spa?.routes ?? []),
             api: config.api?.pathPattern)
-        return Plan(table: table, claims: claims.sorted { $0.key < $1.key })
+        return Plan(table: table, claims: claims.sorted { $0.key < $1.key }, pageKeys: pageKeys)
     }
 
     private static func checkKeys(_ claims: [Claim], into bag: inout DiagnosticBag) {
