@@ -43,6 +43,8 @@ def clean(text):
     # Links between corpus files would be broken on purpose-less copies: make them external.
     text = re.sub(r"\]\((?!https?:|mailto:|#)([^)\s]*)\)", r"](https://example.com/\1)", text)
     text = re.sub(r"^\[([^\]]+)\]:\s*(?!https?:|mailto:|#)(\S+)", r"[\1]: https://example.com/\2", text, flags=re.M)
+    # Fragment links as GitHub writes heading ids (lower case).
+    text = re.sub(r"\]\(#([^)\s]+)\)", lambda match: "](#" + match.group(1).lower() + ")", text)
     # Mustache-looking text is not a variable here.
     return text.replace("{{", "{ {")
 
@@ -72,6 +74,7 @@ for index in range(pages):
         # The template writes the title as the page's only <h1>.
         body = re.sub(r"^#\s+.+$", "", body, count=1, flags=re.M)
         body = re.sub(r"^# ", "## ", body, flags=re.M)
+        body = re.sub(r"^(=+)[ \t]*$", lambda match: "-" * len(match.group(1)), body, flags=re.M)
         cache[source] = (title_of(raw, os.path.basename(source)), body)
     title, body = cache[source]
     name = os.path.splitext(os.path.basename(source))[0].lower()

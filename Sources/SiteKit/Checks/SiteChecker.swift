@@ -171,7 +171,8 @@ public struct SiteChecker: Sendable {
             }
         }
 
-        // Links.
+        // Links. The page's Markdown lines are indexed once, for the links that need a position.
+        let body = LineIndex(page.content?.body ?? "")
         let linkAttributes: [String: [String]] = [
             "a": ["href"], "area": ["href"], "link": ["href"], "script": ["src"], "img": ["src"], "source": ["src"],
             "iframe": ["src"], "video": ["src", "poster"], "audio": ["src"], "form": ["action"],
@@ -180,7 +181,7 @@ public struct SiteChecker: Sendable {
             for attribute in linkAttributes[element.name] ?? [] {
                 guard let value = element[attribute]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { continue }
                 result.links += 1
-                checkLink(value, element: index, document: document, page: page, ids: ids, into: &result)
+                checkLink(value, element: index, document: document, page: page, body: body, ids: ids, into: &result)
             }
         }
         return result
@@ -191,13 +192,14 @@ public struct SiteChecker: Sendable {
     }
 
     private func checkLink(
-        _ value: String, element index: Int, document: HTMLDocument, page: Page, ids: [String: Set<String>], into result: inout PageResult
+        _ value: String, element index: Int, document: HTMLDocument, page: Page, body: LineIndex, ids: [String: Set<String>],
+        into result: inout PageResult
     ) {
         // Finding the source is slow next to checking a link: done only for findings.
         var found: SourceLocation?
         func location() -> SourceLocation {
             if let found { return found }
-            let located = locator.locate(value, element: index, in: document, page: page)
+            let located = locator.locate(value, element: index, in: document, page: page, body: body)
             found = located
             return located
         }

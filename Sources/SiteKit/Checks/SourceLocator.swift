@@ -4,13 +4,24 @@ import Foundation
 /// `data-sourcepos` cmark leaves on blocks until checks are done) or a line of a template.
 struct SourceLocator: Sendable {
     let templates: TemplateSet
+    /// Each template's lines, split once.
+    let templateLines: [String: LineIndex]
 
-    /// Where `needle` (a URL, an id) of element `index` on `page` was written.
-    func locate(_ needle: String, element index: Int, in document: HTMLDocument, page: SiteChecker.Page) -> SourceLocation {
+    init(templates: TemplateSet) {
+        self.templates = templates
+        self.templateLines = templates.sources.mapValues { LineIndex($0.text) }
+    }
+
+    /// Where `needle` (a URL, an id) of element `index` on `page` was written; `body` indexes the
+    /// lines of the page's Markdown.
+    func locate(
+        _ needle: String, element index: Int, in document: HTMLDocument, page: SiteChecker.Page, body: LineIndex? = nil
+    ) -> SourceLocation {
         if let content = page.content, let position = document.nearest("data-sourcepos", from: index),
             let range = Self.lines(position)
         {
-            return Self.find(needle, in: content.body, file: content.source, lines: range, offset: content.bodyLine - 1)
+            let lines = body ?? LineIndex(content.body)
+            return Self.find(needle, in: lines, file: content.source, lines: range, offset: content.bodyLine - 1)
         }
         return inTemplates(needle, page: page, renderedLine: document.elements[index].line)
     }
@@ -21,7 +32,8 @@ struct SourceLocator: Sendable {
         let others = templates.sources.keys.sorted().filter { $0 != page.template }.compactMap { templates.sources[$0] }
         if !needle.isEmpty {
             for source in preferred + others {
-                let location = Self.find(needle, in: source.text, file: source.file, lines: 1...Int.max, offset: 0)
+                let location = Self.find(
+                    needle, in: templateLines[source.name] ?? LineIndex(source.text), file: source.file, lines: 1...Int.max, offset: 0)
                 if location.line > 0 { return location }
             }
         }
@@ -96,18 +108,46 @@ struct SourceLocator: Sendable {
         return start...max(start, end)
     }
 
-    /// The first place in `lines` of `text` where `needle` appears; the first line of the range otherwise.
-    static func find(_ needle: String, in text: String, file: String, lines range: ClosedRange<Int>, offset: Int) -> SourceLocation {
-        var number = 0
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isLineBreak) {
-            number += 1
-            if number < range.lowerBound { continue }
-            if number > range.upperBound { break }
-            if !needle.isEmpty, let found = line.range(of: needle) {
-                return SourceLocation(file: file, line: number + offset, column: line[..<found.lowerBound].count + 1)
+    /// The first place in `range` of `lines` where `needle` appears; the first line of the range otherwise.
+    static func find(_ needle: String, in lines: LineIndex, file: String, lines range: ClosedRange<Int>, offset: Int) -> SourceLocation {
+        let last = min(range.upperBound, lines.count)
+        if !needle.isEmpty, range.lowerBound <= last {
+            for number in range.lowerBound...last {
+                let line = lines[number]
+                if let found = line.range(of: needle) {
+                    return SourceLocation(file: file, line: number + offset, column: line[..<found.lowerBound].count + 1)
+                }
             }
         }
         return range.upperBound == Int.max
             ? SourceLocation(file: file) : SourceLocation(file: file, line: range.lowerBound + offset, column: 0)
+    }
+}
+
+/// The lines of a text, found once by scanning its UTF-8 bytes; lines are 1-based.
+final class LineIndex: @unchecked Sendable {
+    let text: String
+    /// The start of each line (immutable after init).
+    private let starts: [String.Index]
+
+    init(_ text: String) {
+        self.text = text
+        var starts = [text.startIndex]
+        var index = text.utf8.startIndex
+        while let newline = text.utf8[index...].firstIndex(of: 0x0A) {
+            index = text.utf8.index(after: newline)
+            starts.append(index)
+        }
+        self.starts = starts
+    }
+
+    var count: Int { starts.count }
+
+    /// Line `number` (1-based) without its line break.
+    subscript(number: Int) -> Substring {
+        let start = starts[number - 1]
+        var end = number < starts.count ? text.utf8.index(before: starts[number]) : text.endIndex
+        if end > start, text.utf8[text.utf8.index(before: end)] == 0x0D { end = text.utf8.index(before: end) }
+        return text[start..<end]
     }
 }
