@@ -1,5 +1,6 @@
 # make site: install what is missing, build the tool and the example site into dist/.
-# make test: run the whole test suite (Swift tests, then the deploy and publish scripts against a local AWS emulator).
+# make test: run the whole test suite: Swift tests, the deploy and publish scripts against a local AWS
+# emulator, and the theme checks (W3C validator, axe-core in headless Chromium).
 
 .PHONY: site test deps tool infra clean
 
@@ -19,6 +20,7 @@ test:
 	swift test
 	./scripts/test-deploy-on-moto infra
 	./scripts/test-publish-on-moto
+	./scripts/check-theme
 
 clean:
 	rm -rf .build dist

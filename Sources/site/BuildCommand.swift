@@ -27,26 +27,83 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var reporting: ReportingOptions
 
+
+    @Flag(name: .long, help: "Ignore and rebuild the cache in .site-cache (render every page).")
+    var noCache = false
+
     func run() throws {
         let start = DispatchTime.now()
         let project = ProjectLocation(configPath: config)
         let console = Console(quiet: reporting.quiet, format: reporting.format, pathPrefix: project.displayPrefix)
         let fileSystem = DiskFileSystem(root: project.root)
-        let pipeline = BuildPipeline(
-            options: .init(configPath: project.configName, includeDrafts: drafts, strict: reporting.strict))
         let outputURL = out.map { URL(fileURLWithPath: $0) } ?? project.root.appendingPathComponent("dist")
+        let cache = BuildCacheFolder(root: project.root.appendingPathComponent(".site-cache"))
+        let salt = "\(SiteCommand.configuration.version) drafts=\(drafts) strict=\(reporting.strict) out=\(outputURL.standardizedFileURL.path)"
+        let inputs = noCache ? nil : cache.inputDigest(configName: project.configName, salt: salt, fileSystem: fileSystem)
+        if let inputs, let recorded = cache.fingerprint, recorded.inputs == inputs,
+            recorded.manifest == BuildCacheFolder.digest(of: outputURL.appendingPathComponent(Manifest.key))
+        {
+            console.report(cache.warnings)
+            let milliseconds = (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
+            console.line("Up to date: no input changed since the last build (\(milliseconds) ms) -> \(outputURL.path)")
+            return
+        }
+        let pages = noCache ? nil : DiskPageCache(folder: cache.root.appendingPathComponent("pages"))
+        var options = BuildPipeline.Options(configPath: project.configName, includeDrafts: drafts, strict: reporting.strict)
+        options.pageCache = pages
         do {
-            let result = try pipeline.run(fileSystem: fileSystem, progress: console.progress)
+            let result = try BuildPipeline(options: options).run(fileSystem: fileSystem, progress: console.progress)
             console.progress(BuildPipeline.steps.count + 1, BuildPipeline.steps.count + 1, "Write \(outputURL.lastPathComponent)")
             try OutputWriter.write(objects: result.objects, manifest: result.manifestData, to: outputURL)
+            if let inputs {
+                cache.record(InputFingerprint(inputs: inputs, manifest: Digest.sha256(result.manifestData)), warnings: result.warnings)
+            }
+            pages?.prune()
             console.report(result.warnings)
             let milliseconds = (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
-            let pages = result.objects.filter { $0.kind == .page || $0.kind == .shell }.count
+            let count = result.objects.filter { $0.kind == .page || $0.kind == .shell }.count
             console.line(
-                "Built \(pages) pages, \(result.objects.count + 1) files, \(result.manifest.totalBytes + result.manifestData.count) bytes in \(milliseconds) ms -> \(outputURL.path)")
+                "Built \(count) pages, \(result.objects.count + 1) files, \(result.manifest.totalBytes + result.manifestData.count) bytes in \(milliseconds) ms -> \(outputURL.path)")
         } catch {
             console.report(error.diagnostics)
             throw BuildFailure()
         }
+    }
+}
+
+/// `.site-cache/`: the fingerprint of the last build's inputs and the rendered pages.
+struct BuildCacheFolder {
+    let root: URL
+    private var fingerprintURL: URL { root.appendingPathComponent("build.json") }
+
+    struct Record: Codable {
+        var fingerprint: InputFingerprint
+        var warnings: [Diagnostic]
+    }
+
+    private var saved: Record? {
+        (try? Data(contentsOf: fingerprintURL)).flatMap { try? JSONDecoder().decode(Record.self, from: $0) }
+    }
+
+    var fingerprint: InputFingerprint? { saved?.fingerprint }
+    var warnings: [Diagnostic] { saved?.warnings ?? [] }
+
+    /// The digest of the config and every file of the folders it names.
+    func inputDigest(configName: String, salt: String, fileSystem: DiskFileSystem) -> String? {
+        guard let config = try? ConfigLoader.load(configName, from: fileSystem) else { return nil }
+        var folders = [config.content.directory, config.content.templates]
+        if let spa = config.spa { folders.append(spa.bundle) }
+        return InputFingerprint.digest(files: [configName], folders: folders, salt: salt, fileSystem: fileSystem)
+    }
+
+    func record(_ fingerprint: InputFingerprint, warnings: [Diagnostic]) {
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        if let data = try? JSONEncoder().encode(Record(fingerprint: fingerprint, warnings: warnings)) {
+            try? data.write(to: fingerprintURL, options: .atomic)
+        }
+    }
+
+    static func digest(of file: URL) -> String? {
+        (try? Data(contentsOf: file)).map(Digest.sha256)
     }
 }

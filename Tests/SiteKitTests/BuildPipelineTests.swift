@@ -248,3 +248,54 @@ struct BuildPipelineTests {
         #expect(lines(TestProject.failures(TestProject.with(testCase.changes))) == testCase.expected)
     }
 }
+
+@Suite("Incremental builds")
+struct IncrementalBuildTests {
+    /// A page cache in memory that counts what it renders.
+    final class MemoryCache: PageCache, @unchecked Sendable {
+        private var entries: [String: CachedPage] = [:]
+        private(set) var stores = 0
+        private let lock = NSLock()
+
+        func page(for key: String) -> CachedPage? {
+            lock.lock()
+            defer { lock.unlock() }
+            return entries[key]
+        }
+
+        func store(_ page: CachedPage, for key: String) {
+            lock.lock()
+            entries[key] = page
+            stores += 1
+            lock.unlock()
+        }
+    }
+
+    func build(_ files: [String: String], cache: MemoryCache?) throws -> BuildPipeline.Result {
+        var options = BuildPipeline.Options()
+        options.pageCache = cache
+        return try BuildPipeline(options: options).run(fileSystem: MemoryFileSystem(files))
+    }
+
+    @Test("with the cache, a rebuild renders only what changed and the output is byte-identical to a clean build")
+    func cacheIsInvisible() throws {
+        let cache = MemoryCache()
+        _ = try build(TestProject.files, cache: cache)
+        #expect(cache.stores == 2)
+        _ = try build(TestProject.files, cache: cache)
+        #expect(cache.stores == 2, "nothing changed: nothing rendered")
+
+        let edited = TestProject.with(["content/privacy.md": TestProject.files["content/privacy.md"]! + "\nOne more line.\n"])
+        let incremental = try build(edited, cache: cache)
+        #expect(cache.stores == 3, "one page changed: one page rendered")
+        let clean = try build(edited, cache: nil)
+        #expect(incremental.objects == clean.objects)
+        #expect(incremental.manifestData == clean.manifestData)
+
+        // A template change renders every page again.
+        let retemplated = edited.merging(["templates/partials/header.mustache": "<header><a href=\"/\">{{site.legal_name}}</a></header>"]) { _, new in new }
+        let again = try build(retemplated, cache: cache)
+        #expect(cache.stores == 5)
+        #expect(again.objects == (try build(retemplated, cache: nil)).objects)
+    }
+}

@@ -78,14 +78,14 @@ struct MarkdownRendererTests {
         #expect(try render("~~gone~~ stays\n").html == "<p><del>gone</del> stays</p>\n")
     }
 
-    @Test("task list items become disabled checkboxes, checked for [x]")
+    @Test("task list items become disabled checkboxes with a name, checked for [x]")
     func taskLists() throws {
         let output = try render("- [ ] todo\n- [x] done\n")
         #expect(
             output.html == """
                 <ul>
-                <li><input type="checkbox" disabled="" /> todo</li>
-                <li><input type="checkbox" checked="" disabled="" /> done</li>
+                <li><input type="checkbox" disabled="" aria-label="Not done" /> todo</li>
+                <li><input type="checkbox" checked="" disabled="" aria-label="Done" /> done</li>
                 </ul>
 
                 """)

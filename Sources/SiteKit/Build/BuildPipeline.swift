@@ -12,6 +12,8 @@ public struct BuildPipeline: Sendable {
         public var includeDrafts: Bool = false
         /// Treat warnings as errors.
         public var strict: Bool = false
+        /// Rendered pages of earlier builds (nil: render everything).
+        public var pageCache: (any PageCache)?
 
         public init(configPath: String = "site.yml", includeDrafts: Bool = false, strict: Bool = false) {
             self.configPath = configPath
@@ -75,7 +77,9 @@ public struct BuildPipeline: Sendable {
         let renderer = SiteRenderer(config: config, templates: templates, context: TemplateContext(config: config, assets: templates.assets, bundle: bundle))
         let templateFindings = renderer.checkTemplates(pages: content.pages)
         if templateFindings.contains(where: { $0.severity == .error }) { throw DiagnosticError(templateFindings) }
-        let pages = try renderer.render(content.pages, keys: plan.pageKeys)
+        let configText = (try? fileSystem.readText(options.configPath)) ?? ""
+        let pages = try renderer.render(
+            content.pages, keys: plan.pageKeys, cache: options.pageCache, sharedKey: renderer.renderKey(configText: configText))
         var objects = pages.map(\.object)
         objects.append(renderer.renderNotFound())
         objects.append(renderer.renderSitemap(pages: content.pages))

@@ -310,9 +310,18 @@ public enum HTMLPostProcessor {
         return String(decoding: output, as: UTF8.self)
     }
 
+    static let checkbox = Array("<input type=\"checkbox\"".utf8)
+
     private static func replacingAlignment(_ bytes: [UInt8]) -> String {
-        guard ByteSearch.first(align, in: bytes, from: 0) != nil else { return String(decoding: bytes, as: UTF8.self) }
         var html = String(decoding: bytes, as: UTF8.self)
+        // Task list boxes get a name, so assistive technology can tell what they mean.
+        if ByteSearch.first(checkbox, in: bytes, from: 0) != nil {
+            html = html.replacingOccurrences(
+                of: "<input type=\"checkbox\" checked=\"\" disabled=\"\" />", with: "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" />")
+            html = html.replacingOccurrences(
+                of: "<input type=\"checkbox\" disabled=\"\" />", with: "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\" />")
+        }
+        guard ByteSearch.first(align, in: bytes, from: 0) != nil else { return html }
         for alignment in ["left", "center", "right"] {
             html = html.replacingOccurrences(of: " align=\"\(alignment)\"", with: " class=\"align-\(alignment)\"")
         }

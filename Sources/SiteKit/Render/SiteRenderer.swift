@@ -54,10 +54,49 @@ public struct SiteRenderer: Sendable {
         return RenderedPage(object: object, headings: body.headings, warnings: body.warnings)
     }
 
-    /// Renders every page, in parallel, keeping the input order. Collects all errors.
-    public func render(_ pages: [ContentPage], keys: [String: String] = [:]) throws(DiagnosticError) -> [RenderedPage] {
+    /// Everything a page's HTML depends on besides the page itself, as one digest.
+    public func renderKey(configText: String) -> String {
+        var text = "site render 1\n" + configText + "\n"
+        for name in templates.sources.keys.sorted() {
+            text += "template \(name)\n" + (templates.sources[name]?.text ?? "") + "\n"
+        }
+        for asset in templates.assets { text += "asset \(asset.key)\n" }
+        if let bundle = context.bundle {
+            text += "bundle \(bundle.scripts) \(bundle.styles) \(bundle.modulePreloads)\n"
+        }
+        return Digest.sha256(Data(text.utf8))
+    }
+
+    /// The cache key of one page: the shared key, the page's source and fields, and its object key.
+    static func cacheKey(_ page: ContentPage, key: String, shared: String) -> String {
+        let fields = [
+            shared, page.source, key, page.route, page.title, page.description, page.effectiveDate ?? "-",
+            page.updatedDate ?? "-", page.template, "\(page.draft)", page.aliases.joined(separator: ","), "\(page.showTOC)",
+            "\(page.bodyLine)", page.body,
+        ]
+        return Digest.sha256(Data(fields.joined(separator: "\u{0}").utf8))
+    }
+
+    /// Renders every page, in parallel, keeping the input order. Collects all errors. Pages found
+    /// in `cache` under the same key are not rendered again.
+    public func render(
+        _ pages: [ContentPage], keys: [String: String] = [:], cache: (any PageCache)? = nil, sharedKey: String = ""
+    ) throws(DiagnosticError) -> [RenderedPage] {
         let results = Parallel.map(pages) { page in
-            Result { () throws(DiagnosticError) in try render(page, key: keys[page.route]) }
+            Result { () throws(DiagnosticError) -> RenderedPage in
+                let objectKey = keys[page.route] ?? URLPath.key(for: page.route)
+                guard let cache else { return try render(page, key: objectKey) }
+                let cacheKey = Self.cacheKey(page, key: objectKey, shared: sharedKey)
+                if let hit = cache.page(for: cacheKey) {
+                    let object = OutputObject(key: objectKey, data: Data(hit.html.utf8), kind: .page, source: page.source)
+                    return RenderedPage(object: object, headings: hit.headings, warnings: hit.warnings)
+                }
+                let rendered = try render(page, key: objectKey)
+                cache.store(
+                    CachedPage(html: String(decoding: rendered.object.data, as: UTF8.self), headings: rendered.headings, warnings: rendered.warnings),
+                    for: cacheKey)
+                return rendered
+            }
         }
         var bag = DiagnosticBag()
         var rendered: [RenderedPage] = []
