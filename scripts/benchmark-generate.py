@@ -79,7 +79,8 @@ for index in range(pages):
     title, body = cache[source]
     name = os.path.splitext(os.path.basename(source))[0].lower()
     name = re.sub(r"[^a-z0-9-]+", "-", name).strip("-") or "page"
-    relative = f"r{index // len(sources)}/{name}.md"
+    # Documents of different folders may share a name: number them so that every page is kept.
+    relative = f"r{index // len(sources)}/{name}-{index % len(sources)}.md"
     front = f'---\ntitle: "{title}"\n---\n'
     write(os.path.join(site, "content", relative), front + body)
     write(os.path.join(hugo, "content", relative), front + body)
