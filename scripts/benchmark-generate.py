@@ -62,7 +62,10 @@ hugo = os.path.join(work, "hugo")
 write(os.path.join(site, "site.yml"), CONFIG)
 write(os.path.join(site, "templates", "page.mustache"), PAGE)
 write(os.path.join(site, "templates", "404.mustache"), PAGE)
-write(os.path.join(hugo, "hugo.toml"), 'baseURL = "https://bench.example.com/"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap", "home", "section", "404", "robotsTXT"]\n')
+# The same work as site: no syntax highlighting (site leaves code blocks as they are), no lists.
+write(os.path.join(hugo, "hugo.toml"), 'baseURL = "https://bench.example.com/"\n'
+      'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "home", "section", "404", "robotsTXT"]\n'
+      '[markup.highlight]\n  codeFences = false\n[markup.goldmark.renderer]\n  unsafe = false\n')
 write(os.path.join(hugo, "layouts", "_default", "single.html"), HUGO_PAGE)
 cache = {}
 for index in range(pages):

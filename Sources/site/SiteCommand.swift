@@ -9,7 +9,7 @@ struct SiteCommand: ParsableCommand {
         commandName: "site",
         abstract: "Build Terms, Privacy and SPA shell pages into dist/, ready for S3 and CloudFront.",
         version: "0.1.0",
-        subcommands: [BuildCommand.self, CheckCommand.self, PlanInfraCommand.self]
+        subcommands: [BuildCommand.self, CheckCommand.self, PlanInfraCommand.self, ServeCommand.self]
     )
 
     /// Runs the command and maps outcomes to exit codes: 0 success, 1 bad input, 2 usage.

@@ -146,7 +146,8 @@ public struct InfraPlanner: Sendable {
 
     var functionCode: String {
         EdgeFunction.code(
-            routes: manifest.routes, notFoundPage: notFoundPage, spaRoutes: config.infra.spaFallback == .function)
+            routes: manifest.routes, notFoundPage: config.infra.spaFallback == .function ? notFoundPage : nil,
+            spaRoutes: config.infra.spaFallback == .function)
     }
 
     var function: JSONValue {

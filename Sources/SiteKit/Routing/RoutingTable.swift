@@ -63,7 +63,8 @@ public struct RoutingTable: Sendable, Equatable, Codable {
     /// order: API, object, redirect, SPA route, not found.
     public func resolve(_ path: String) -> Resolution {
         let bare = Self.stripQuery(path)
-        if let api, api.matches(bare) { return .api }
+        // CloudFront's `/api/*` does not match `/api` itself: that goes to the bucket.
+        if let api, bare.hasPrefix(api.path) { return .api }
         if let entry = entry(for: bare) { return .object(key: entry.key) }
         if let redirect = redirects.first(where: { $0.from == bare }) { return .redirect(to: redirect.to, status: redirect.status) }
         if spaRoutes.contains(where: { $0.matches(bare) }) { return .spa(key: shell) }

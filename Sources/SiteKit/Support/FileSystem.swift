@@ -182,13 +182,23 @@ public struct DiskFileSystem: FileSystem {
         }
     }
 
-    /// Refuses a symbolic link (or a path through one) that resolves outside the root.
+    /// Refuses a symbolic link (or a path through one) that resolves outside the root. `realpath`
+    /// answers in one call what Foundation's symlink resolution does with many.
     private func checkLink(_ path: String) throws(FileSystemError) {
-        let resolved = url(path).resolvingSymlinksInPath().standardizedFileURL.path
-        let rootPath = root.resolvingSymlinksInPath().standardizedFileURL.path
-        if resolved != rootPath, !resolved.hasPrefix(rootPath.hasSuffix("/") ? rootPath : rootPath + "/") {
-            throw .linkEscapesRoot(path, target: resolved)
+        let full = url(path).path
+        guard let resolved = realpath(full, nil) else { return }  // missing: reported when read
+        defer { free(resolved) }
+        let target = String(cString: resolved)
+        let rootPath = resolvedRoot
+        if target != rootPath, !target.hasPrefix(rootPath.hasSuffix("/") ? rootPath : rootPath + "/") {
+            throw .linkEscapesRoot(path, target: target)
         }
+    }
+
+    private var resolvedRoot: String {
+        guard let resolved = realpath(root.path, nil) else { return root.path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     public func kind(of path: String) -> FileKind {
