@@ -130,11 +130,7 @@ struct InfraValidatorTests {
 
     // MARK: - Running the validator
 
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Outcome = ProcessOutcome
 
     static func validate(_ folder: URL) throws -> Outcome {
         try run([folder.path])
@@ -142,21 +138,7 @@ struct InfraValidatorTests {
 
     /// Runs `python3 scripts/validate-infra.py arguments...` from the repository root.
     static func run(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path] + arguments
-        process.currentDirectoryURL = repositoryRoot
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        try ProcessOutcome.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path] + arguments, in: repositoryRoot)
     }
 
     /// A viewer-request function padded with a comment to exactly `bytes` bytes.

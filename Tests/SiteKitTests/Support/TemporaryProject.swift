@@ -59,22 +59,32 @@ enum SiteExecutable {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[2]
     }
 
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Outcome = ProcessOutcome
 
     /// Runs `site arguments...` in `directory` with `environment` added.
     static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         env["GITHUB_ACTIONS"] = nil
         env.merge(environment) { _, new in new }
-        process.environment = env
+        return try ProcessOutcome.run(url, arguments, in: directory, environment: env)
+    }
+}
+
+/// What a finished process printed, and its exit status.
+struct ProcessOutcome {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    /// Runs `executable arguments...` in `directory`, collecting both outputs.
+    static func run(
+        _ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String]? = nil
+    ) throws -> ProcessOutcome {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        if let environment { process.environment = environment }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -83,7 +93,7 @@ enum SiteExecutable {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Outcome(
+        return ProcessOutcome(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))
     }
