@@ -13,7 +13,7 @@ public enum ConfigLoader {
 
     /// Parses and validates config text; `file` names it in diagnostics.
     public static func parse(_ text: String, file: String) throws(DiagnosticError) -> SiteConfig {
-        var reader = YAMLReader(file: file)
+        let reader = YAMLReader(file: file)
         guard let root = try reader.parse(text) else {
             throw DiagnosticError(
                 .error(
