@@ -261,3 +261,18 @@ struct ExplicitIDEmphasisTests {
         #expect(output.headings.map(\.id) == ["id", "b"])
     }
 }
+
+@Suite("MarkdownRenderer: many pages at once")
+struct ParallelMarkdownTests {
+    @Test("pages rendered in parallel keep their autolinks and strikethroughs (cmark-gfm's global table)")
+    func parallelRendering() {
+        let markdown = (1...40).map { "Line \($0): see https://example.com/\($0) and ~~old \($0)~~.\n" }.joined(separator: "\n")
+        let outputs = Parallel.map(Array(0..<64)) { _ in
+            (try? MarkdownRenderer().render(markdown, file: "content/x.md"))?.html ?? ""
+        }
+        let expected = outputs.first ?? ""
+        #expect(expected.components(separatedBy: "<a href=").count - 1 == 40)
+        #expect(expected.components(separatedBy: "<del>").count - 1 == 40)
+        #expect(outputs.allSatisfy { $0 == expected })
+    }
+}

@@ -26,6 +26,7 @@ public struct MarkdownRenderer: Sendable {
     }
 
     private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
+    private static let parseLock = NSLock()
 
     /// Registers the GFM extensions once per process (cmark-gfm's registry is global).
     private static let registered: Bool = {
@@ -47,10 +48,15 @@ public struct MarkdownRenderer: Sendable {
         for name in Self.extensionNames {
             if let syntax = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, syntax) }
         }
+        // cmark-gfm adds and removes the extensions' special characters in one global table around
+        // each parse, so two parses at once lose autolinks and strikethroughs: parse one at a time.
+        Self.parseLock.lock()
         markdown.utf8CString.withUnsafeBufferPointer { buffer in
             if let base = buffer.baseAddress { cmark_parser_feed(parser, base, buffer.count - 1) }
         }
-        guard let document = cmark_parser_finish(parser) else {
+        let finished = cmark_parser_finish(parser)
+        Self.parseLock.unlock()
+        guard let document = finished else {
             throw DiagnosticError(.error(SourceLocation(file: file), "cannot parse Markdown"))
         }
         defer { cmark_node_free(document) }

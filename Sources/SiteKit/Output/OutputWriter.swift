@@ -1,10 +1,32 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The last stage: writes a build to disk all at once.
 ///
 /// Files go to a temporary folder next to the output folder, which is swapped in only when
 /// everything was written; on any error the previous output stays as it was.
 public enum OutputWriter {
+    /// Writes `data` with plain POSIX calls (Foundation's `Data.write` costs several times more a file).
+    static func writeFile(_ data: Data, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        defer { close(descriptor) }
+        try data.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw CocoaError(.fileWriteOutOfSpace, userInfo: [NSFilePathErrorKey: path])
+                }
+                offset += written
+            }
+        }
+    }
+
     /// Writes `objects` and the manifest into `directory`, replacing what was there.
     public static func write(objects: [OutputObject], manifest: Data, to directory: URL) throws(DiagnosticError) {
         var files = Dictionary(objects.map { ($0.key, $0.data) }, uniquingKeysWith: { first, _ in first })
@@ -43,7 +65,7 @@ public enum OutputWriter {
                 if made.insert(folder).inserted {
                     try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 }
-                try data.write(to: url)
+                try writeFile(data, to: url.path)
                 if executable.contains(path) {
                     try fileManager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
                 }

@@ -26,10 +26,18 @@ public enum Router {
     /// since a folder tree cannot hold `legal` as a file and a folder.
     static func pageKeys(for routes: [String], otherKeys: [String]) -> [String: String] {
         let plain = routes.map { URLPath.key(for: $0) }
-        let all = Set(plain + otherKeys)
+        // Every folder some key lives in: `a/b/c` gives `a` and `a/b`.
+        var folders = Set<Substring>()
+        for key in plain + otherKeys {
+            var index = key.startIndex
+            while let slash = key[index...].firstIndex(of: "/") {
+                folders.insert(key[..<slash])
+                index = key.index(after: slash)
+            }
+        }
         var keys: [String: String] = [:]
         for (route, key) in zip(routes, plain) {
-            let isFolder = key != "index.html" && all.contains { $0.hasPrefix(key + "/") }
+            let isFolder = key != "index.html" && folders.contains(Substring(key))
             keys[route] = isFolder ? key + "/index.html" : key
         }
         return keys
