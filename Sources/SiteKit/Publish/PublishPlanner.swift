@@ -9,7 +9,7 @@ public struct PublishPlan: Sendable, Equatable {
         case asset, other, page, manifest
 
         public static func < (lhs: Phase, rhs: Phase) -> Bool {
-            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+            (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
         }
     }
 
