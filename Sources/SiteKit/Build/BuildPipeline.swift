@@ -57,7 +57,9 @@ public struct BuildPipeline: Sendable {
         }
 
         begin()
-        let config = try ConfigLoader.load(options.configPath, from: fileSystem)
+        // Read once: parsed here, and part of the key of cached pages below.
+        let configText = try fileSystem.readText(options.configPath)
+        let config = try ConfigLoader.parse(configText, file: options.configPath)
 
         begin()
         let content = try ContentLoader.load(config: config, from: fileSystem, includeDrafts: options.includeDrafts)
@@ -77,7 +79,6 @@ public struct BuildPipeline: Sendable {
         let renderer = SiteRenderer(config: config, templates: templates, context: TemplateContext(config: config, assets: templates.assets, bundle: bundle))
         let templateFindings = renderer.checkTemplates(pages: content.pages)
         if templateFindings.contains(where: { $0.severity == .error }) { throw DiagnosticError(templateFindings) }
-        let configText = (try? fileSystem.readText(options.configPath)) ?? ""
         let pages = try renderer.render(
             content.pages, keys: plan.pageKeys, cache: options.pageCache, sharedKey: renderer.renderKey(configText: configText))
         var objects = pages.map(\.object)

@@ -97,7 +97,7 @@ public struct SiteChecker: Sendable {
         let templateFile = locator.templates.file(of: page.template)
         /// A missing element is reported at the template line that writes the enclosing tag.
         func structural(_ message: String, near tag: String, hint: String) {
-            let location = locator.inTemplates(tag, page: page, renderedLine: 0)
+            let location = locator.inTemplates(tag, page: page)
             let text = location.line > 0 ? message : "page \(page.path): \(message)"
             result.diagnostics.append(.error(location.line > 0 ? location : SourceLocation(file: templateFile), text, hint: hint))
         }

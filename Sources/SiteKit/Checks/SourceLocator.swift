@@ -23,11 +23,11 @@ struct SourceLocator: Sendable {
             let lines = body ?? LineIndex(content.body)
             return Self.find(needle, in: lines, file: content.source, lines: range, offset: content.bodyLine - 1)
         }
-        return inTemplates(needle, page: page, renderedLine: document.elements[index].line)
+        return inTemplates(needle, page: page)
     }
 
     /// Searches the page's template first, then every other template, for `needle`.
-    func inTemplates(_ needle: String, page: SiteChecker.Page, renderedLine: Int) -> SourceLocation {
+    func inTemplates(_ needle: String, page: SiteChecker.Page) -> SourceLocation {
         let preferred = templates.sources[page.template].map { [$0] } ?? []
         let others = templates.sources.keys.sorted().filter { $0 != page.template }.compactMap { templates.sources[$0] }
         if !needle.isEmpty {

@@ -133,7 +133,7 @@ public struct TemplateSet: Sendable {
         }
         // Partials that only reach each other (a cycle with no entry point) are checked too.
         for name in sources.keys.sorted() where referenced.contains(name) {
-            check(name, scopes: [shape], chain: [], into: &findings, namesOnly: false, reportNames: false)
+            check(name, scopes: [shape], chain: [], into: &findings, reportNames: false)
         }
         return findings.sorted()
     }
@@ -146,7 +146,7 @@ public struct TemplateSet: Sendable {
 
     private func check(
         _ name: String, scopes: [TemplateValue], chain: [String], into findings: inout Set<Diagnostic>,
-        namesOnly: Bool = false, reportNames: Bool = true
+        reportNames: Bool = true
     ) {
         guard let source = sources[name] else { return }
         var stack = scopes
