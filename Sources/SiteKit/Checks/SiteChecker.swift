@@ -179,7 +179,7 @@ public struct SiteChecker: Sendable {
         ]
         for (index, element) in document.elements.enumerated() {
             for attribute in linkAttributes[element.name] ?? [] {
-                guard let value = element[attribute]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { continue }
+                guard let value = element[attribute]?.trimmingSpaces(), !value.isEmpty else { continue }
                 result.links += 1
                 checkLink(value, element: index, document: document, page: page, body: body, ids: ids, into: &result)
             }

@@ -20,7 +20,8 @@ public struct YAMLReader {
     /// Parses `text` into a single root node; nil for an empty document.
     public func parse(_ text: String) throws(DiagnosticError) -> Node? {
         do {
-            return try Yams.compose(yaml: text)
+            // The encoding is given: Yams' default reads the process environment on every parse.
+            return try Yams.compose(yaml: text, .default, .default, .utf8)
         } catch let error as YamlError {
             throw DiagnosticError(diagnostic(for: error, text: text))
         } catch {

@@ -25,22 +25,30 @@ public enum ContentLoader {
             }
             throw DiagnosticError(diagnostic)
         }
+        // Reading and parsing front matter is independent per file: done on every core, merged in order.
+        let markdown = files.filter { $0.hasSuffix(".md") }
+        let loaded = Parallel.map(markdown) { file -> Swift.Result<ContentPage, DiagnosticError> in
+            let relative = String(file.dropFirst(directory.count + 1))
+            do throws(DiagnosticError) {
+                let text = try fileSystem.readText(file)
+                return .success(
+                    try FrontMatter.page(
+                        from: text, file: file, defaultRoute: defaultRoute(for: relative),
+                        defaultTemplate: config.content.defaultTemplate))
+            } catch {
+                return .failure(error)
+            }
+        }
         var bag = DiagnosticBag()
         var pages: [ContentPage] = []
-        var staticFiles: [StaticFile] = []
-        for file in files {
-            let relative = String(file.dropFirst(directory.count + 1))
-            if file.hasSuffix(".md") {
-                let route = defaultRoute(for: relative)
-                guard let text = bag.collect({ () throws(DiagnosticError) in try fileSystem.readText(file) }) else { continue }
-                if let page = bag.collect({ () throws(DiagnosticError) in
-                    try FrontMatter.page(from: text, file: file, defaultRoute: route, defaultTemplate: config.content.defaultTemplate)
-                }) {
-                    if !page.draft || includeDrafts { pages.append(page) }
-                }
-            } else {
-                staticFiles.append(StaticFile(source: file, key: relative))
+        for result in loaded {
+            switch result {
+            case .success(let page): if !page.draft || includeDrafts { pages.append(page) }
+            case .failure(let error): bag.append(contentsOf: error.diagnostics)
             }
+        }
+        let staticFiles = files.filter { !$0.hasSuffix(".md") }.map {
+            StaticFile(source: $0, key: String($0.dropFirst(directory.count + 1)))
         }
         try bag.throwIfErrors()
         return Result(pages: pages.sorted { $0.route < $1.route }, staticFiles: staticFiles)

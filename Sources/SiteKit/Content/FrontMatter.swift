@@ -87,8 +87,8 @@ public enum FrontMatter {
             default:
                 guard let text = reader.string(value, path: key) else { continue }
                 switch key {
-                case "title": page.title = text.trimmingCharacters(in: .whitespaces)
-                case "description": page.description = text.trimmingCharacters(in: .whitespaces)
+                case "title": page.title = text.trimmingSpaces()
+                case "description": page.description = text.trimmingSpaces()
                 case "template": page.template = text
                 case "route":
                     if let problem = URLPath.problem(in: text) {

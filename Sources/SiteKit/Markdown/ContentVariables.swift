@@ -53,7 +53,7 @@ public struct ContentVariables: Sendable {
                 break
             }
             let tag = String(rest[open.lowerBound..<close.upperBound])
-            var name = rest[innerStart..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            var name = rest[innerStart..<close.lowerBound].trimmingSpaces()
             rest = rest[close.upperBound...]
             if name.hasPrefix("&") { name = String(name.dropFirst()).trimmingCharacters(in: .whitespaces) }
             if let first = name.first, "#^/>!<$=%".contains(first) {

@@ -48,12 +48,13 @@ public struct MarkdownRenderer: Sendable {
         for name in Self.extensionNames {
             if let syntax = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, syntax) }
         }
-        // cmark-gfm adds and removes the extensions' special characters in one global table around
-        // each parse, so two parses at once lose autolinks and strikethroughs: parse one at a time.
-        Self.parseLock.lock()
         markdown.utf8CString.withUnsafeBufferPointer { buffer in
             if let base = buffer.baseAddress { cmark_parser_feed(parser, base, buffer.count - 1) }
         }
+        // cmark-gfm adds and removes the extensions' special characters in one global table around
+        // the inline pass of `finish`, so two at once lose autolinks and strikethroughs: finish one at
+        // a time. Block parsing above does not read that table and runs on every core.
+        Self.parseLock.lock()
         let finished = cmark_parser_finish(parser)
         Self.parseLock.unlock()
         guard let document = finished else {
@@ -208,7 +209,7 @@ private struct TreeWalker {
     private mutating func addHeading(_ node: OpaquePointer) {
         let line = Int(cmark_node_get_start_line(node))
         let column = Int(cmark_node_get_start_column(node))
-        var title = Self.plainText(of: node).trimmingCharacters(in: .whitespaces)
+        var title = Self.plainText(of: node).trimmingSpaces()
         var id: String
         if let explicit = Self.explicitID(in: title) {
             title = explicit.title
@@ -249,7 +250,7 @@ private struct TreeWalker {
         guard title.hasSuffix("}"), let open = title.range(of: "{#", options: .backwards) else { return nil }
         let id = String(title[open.upperBound..<title.index(before: title.endIndex)])
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else { return nil }
-        return (String(title[..<open.lowerBound]).trimmingCharacters(in: .whitespaces), id)
+        return (String(title[..<open.lowerBound]).trimmingSpaces(), id)
     }
 
     /// Removes a trailing `{#id}` from the heading's last text, which may sit inside emphasis.
@@ -318,19 +319,20 @@ public enum HTMLPostProcessor {
 
     static let checkbox = Array("<input type=\"checkbox\"".utf8)
 
-    private static func replacingAlignment(_ bytes: [UInt8]) -> String {
-        var html = String(decoding: bytes, as: UTF8.self)
+    static let replacements: [(needle: [UInt8], replacement: [UInt8])] = [
         // Task list boxes get a name, so assistive technology can tell what they mean.
-        if ByteSearch.first(checkbox, in: bytes, from: 0) != nil {
-            html = html.replacingOccurrences(
-                of: "<input type=\"checkbox\" checked=\"\" disabled=\"\" />", with: "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" />")
-            html = html.replacingOccurrences(
-                of: "<input type=\"checkbox\" disabled=\"\" />", with: "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\" />")
+        ("<input type=\"checkbox\" checked=\"\" disabled=\"\" />", "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" />"),
+        ("<input type=\"checkbox\" disabled=\"\" />", "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\" />"),
+        (" align=\"left\"", " class=\"align-left\""),
+        (" align=\"center\"", " class=\"align-center\""),
+        (" align=\"right\"", " class=\"align-right\""),
+    ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
+
+    private static func replacingAlignment(_ bytes: [UInt8]) -> String {
+        var bytes = bytes
+        if ByteSearch.first(checkbox, in: bytes, from: 0) != nil || ByteSearch.first(align, in: bytes, from: 0) != nil {
+            for (needle, replacement) in replacements { bytes = ByteSearch.replacingAll(needle, with: replacement, in: bytes) }
         }
-        guard ByteSearch.first(align, in: bytes, from: 0) != nil else { return html }
-        for alignment in ["left", "center", "right"] {
-            html = html.replacingOccurrences(of: " align=\"\(alignment)\"", with: " class=\"align-\(alignment)\"")
-        }
-        return html
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -27,7 +27,7 @@ public struct Slugger: Sendable {
 
     /// A unique id for a heading with `text`.
     public mutating func id(for text: String) -> String {
-        let base = Self.slug(text.trimmingCharacters(in: .whitespaces))
+        let base = Self.slug(text.trimmingSpaces())
         let root = base.isEmpty ? "section" : base
         var candidate = root
         var count = used[root, default: 0]

@@ -27,6 +27,34 @@ public enum OutputWriter {
         }
     }
 
+    /// Whether the regular file at `path` holds exactly `data`, has the wanted executable bit, and
+    /// is not shared with other links (an outside link could change it later).
+    static func holds(_ data: Data, at path: String, executable: Bool) -> Bool {
+        var status = stat()
+        guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, Int(status.st_size) == data.count,
+            status.st_nlink == 1, (status.st_mode & S_IXUSR != 0) == executable
+        else { return false }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: min(data.count, 1 << 16))
+        var offset = 0
+        while offset < data.count {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, min($0.count, data.count - offset)) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return false }
+            let same = data.withUnsafeBytes { bytes in
+                buffer.withUnsafeBytes { chunk in
+                    guard let wanted = bytes.baseAddress, let found = chunk.baseAddress else { return false }
+                    return memcmp(wanted + offset, found, count) == 0
+                }
+            }
+            guard same else { return false }
+            offset += count
+        }
+        return true
+    }
+
     /// Writes `objects` and the manifest into `directory`, replacing what was there.
     public static func write(objects: [OutputObject], manifest: Data, to directory: URL) throws(DiagnosticError) {
         var files = Dictionary(objects.map { ($0.key, $0.data) }, uniquingKeysWith: { first, _ in first })
@@ -65,7 +93,12 @@ public enum OutputWriter {
                 if made.insert(folder).inserted {
                     try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 }
-                try writeFile(data, to: url.path)
+                // A file the previous output already holds byte for byte is linked, not written:
+                // no new inode, and the folder swap below stays all-or-nothing.
+                let previous = target.appendingPathComponent(path).path
+                if !(holds(data, at: previous, executable: executable.contains(path)) && link(previous, url.path) == 0) {
+                    try writeFile(data, to: url.path)
+                }
                 if executable.contains(path) {
                     try fileManager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
                 }

@@ -26,3 +26,33 @@ public enum ByteSearch {
         }
     }
 }
+
+extension ByteSearch {
+    /// `bytes` with every `needle` replaced by `replacement`, left to right, in one pass.
+    public static func replacingAll(_ needle: [UInt8], with replacement: [UInt8], in bytes: [UInt8]) -> [UInt8] {
+        guard var found = first(needle, in: bytes, from: 0) else { return bytes }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 64)
+        var index = 0
+        while true {
+            output += bytes[index..<found]
+            output += replacement
+            index = found + needle.count
+            guard let next = first(needle, in: bytes, from: index) else { break }
+            found = next
+        }
+        output += bytes[index...]
+        return output
+    }
+}
+
+extension StringProtocol where UTF8View: BidirectionalCollection {
+    /// `trimmingCharacters(in: .whitespaces)` without Foundation's UTF-16 bridge when, as almost
+    /// always, the text starts and ends with a visible ASCII character.
+    public func trimmingSpaces() -> String {
+        let utf8 = self.utf8
+        guard let head = utf8.first, let tail = utf8.last else { return "" }
+        if head > 0x20, head < 0x80, tail > 0x20, tail < 0x80 { return String(self) }
+        return trimmingCharacters(in: .whitespaces)
+    }
+}
