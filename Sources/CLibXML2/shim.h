@@ -6,6 +6,7 @@
 #include <libxml/HTMLtree.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/parserInternals.h>
 
 /// Frees memory libxml2 allocated (xmlFree is a global function pointer, awkward from Swift).
 static inline void site_xml_free(void *pointer) { xmlFree(pointer); }

@@ -154,6 +154,7 @@ struct ServeRouterTests {
         server = socket.socket()
         server.bind(("127.0.0.1", 0))
         server.listen(8)
+        server.settimeout(30)  # never outlives a test run that stopped early
         print(server.getsockname()[1], flush=True)
         answers = {
             "/chunked": b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=1\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n",
@@ -165,7 +166,13 @@ struct ServeRouterTests {
             connection, _ = server.accept()
             request = b""
             while b"\r\n\r\n" not in request:
-                request += connection.recv(4096)
+                chunk = connection.recv(4096)
+                if not chunk:
+                    break
+                request += chunk
+            if b" " not in request:
+                connection.close()
+                continue
             path = request.split(b" ")[1].decode()
             connection.sendall(answers.get(path, b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))
             connection.close()

@@ -98,10 +98,10 @@ public struct BuildPipeline: Sendable {
             findings = findings.map { Diagnostic(.error, at: $0.location, $0.message, hint: $0.hint) }
         }
         if findings.contains(where: { $0.severity == .error }) { throw DiagnosticError(findings) }
-        objects = objects.map { object in
-            guard object.kind == .page, let html = String(data: object.data, encoding: .utf8) else { return object }
+        objects = Parallel.map(objects) { object in
+            guard object.kind == .page else { return object }
             var stripped = object
-            stripped.data = Data(HTMLPostProcessor.stripSourcePositions(html).utf8)
+            stripped.data = HTMLPostProcessor.stripSourcePositions(object.data)
             return stripped
         }
 
@@ -138,7 +138,7 @@ public struct BuildPipeline: Sendable {
             let template = content?.template ?? (object.kind == .shell ? "spa" : "404")
             return SiteChecker.Page(
                 key: object.key, kind: object.kind, path: pathByKey[object.key] ?? "/" + object.key,
-                html: String(decoding: object.data, as: UTF8.self), content: content, template: template)
+                data: object.data, content: content, template: template)
         }
         return SiteChecker(routes: plan.table, templates: templates, baseURL: config.site.baseURL).check(checked)
     }

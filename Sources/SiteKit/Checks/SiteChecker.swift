@@ -13,17 +13,20 @@ public struct SiteChecker: Sendable {
         public var kind: ObjectKind
         /// The URL path the page is served at.
         public var path: String
-        public var html: String
+        /// The rendered bytes (UTF-8).
+        public var data: Data
+        /// The rendered text, made when a finding needs its lines.
+        public var html: String { String(decoding: data, as: UTF8.self) }
         /// The Markdown it came from, for pages rendered from content.
         public var content: ContentPage?
         /// The template that rendered it.
         public var template: String
 
-        public init(key: String, kind: ObjectKind, path: String, html: String, content: ContentPage?, template: String) {
+        public init(key: String, kind: ObjectKind, path: String, data: Data, content: ContentPage?, template: String) {
             self.key = key
             self.kind = kind
             self.path = path
-            self.html = html
+            self.data = data
             self.content = content
             self.template = template
         }
@@ -62,38 +65,77 @@ public struct SiteChecker: Sendable {
         self.locator = SourceLocator(templates: templates)
     }
 
-    /// Checks `pages`; links to `otherKeys` (copied files) resolve too.
+    /// Checks `pages` in two passes over every core. The first parses each page, checks what needs
+    /// only that page, and keeps its ids and links; no parsed page outlives it. The second checks
+    /// the links against the ids of every page.
     public func check(_ pages: [Page]) -> Report {
-        let documents = Parallel.map(pages) { HTMLDocument(parsing: $0.html) }
-        var collected: [String: Set<String>] = [:]
-        for (page, document) in zip(pages, documents) {
-            collected[page.key] = Set(document.elements.compactMap { $0["id"] } + document.elements(named: "a").compactMap { $0["name"] })
+        let summaries = Parallel.map(pages) { page in
+            checkPage(page, HTMLDocument(parsing: page.data))
         }
+        var collected: [String: Set<String>] = [:]
+        for (page, summary) in zip(pages, summaries) { collected[page.key] = summary.ids }
         let ids = collected
-        let results = Parallel.map(Array(zip(pages, documents))) { page, document in
-            checkPage(page, document, ids: ids)
+        let linkResults = Parallel.map(Array(zip(pages, summaries))) { page, summary in
+            checkLinks(summary.links, page: page, ids: ids)
         }
         var diagnostics = Set<Diagnostic>()
         var external: [ExternalLink] = []
         var links = 0
-        for result in results {
+        for (summary, result) in zip(summaries, linkResults) {
+            diagnostics.formUnion(summary.diagnostics)
             diagnostics.formUnion(result.diagnostics)
             external += result.external
-            links += result.links
+            links += summary.links.count
         }
         return Report(
             diagnostics: diagnostics.sorted(), externalLinks: Array(Set(external)).sorted(), pagesChecked: pages.count,
             linksChecked: links)
     }
 
+    /// A link found on a page, with what locating it later needs.
+    struct Link: Sendable {
+        var value: String
+        /// The `data-sourcepos` of the nearest element that has one.
+        var sourcepos: String?
+    }
+
+    /// What the first pass keeps of a page.
+    struct PageSummary: Sendable {
+        var diagnostics: [Diagnostic] = []
+        var ids: Set<String> = []
+        var links: [Link] = []
+    }
+
     private struct PageResult {
         var diagnostics: [Diagnostic] = []
         var external: [ExternalLink] = []
-        var links = 0
     }
 
-    private func checkPage(_ page: Page, _ document: HTMLDocument, ids: [String: Set<String>]) -> PageResult {
+    /// Every attribute that holds a URL, by element.
+    static let linkAttributes: [String: [String]] = [
+        "a": ["href"], "area": ["href"], "link": ["href"], "script": ["src"], "img": ["src"], "source": ["src"],
+        "iframe": ["src"], "video": ["src", "poster"], "audio": ["src"], "form": ["action"],
+    ]
+
+    private func checkLinks(_ links: [Link], page: Page, ids: [String: Set<String>]) -> PageResult {
         var result = PageResult()
+        // The page's Markdown lines are indexed once, and only when a link needs a position.
+        var index: LineIndex?
+        let body = { () -> LineIndex in
+            if let index { return index }
+            let made = LineIndex(page.content?.body ?? "")
+            index = made
+            return made
+        }
+        for link in links {
+            checkLink(link, page: page, body: body, ids: ids, into: &result)
+        }
+        return result
+    }
+
+    private func checkPage(_ page: Page, _ document: HTMLDocument) -> PageSummary {
+        var result = PageSummary()
+        result.ids = Set(document.elements.compactMap { $0["id"] } + document.elements(named: "a").compactMap { $0["name"] })
         let templateFile = locator.templates.file(of: page.template)
         /// A missing element is reported at the template line that writes the enclosing tag.
         func structural(_ message: String, near tag: String, hint: String) {
@@ -171,17 +213,11 @@ public struct SiteChecker: Sendable {
             }
         }
 
-        // Links. The page's Markdown lines are indexed once, for the links that need a position.
-        let body = LineIndex(page.content?.body ?? "")
-        let linkAttributes: [String: [String]] = [
-            "a": ["href"], "area": ["href"], "link": ["href"], "script": ["src"], "img": ["src"], "source": ["src"],
-            "iframe": ["src"], "video": ["src", "poster"], "audio": ["src"], "form": ["action"],
-        ]
+        // Links, with the source position of the block they sit in.
         for (index, element) in document.elements.enumerated() {
-            for attribute in linkAttributes[element.name] ?? [] {
+            for attribute in Self.linkAttributes[element.name] ?? [] {
                 guard let value = element[attribute]?.trimmingSpaces(), !value.isEmpty else { continue }
-                result.links += 1
-                checkLink(value, element: index, document: document, page: page, body: body, ids: ids, into: &result)
+                result.links.append(Link(value: value, sourcepos: document.nearest("data-sourcepos", from: index)))
             }
         }
         return result
@@ -192,14 +228,14 @@ public struct SiteChecker: Sendable {
     }
 
     private func checkLink(
-        _ value: String, element index: Int, document: HTMLDocument, page: Page, body: LineIndex, ids: [String: Set<String>],
-        into result: inout PageResult
+        _ link: Link, page: Page, body: () -> LineIndex, ids: [String: Set<String>], into result: inout PageResult
     ) {
+        let value = link.value
         // Finding the source is slow next to checking a link: done only for findings.
         var found: SourceLocation?
         func location() -> SourceLocation {
             if let found { return found }
-            let located = locator.locate(value, element: index, in: document, page: page, body: body)
+            let located = locator.locate(value, sourcepos: link.sourcepos, page: page, body: body)
             found = located
             return located
         }

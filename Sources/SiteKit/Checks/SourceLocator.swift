@@ -14,14 +14,16 @@ struct SourceLocator: Sendable {
 
     /// Where `needle` (a URL, an id) of element `index` on `page` was written; `body` indexes the
     /// lines of the page's Markdown.
-    func locate(
-        _ needle: String, element index: Int, in document: HTMLDocument, page: SiteChecker.Page, body: LineIndex? = nil
-    ) -> SourceLocation {
-        if let content = page.content, let position = document.nearest("data-sourcepos", from: index),
-            let range = Self.lines(position)
-        {
-            let lines = body ?? LineIndex(content.body)
-            return Self.find(needle, in: lines, file: content.source, lines: range, offset: content.bodyLine - 1)
+    func locate(_ needle: String, element index: Int, in document: HTMLDocument, page: SiteChecker.Page) -> SourceLocation {
+        locate(needle, sourcepos: document.nearest("data-sourcepos", from: index), page: page) {
+            LineIndex(page.content?.body ?? "")
+        }
+    }
+
+    /// Where `needle` was written, given the `data-sourcepos` of the block around it (nil: a template).
+    func locate(_ needle: String, sourcepos: String?, page: SiteChecker.Page, body: () -> LineIndex) -> SourceLocation {
+        if let content = page.content, let sourcepos, let range = Self.lines(sourcepos) {
+            return Self.find(needle, in: body(), file: content.source, lines: range, offset: content.bodyLine - 1)
         }
         return inTemplates(needle, page: page)
     }
@@ -112,10 +114,14 @@ struct SourceLocator: Sendable {
     static func find(_ needle: String, in lines: LineIndex, file: String, lines range: ClosedRange<Int>, offset: Int) -> SourceLocation {
         let last = min(range.upperBound, lines.count)
         if !needle.isEmpty, range.lowerBound <= last {
+            let pattern = Array(needle.utf8)
             for number in range.lowerBound...last {
                 let line = lines[number]
-                if let found = line.range(of: needle) {
-                    return SourceLocation(file: file, line: number + offset, column: line[..<found.lowerBound].count + 1)
+                let hit = line.utf8.withContiguousStorageIfAvailable { ByteSearch.first(pattern, in: UnsafeRawBufferPointer($0), from: 0) }
+                    ?? Array(line.utf8).withUnsafeBytes { ByteSearch.first(pattern, in: $0, from: 0) }
+                if let hit {
+                    let found = line.utf8.index(line.startIndex, offsetBy: hit)
+                    return SourceLocation(file: file, line: number + offset, column: line[..<found].count + 1)
                 }
             }
         }

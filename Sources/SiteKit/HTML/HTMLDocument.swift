@@ -43,42 +43,64 @@ public struct HTMLDocument: Sendable {
 
     /// Parses `html`; libxml2 recovers from errors, so this always gives a document.
     public init(parsing html: String) {
-        var elements: [Element] = []
-        let collector = ErrorCollector()
+        self.init(parsing: Data(html.utf8))
+    }
+
+    /// Parses the UTF-8 bytes of a page. libxml2 reports elements as it reads them (SAX): no tree
+    /// is built, only the element list.
+    public init(parsing data: Data) {
+        let builder = Builder()
         let options = Int32(
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOIMPLIED.rawValue)
-        let bytes = Array(html.utf8)
-        let unmanaged = Unmanaged.passRetained(collector)
-        xmlSetStructuredErrorFunc(unmanaged.toOpaque()) { context, error in
-            guard let context, let error else { return }
-            let collector = Unmanaged<ErrorCollector>.fromOpaque(context).takeUnretainedValue()
-            let message = error.pointee.message.map { String(cString: $0) } ?? ""
-            collector.errors.append(
-                ParseError(
-                    line: Int(error.pointee.line), column: Int(error.pointee.int2), code: Int(error.pointee.code),
-                    message: message.trimmingCharacters(in: .whitespacesAndNewlines)))
-        }
-        let document = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress.map { base in
-                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    htmlReadMemory($0, Int32(buffer.count), nil, "UTF-8", options)
+        data.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress,
+                let context = htmlCreateMemoryParserCtxt(base.assumingMemoryBound(to: CChar.self), Int32(buffer.count))
+            else { return }
+            defer { htmlFreeParserCtxt(context) }
+            let unmanaged = Unmanaged.passRetained(builder)
+            defer { unmanaged.release() }
+            context.pointee._private = unmanaged.toOpaque()
+            context.pointee.userData = UnsafeMutableRawPointer(context)
+            if let sax = context.pointee.sax {
+                var handler = htmlSAXHandler()
+                handler.initialized = XML_SAX2_MAGIC
+                handler.startElement = { context, name, attributes in
+                    guard let (builder, line) = Builder.from(context), let name else { return }
+                    builder.start(name, attributes: attributes, line: line)
                 }
-            } ?? nil
-        }
-        xmlSetStructuredErrorFunc(nil, nil)
-        unmanaged.release()
-        if let document {
-            var child = document.pointee.children
-            while let node = child {
-                if node.pointee.type == XML_ELEMENT_NODE { Self.collect(node, parent: nil, into: &elements) }
-                child = node.pointee.next
+                handler.endElement = { context, _ in
+                    Builder.from(context)?.builder.end()
+                }
+                handler.characters = { context, characters, length in
+                    guard let characters else { return }
+                    Builder.from(context)?.builder.text(characters, length: Int(length))
+                }
+                handler.ignorableWhitespace = handler.characters
+                handler.serror = { context, error in
+                    guard let error, let builder = Builder.from(context)?.builder else { return }
+                    let message = error.pointee.message.map { String(cString: $0) } ?? ""
+                    builder.errors.append(
+                        ParseError(
+                            line: Int(error.pointee.line), column: Int(error.pointee.int2), code: Int(error.pointee.code),
+                            message: message.trimmingCharacters(in: .whitespacesAndNewlines)))
+                }
+                sax.pointee = handler
             }
-            xmlFreeDoc(document)
+            htmlCtxtUseOptions(context, options)
+            xmlSwitchEncoding(context, XML_CHAR_ENCODING_UTF8)
+            htmlParseDocument(context)
         }
-        self.elements = elements
-        self.errors = collector.errors
-        let start = html.drop { $0.isWhitespace }.prefix(15).lowercased()
-        self.hasHTML5Doctype = start == "<!doctype html>"
+        self.elements = builder.elements
+        self.errors = builder.errors
+        self.hasHTML5Doctype = data.withUnsafeBytes { bytes in
+            let start = bytes.firstIndex { ![0x20, 0x09, 0x0A, 0x0D, 0x0C].contains($0) } ?? bytes.count
+            let doctype = Array("<!doctype html>".utf8)
+            guard bytes.count - start >= doctype.count else { return false }
+            return (0..<doctype.count).allSatisfy { offset in
+                let byte = bytes[start + offset]
+                return (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == doctype[offset]
+            }
+        }
     }
 
     /// Elements named `name`, in document order.
@@ -96,36 +118,58 @@ public struct HTMLDocument: Sendable {
         return nil
     }
 
-    private static func collect(_ node: xmlNodePtr, parent: Int?, into elements: inout [Element]) {
-        let name = String(cString: node.pointee.name).lowercased()
-        var attributes: [Attribute] = []
-        var attribute = node.pointee.properties
-        while let property = attribute {
-            let attributeName = String(cString: property.pointee.name).lowercased()
-            var value = ""
-            if let text = xmlNodeGetContent(UnsafeMutablePointer<xmlNode>(OpaquePointer(property))) {
-                value = String(cString: text)
-                site_xml_free(text)
-            }
-            attributes.append(Attribute(name: attributeName, value: value))
-            attribute = property.pointee.next
-        }
-        var text: String?
-        if name == "title" || name == "h1", let content = xmlNodeGetContent(node) {
-            text = String(cString: content)
-            site_xml_free(content)
-        }
-        let index = elements.count
-        elements.append(Element(name: name, attributes: attributes, line: Int(xmlGetLineNo(node)), parent: parent, text: text))
-        var child = node.pointee.children
-        while let current = child {
-            if current.pointee.type == XML_ELEMENT_NODE { collect(current, parent: index, into: &elements) }
-            child = current.pointee.next
-        }
-    }
 }
 
-/// Receives libxml2's errors during one parse (libxml2 keeps the handler per thread).
-private final class ErrorCollector: @unchecked Sendable {
+/// Receives libxml2's SAX events during one parse and builds the element list.
+private final class Builder {
+    var elements: [HTMLDocument.Element] = []
     var errors: [HTMLDocument.ParseError] = []
+    /// Indexes of the open elements, innermost last.
+    private var open: [Int] = []
+    /// Open elements whose text is kept (`title`, `h1`).
+    private var collecting = 0
+    /// libxml2 keeps names in a dictionary: one Swift string per distinct name pointer.
+    private var names: [UnsafePointer<xmlChar>: String] = [:]
+
+    /// The builder and current line of a parser context.
+    static func from(_ context: UnsafeMutableRawPointer?) -> (builder: Builder, line: Int)? {
+        guard let parser = context?.assumingMemoryBound(to: htmlParserCtxt.self), let opaque = parser.pointee._private else { return nil }
+        let line = parser.pointee.input.map { Int($0.pointee.line) } ?? 0
+        return (Unmanaged<Builder>.fromOpaque(opaque).takeUnretainedValue(), line)
+    }
+
+    private func name(_ pointer: UnsafePointer<xmlChar>) -> String {
+        if let known = names[pointer] { return known }
+        let made = String(cString: pointer).lowercased()
+        names[pointer] = made
+        return made
+    }
+
+    func start(_ name: UnsafePointer<xmlChar>, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, line: Int) {
+        let elementName = self.name(name)
+        var list: [HTMLDocument.Attribute] = []
+        if var pair = attributes {
+            while let attributeName = pair.pointee {
+                let value = pair.advanced(by: 1).pointee.map { String(cString: $0) } ?? ""
+                list.append(HTMLDocument.Attribute(name: self.name(attributeName), value: value))
+                pair = pair.advanced(by: 2)
+            }
+        }
+        let keepsText = elementName == "title" || elementName == "h1"
+        if keepsText { collecting += 1 }
+        elements.append(
+            HTMLDocument.Element(name: elementName, attributes: list, line: line, parent: open.last, text: keepsText ? "" : nil))
+        open.append(elements.count - 1)
+    }
+
+    func end() {
+        guard let index = open.popLast() else { return }
+        if elements[index].text != nil { collecting -= 1 }
+    }
+
+    func text(_ characters: UnsafePointer<xmlChar>, length: Int) {
+        guard collecting > 0 else { return }
+        let text = String(decoding: UnsafeBufferPointer(start: characters, count: length), as: UTF8.self)
+        for index in open where elements[index].text != nil { elements[index].text? += text }
+    }
 }

@@ -301,20 +301,25 @@ public enum HTMLPostProcessor {
 
     /// Removes every `data-sourcepos` attribute.
     public static func stripSourcePositions(_ html: String) -> String {
-        let bytes = Array(html.utf8)
-        guard var found = ByteSearch.first(marker, in: bytes, from: 0) else { return html }
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var index = 0
-        while true {
-            guard let end = ByteSearch.first([UInt8(ascii: "\"")], in: bytes, from: found + marker.count) else { break }
-            output += bytes[index..<found]
-            index = end + 1
-            guard let next = ByteSearch.first(marker, in: bytes, from: index) else { break }
-            found = next
+        String(decoding: stripSourcePositions(Data(html.utf8)), as: UTF8.self)
+    }
+
+    /// Removes every `data-sourcepos` attribute from UTF-8 bytes; bytes without one are returned as they are.
+    public static func stripSourcePositions(_ data: Data) -> Data {
+        data.withUnsafeBytes { bytes -> Data in
+            guard var found = ByteSearch.first(marker, in: bytes, from: 0) else { return data }
+            var output = Data(capacity: bytes.count)
+            var index = 0
+            while true {
+                guard let end = ByteSearch.first([UInt8(ascii: "\"")], in: bytes, from: found + marker.count) else { break }
+                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<found]))
+                index = end + 1
+                guard let next = ByteSearch.first(marker, in: bytes, from: index) else { break }
+                found = next
+            }
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index...]))
+            return output
         }
-        output += bytes[index...]
-        return String(decoding: output, as: UTF8.self)
     }
 
     static let checkbox = Array("<input type=\"checkbox\"".utf8)
