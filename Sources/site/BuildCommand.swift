@@ -48,7 +48,7 @@ struct BuildCommand: ParsableCommand {
             console.line("Up to date: no input changed since the last build (\(milliseconds) ms) -> \(outputURL.path)")
             return
         }
-        let pages = noCache ? nil : DiskPageCache(folder: cache.root.appendingPathComponent("pages"))
+        let pages = noCache ? nil : PackedPageCache(file: cache.root.appendingPathComponent("pages.bin"), version: SiteCommand.configuration.version)
         var options = BuildPipeline.Options(configPath: project.configName, includeDrafts: drafts, strict: reporting.strict)
         options.pageCache = pages
         do {
@@ -58,7 +58,7 @@ struct BuildCommand: ParsableCommand {
             if let inputs {
                 cache.record(InputFingerprint(inputs: inputs, manifest: Digest.sha256(result.manifestData)), warnings: result.warnings)
             }
-            pages?.prune()
+            try? pages?.save()
             console.report(result.warnings)
             let milliseconds = (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
             let count = result.objects.filter { $0.kind == .page || $0.kind == .shell }.count

@@ -277,6 +277,34 @@ struct IncrementalBuildTests {
         return try BuildPipeline(options: options).run(fileSystem: MemoryFileSystem(files))
     }
 
+    @Test("the packed cache file keeps what a build used, reads it back exactly, and treats a damaged file as empty")
+    func packedCache() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("site-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("pages.bin")
+        let page = CachedPage(
+            html: Data("<h2 id=\"a\">Ä</h2>".utf8), headings: [Heading(level: 2, title: "Ä", id: "a", line: 3)],
+            warnings: [.warning(SourceLocation(file: "content/a.md", line: 4, column: 2), "raw HTML dropped", hint: "write Markdown")])
+        let first = PackedPageCache(file: file)
+        first.store(page, for: "used")
+        first.store(CachedPage(html: Data(), headings: [], warnings: []), for: "empty")
+        try first.save()
+
+        let second = PackedPageCache(file: file)
+        #expect(second.page(for: "used") == page)
+        #expect(second.page(for: "missing") == nil)
+        try second.save()  // "empty" was not asked for in this build: dropped.
+        #expect(PackedPageCache(file: file).page(for: "empty") == nil)
+        #expect(PackedPageCache(file: file).page(for: "used") == page)
+
+        var damaged = try Data(contentsOf: file)
+        damaged.removeLast(5)
+        try damaged.write(to: file)
+        #expect(PackedPageCache(file: file).page(for: "used") == nil)
+        try Data("not a cache".utf8).write(to: file)
+        #expect(PackedPageCache(file: file).page(for: "used") == nil)
+    }
+
     @Test("with the cache, a rebuild renders only what changed and the output is byte-identical to a clean build")
     func cacheIsInvisible() throws {
         let cache = MemoryCache()

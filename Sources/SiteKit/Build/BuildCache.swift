@@ -7,61 +7,240 @@ public protocol PageCache: Sendable {
     func store(_ page: CachedPage, for key: String)
 }
 
-/// What rendering one page produced.
-public struct CachedPage: Sendable, Codable, Equatable {
-    public var html: String
+/// What rendering and checking one page produced.
+public struct CachedPage: Sendable, Equatable {
+    /// The page's HTML as it is published (UTF-8, source positions removed).
+    public var html: Data
     public var headings: [Heading]
     public var warnings: [Diagnostic]
+    /// What the checks found on the page alone.
+    public var summary: SiteChecker.PageSummary
+
+    public init(html: Data, headings: [Heading], warnings: [Diagnostic], summary: SiteChecker.PageSummary) {
+        self.html = html
+        self.headings = headings
+        self.warnings = warnings
+        self.summary = summary
+    }
 }
 
-/// A ``PageCache`` in a folder outside `dist/` (`.site-cache/pages`), one JSON file a page.
-public struct DiskPageCache: PageCache {
-    public let folder: URL
-    private let used = UsedKeys()
+/// A ``PageCache`` in one file outside `dist/` (`.site-cache/pages.bin`): read once when a build
+/// starts, written once when it succeeds, with only the entries that build used. A file that is
+/// damaged or from another version is treated as empty.
+public final class PackedPageCache: PageCache, @unchecked Sendable {
+    public let file: URL
+    private let lock = NSLock()
+    /// Encoded entries by key: slices of the file read at start, or entries stored since.
+    private var entries: [String: Data] = [:]
+    private var used = Set<String>()
 
-    public init(folder: URL) {
-        self.folder = folder
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    /// The first bytes of the file: the format and the version of `site` that wrote it (a new
+    /// version may check pages differently, so its cache starts empty).
+    let header: [UInt8]
+
+    public init(file: URL, version: String = "") {
+        self.file = file
+        self.header = Array("site page cache 2 \(version)\n".utf8)
+        if let data = try? Data(contentsOf: file) { entries = Self.entries(in: data, header: header) ?? [:] }
     }
 
     public func page(for key: String) -> CachedPage? {
+        lock.lock()
         used.insert(key)
-        guard let data = try? Data(contentsOf: folder.appendingPathComponent(key + ".json")) else { return nil }
-        return try? JSONDecoder().decode(CachedPage.self, from: data)
+        let entry = entries[key]
+        lock.unlock()
+        guard let entry else { return nil }
+        var reader = ByteReader(entry)
+        return Self.decode(&reader)
     }
 
     public func store(_ page: CachedPage, for key: String) {
+        var writer = ByteWriter()
+        Self.encode(page, into: &writer)
+        lock.lock()
         used.insert(key)
-        guard let data = try? JSONEncoder().encode(page) else { return }
-        // Written whole or not at all: a half-written entry must never be read back.
-        try? data.write(to: folder.appendingPathComponent(key + ".json"), options: .atomic)
+        entries[key] = writer.data
+        lock.unlock()
     }
 
-    /// Removes the entries this build did not use, so the cache does not grow without end.
-    public func prune() {
-        let keys = used.keys
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
-        for name in names where name.hasSuffix(".json") && !keys.contains(String(name.dropLast(5))) {
-            try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+    /// Writes the entries this build used, whole or not at all, so the file never grows without end.
+    public func save() throws {
+        lock.lock()
+        var writer = ByteWriter()
+        writer.data.append(contentsOf: header)
+        for key in used.sorted() {
+            guard let entry = entries[key] else { continue }
+            writer.string(key)
+            writer.bytes(entry)
+        }
+        lock.unlock()
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try writer.data.write(to: file, options: .atomic)
+    }
+
+    static func entries(in data: Data, header: [UInt8]) -> [String: Data]? {
+        guard data.starts(with: header) else { return nil }
+        var reader = ByteReader(data[(data.startIndex + header.count)...])
+        var entries: [String: Data] = [:]
+        while !reader.isAtEnd {
+            guard let key = reader.string(), let entry = reader.bytes() else { return nil }
+            entries[key] = entry
+        }
+        return entries
+    }
+
+    static func encode(_ page: CachedPage, into writer: inout ByteWriter) {
+        writer.bytes(page.html)
+        writer.integer(page.headings.count)
+        for heading in page.headings {
+            writer.integer(heading.level)
+            writer.string(heading.title)
+            writer.string(heading.id)
+            writer.integer(heading.line)
+        }
+        writer.diagnostics(page.warnings)
+        let summary = page.summary
+        writer.diagnostics(summary.diagnostics)
+        writer.integer(summary.ids.count)
+        for id in summary.ids { writer.string(id) }
+        writer.integer(summary.links.count)
+        for link in summary.links {
+            writer.string(link.value)
+            writer.string(link.target)
+            writer.optional(link.sourcepos)
+        }
+        writer.integer(summary.external.count)
+        for link in summary.external {
+            writer.string(link.url)
+            writer.location(link.location)
+        }
+        writer.integer(summary.linkCount)
+    }
+
+    static func decode(_ reader: inout ByteReader) -> CachedPage? {
+        guard let html = reader.bytes(), let headingCount = reader.integer() else { return nil }
+        var headings: [Heading] = []
+        for _ in 0..<headingCount {
+            guard let level = reader.integer(), let title = reader.string(), let id = reader.string(), let line = reader.integer()
+            else { return nil }
+            headings.append(Heading(level: level, title: title, id: id, line: line))
+        }
+        guard let warnings = reader.diagnostics(), let diagnostics = reader.diagnostics(), let idCount = reader.integer()
+        else { return nil }
+        var summary = SiteChecker.PageSummary(diagnostics: diagnostics)
+        for _ in 0..<idCount {
+            guard let id = reader.string() else { return nil }
+            summary.ids.append(id)
+        }
+        guard let linkCount = reader.integer() else { return nil }
+        for _ in 0..<linkCount {
+            guard let value = reader.string(), let target = reader.string(), let sourcepos = reader.optional() else { return nil }
+            summary.links.append(SiteChecker.Link(value: value, target: target, sourcepos: sourcepos))
+        }
+        guard let externalCount = reader.integer() else { return nil }
+        for _ in 0..<externalCount {
+            guard let url = reader.string(), let location = reader.location() else { return nil }
+            summary.external.append(SiteChecker.ExternalLink(url: url, location: location))
+        }
+        guard let count = reader.integer() else { return nil }
+        summary.linkCount = count
+        return reader.isAtEnd ? CachedPage(html: html, headings: headings, warnings: warnings, summary: summary) : nil
+    }
+}
+
+/// Appends little-endian integers and length-prefixed bytes.
+struct ByteWriter {
+    var data = Data()
+
+    mutating func integer(_ value: Int) {
+        withUnsafeBytes(of: UInt64(truncatingIfNeeded: value).littleEndian) { data.append(contentsOf: $0) }
+    }
+
+    mutating func bytes(_ bytes: Data) {
+        integer(bytes.count)
+        data.append(bytes)
+    }
+
+    mutating func string(_ text: String) {
+        integer(text.utf8.count)
+        data.append(contentsOf: text.utf8)
+    }
+
+    mutating func optional(_ text: String?) {
+        integer(text == nil ? 0 : 1)
+        if let text { string(text) }
+    }
+
+    mutating func location(_ location: SourceLocation) {
+        string(location.file)
+        integer(location.line)
+        integer(location.column)
+    }
+
+    mutating func diagnostics(_ diagnostics: [Diagnostic]) {
+        integer(diagnostics.count)
+        for diagnostic in diagnostics {
+            integer(diagnostic.severity == .error ? 1 : 0)
+            location(diagnostic.location)
+            string(diagnostic.message)
+            optional(diagnostic.hint)
         }
     }
 }
 
-/// The keys a build looked up or stored, from many threads.
-private final class UsedKeys: @unchecked Sendable {
-    private var set = Set<String>()
-    private let lock = NSLock()
+/// Reads what ``ByteWriter`` wrote; nil when the bytes end early or a count is out of range.
+struct ByteReader {
+    private let data: Data
+    private var position: Data.Index
 
-    func insert(_ key: String) {
-        lock.lock()
-        set.insert(key)
-        lock.unlock()
+    init(_ data: Data) {
+        self.data = data
+        self.position = data.startIndex
     }
 
-    var keys: Set<String> {
-        lock.lock()
-        defer { lock.unlock() }
-        return set
+    var isAtEnd: Bool { position == data.endIndex }
+
+    mutating func integer() -> Int? {
+        guard data.endIndex - position >= 8 else { return nil }
+        var value: UInt64 = 0
+        for offset in 0..<8 { value |= UInt64(data[position + offset]) << (8 * UInt64(offset)) }
+        position += 8
+        guard value <= UInt64(Int32.max) else { return nil }
+        return Int(value)
+    }
+
+    mutating func bytes() -> Data? {
+        guard let count = integer(), data.endIndex - position >= count else { return nil }
+        defer { position += count }
+        return data[position..<(position + count)]
+    }
+
+    mutating func string() -> String? {
+        bytes().flatMap { String(data: $0, encoding: .utf8) }
+    }
+
+    /// `.some(nil)` for an absent value, nil when the bytes are bad.
+    mutating func optional() -> String?? {
+        switch integer() {
+        case 0: .some(nil)
+        case 1: string().map { .some($0) }
+        default: nil
+        }
+    }
+
+    mutating func location() -> SourceLocation? {
+        guard let file = string(), let line = integer(), let column = integer() else { return nil }
+        return SourceLocation(file: file, line: line, column: column)
+    }
+
+    mutating func diagnostics() -> [Diagnostic]? {
+        guard let count = integer() else { return nil }
+        var diagnostics: [Diagnostic] = []
+        for _ in 0..<count {
+            guard let severity = integer(), let location = location(), let message = string(), let hint = optional() else { return nil }
+            diagnostics.append(Diagnostic(severity == 1 ? .error : .warning, at: location, message, hint: hint))
+        }
+        return diagnostics
     }
 }
 

@@ -89,8 +89,10 @@ public struct BuildPipeline: Sendable {
         objects += try copies(templates: templates, bundle: bundle, staticFiles: content.staticFiles, fileSystem: fileSystem)
 
         begin()
+        var known: [String: SiteChecker.PageSummary] = [:]
+        for page in pages { if let summary = page.summary { known[page.object.key] = summary } }
         let report = check(
-            objects: objects, pages: content.pages, config: config, plan: plan, templates: templates, fileSystem: fileSystem)
+            objects: objects, pages: content.pages, config: config, plan: plan, templates: templates, known: known)
         var findings = report.diagnostics + RouteLint.check(config: config, routes: plan.table, pages: content.pages)
         findings += SecretScanner.scan(objects, fileSystem: fileSystem)
         findings += pages.flatMap(\.warnings) + templateFindings
@@ -98,11 +100,20 @@ public struct BuildPipeline: Sendable {
             findings = findings.map { Diagnostic(.error, at: $0.location, $0.message, hint: $0.hint) }
         }
         if findings.contains(where: { $0.severity == .error }) { throw DiagnosticError(findings) }
+        // Pages from the cache were stored without source positions: stripping finds nothing there.
         objects = Parallel.map(objects) { object in
             guard object.kind == .page else { return object }
             var stripped = object
             stripped.data = HTMLPostProcessor.stripSourcePositions(object.data)
             return stripped
+        }
+        if let cache = options.pageCache {
+            let summaries = Dictionary(zip(report.checkedKeys, report.summaries), uniquingKeysWith: { first, _ in first })
+            let published = Dictionary(objects.map { ($0.key, $0.data) }, uniquingKeysWith: { first, _ in first })
+            for page in pages {
+                guard let key = page.cacheKey, let summary = summaries[page.object.key], let html = published[page.object.key] else { continue }
+                cache.store(CachedPage(html: html, headings: page.headings, warnings: page.warnings, summary: summary), for: key)
+            }
         }
 
         begin()
@@ -127,7 +138,7 @@ public struct BuildPipeline: Sendable {
     /// Checks every HTML object: structure, links, fragments.
     private func check(
         objects: [OutputObject], pages: [ContentPage], config: SiteConfig, plan: Router.Plan, templates: TemplateSet,
-        fileSystem: some FileSystem
+        known: [String: SiteChecker.PageSummary]
     ) -> SiteChecker.Report {
         let contentByKey = Dictionary(
             pages.map { (plan.pageKeys[$0.route] ?? URLPath.key(for: $0.route), $0) }, uniquingKeysWith: { first, _ in first })
@@ -138,7 +149,8 @@ public struct BuildPipeline: Sendable {
             let template = content?.template ?? (object.kind == .shell ? "spa" : "404")
             return SiteChecker.Page(
                 key: object.key, kind: object.kind, path: pathByKey[object.key] ?? "/" + object.key,
-                data: object.data, content: content, template: template)
+                data: object.data, content: content, template: template,
+                summary: known[object.key])
         }
         return SiteChecker(routes: plan.table, templates: templates, baseURL: config.site.baseURL).check(checked)
     }

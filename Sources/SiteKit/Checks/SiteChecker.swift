@@ -21,8 +21,13 @@ public struct SiteChecker: Sendable {
         public var content: ContentPage?
         /// The template that rendered it.
         public var template: String
+        /// What the first pass found on this same page in an earlier build (its HTML is then not parsed again).
+        public var summary: PageSummary?
 
-        public init(key: String, kind: ObjectKind, path: String, data: Data, content: ContentPage?, template: String) {
+        public init(
+            key: String, kind: ObjectKind, path: String, data: Data, content: ContentPage?, template: String, summary: PageSummary? = nil
+        ) {
+            self.summary = summary
             self.key = key
             self.kind = kind
             self.path = path
@@ -48,6 +53,9 @@ public struct SiteChecker: Sendable {
         public var externalLinks: [ExternalLink]
         public var pagesChecked: Int
         public var linksChecked: Int
+        /// What the first pass found on each page, and the keys of those pages, in the order checked.
+        public var summaries: [PageSummary] = []
+        public var checkedKeys: [String] = []
     }
 
     /// libxml2 error codes that are noise for HTML5: it knows only HTML4's elements.
@@ -66,49 +74,53 @@ public struct SiteChecker: Sendable {
     }
 
     /// Checks `pages` in two passes over every core. The first parses each page, checks what needs
-    /// only that page, and keeps its ids and links; no parsed page outlives it. The second checks
-    /// the links against the ids of every page.
+    /// only that page, and keeps its ids and links; no parsed page outlives it, and a page whose
+    /// summary is known is not parsed at all. The second checks the links between pages.
     public func check(_ pages: [Page]) -> Report {
         let summaries = Parallel.map(pages) { page in
-            checkPage(page, HTMLDocument(parsing: page.data))
+            page.summary ?? checkPage(page, HTMLDocument(parsing: page.data))
         }
         var collected: [String: Set<String>] = [:]
-        for (page, summary) in zip(pages, summaries) { collected[page.key] = summary.ids }
+        for (page, summary) in zip(pages, summaries) { collected[page.key] = Set(summary.ids) }
         let ids = collected
-        let linkResults = Parallel.map(Array(zip(pages, summaries))) { page, summary in
+        let linkFindings = Parallel.map(Array(zip(pages, summaries))) { page, summary in
             checkLinks(summary.links, page: page, ids: ids)
         }
         var diagnostics = Set<Diagnostic>()
-        var external: [ExternalLink] = []
+        var external = Set<ExternalLink>()
         var links = 0
-        for (summary, result) in zip(summaries, linkResults) {
+        for (summary, findings) in zip(summaries, linkFindings) {
             diagnostics.formUnion(summary.diagnostics)
-            diagnostics.formUnion(result.diagnostics)
-            external += result.external
-            links += summary.links.count
+            diagnostics.formUnion(findings)
+            external.formUnion(summary.external)
+            links += summary.linkCount
         }
         return Report(
-            diagnostics: diagnostics.sorted(), externalLinks: Array(Set(external)).sorted(), pagesChecked: pages.count,
-            linksChecked: links)
+            diagnostics: diagnostics.sorted(), externalLinks: external.sorted(), pagesChecked: pages.count,
+            linksChecked: links, summaries: summaries, checkedKeys: pages.map(\.key))
     }
 
-    /// A link found on a page, with what locating it later needs.
-    struct Link: Sendable {
-        var value: String
+    /// A link to this site, with what locating it later needs.
+    public struct Link: Sendable, Equatable {
+        /// As written.
+        public var value: String
+        /// The path and fragment below the site's base URL.
+        public var target: String
         /// The `data-sourcepos` of the nearest element that has one.
-        var sourcepos: String?
+        public var sourcepos: String?
     }
 
-    /// What the first pass keeps of a page.
-    struct PageSummary: Sendable {
-        var diagnostics: [Diagnostic] = []
-        var ids: Set<String> = []
-        var links: [Link] = []
-    }
-
-    private struct PageResult {
-        var diagnostics: [Diagnostic] = []
-        var external: [ExternalLink] = []
+    /// What the first pass found on one page: all that the second pass and later builds need.
+    public struct PageSummary: Sendable, Equatable {
+        public var diagnostics: [Diagnostic] = []
+        /// Every id (and `<a name>`), sorted.
+        public var ids: [String] = []
+        /// Links to this site, checked in the second pass.
+        public var links: [Link] = []
+        /// Links to other sites, located.
+        public var external: [ExternalLink] = []
+        /// Every link the page has.
+        public var linkCount = 0
     }
 
     /// Every attribute that holds a URL, by element.
@@ -117,8 +129,8 @@ public struct SiteChecker: Sendable {
         "iframe": ["src"], "video": ["src", "poster"], "audio": ["src"], "form": ["action"],
     ]
 
-    private func checkLinks(_ links: [Link], page: Page, ids: [String: Set<String>]) -> PageResult {
-        var result = PageResult()
+    private func checkLinks(_ links: [Link], page: Page, ids: [String: Set<String>]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
         // The page's Markdown lines are indexed once, and only when a link needs a position.
         var index: LineIndex?
         let body = { () -> LineIndex in
@@ -128,14 +140,14 @@ public struct SiteChecker: Sendable {
             return made
         }
         for link in links {
-            checkLink(link, page: page, body: body, ids: ids, into: &result)
+            checkLink(link, page: page, body: body, ids: ids, into: &diagnostics)
         }
-        return result
+        return diagnostics
     }
 
     private func checkPage(_ page: Page, _ document: HTMLDocument) -> PageSummary {
         var result = PageSummary()
-        result.ids = Set(document.elements.compactMap { $0["id"] } + document.elements(named: "a").compactMap { $0["name"] })
+        result.ids = Set(document.elements.compactMap { $0["id"] } + document.elements(named: "a").compactMap { $0["name"] }).sorted()
         let templateFile = locator.templates.file(of: page.template)
         /// A missing element is reported at the template line that writes the enclosing tag.
         func structural(_ message: String, near tag: String, hint: String) {
@@ -214,10 +226,18 @@ public struct SiteChecker: Sendable {
         }
 
         // Links, with the source position of the block they sit in.
+        var index: LineIndex?
+        let body = { () -> LineIndex in
+            if let index { return index }
+            let made = LineIndex(page.content?.body ?? "")
+            index = made
+            return made
+        }
         for (index, element) in document.elements.enumerated() {
             for attribute in Self.linkAttributes[element.name] ?? [] {
                 guard let value = element[attribute]?.trimmingSpaces(), !value.isEmpty else { continue }
-                result.links.append(Link(value: value, sourcepos: document.nearest("data-sourcepos", from: index)))
+                result.linkCount += 1
+                classify(value, sourcepos: document.nearest("data-sourcepos", from: index), page: page, body: body, into: &result)
             }
         }
         return result
@@ -227,23 +247,16 @@ public struct SiteChecker: Sendable {
         document.errors.filter { !Self.ignoredParseErrors.contains($0.code) }
     }
 
-    private func checkLink(
-        _ link: Link, page: Page, body: () -> LineIndex, ids: [String: Set<String>], into result: inout PageResult
+    /// Where a link goes: a script URL is an error, another site's URL is listed, a link to this
+    /// site is kept for the second pass.
+    private func classify(
+        _ value: String, sourcepos: String?, page: Page, body: () -> LineIndex, into result: inout PageSummary
     ) {
-        let value = link.value
-        // Finding the source is slow next to checking a link: done only for findings.
-        var found: SourceLocation?
-        func location() -> SourceLocation {
-            if let found { return found }
-            let located = locator.locate(value, sourcepos: link.sourcepos, page: page, body: body)
-            found = located
-            return located
-        }
-        // Links written in a template are reported once for all pages; links in content name their page.
-        var on: String { location().file.hasPrefix(locator.templates.directory + "/") ? "" : " on page \(page.path)" }
-        let lower = value.lowercased()
-        if lower.hasPrefix("javascript:") {
-            result.diagnostics.append(.error(location(), "javascript: URL in a link\(on)", hint: "use a real URL; inline script breaks the Content-Security-Policy"))
+        func location() -> SourceLocation { locator.locate(value, sourcepos: sourcepos, page: page, body: body) }
+        if value.lowercased().hasPrefix("javascript:") {
+            let at = location()
+            result.diagnostics.append(
+                .error(at, "javascript: URL in a link\(on(at, page))", hint: "use a real URL; inline script breaks the Content-Security-Policy"))
             return
         }
         var target = value
@@ -259,11 +272,32 @@ public struct SiteChecker: Sendable {
             result.external.append(ExternalLink(url: value, location: location()))
             return
         }
+        result.links.append(Link(value: value, target: target, sourcepos: sourcepos))
+    }
+
+    /// Links written in a template are reported once for all pages; links in content name their page.
+    private func on(_ location: SourceLocation, _ page: Page) -> String {
+        location.file.hasPrefix(locator.templates.directory + "/") ? "" : " on page \(page.path)"
+    }
+
+    private func checkLink(
+        _ link: Link, page: Page, body: () -> LineIndex, ids: [String: Set<String>], into diagnostics: inout [Diagnostic]
+    ) {
+        // Finding the source is slow next to checking a link: done only for findings.
+        var found: SourceLocation?
+        func location() -> SourceLocation {
+            if let found { return found }
+            let located = locator.locate(link.value, sourcepos: link.sourcepos, page: page, body: body)
+            found = located
+            return located
+        }
+        var on: String { self.on(location(), page) }
+        let target = link.target
         let (path, fragment) = Self.split(target, relativeTo: page.path)
         if path == nil {
             // A fragment on the same page.
             if let fragment, !fragment.isEmpty, !(ids[page.key]?.contains(fragment) ?? false) {
-                result.diagnostics.append(
+                diagnostics.append(
                     .error(
                         location(), "link to #\(fragment)\(on), which has no element with that id\(Suggestions.didYouMean(fragment, in: ids[page.key] ?? []))",
                         hint: "link to one of the page's heading ids"))
@@ -273,18 +307,18 @@ public struct SiteChecker: Sendable {
         guard let path else { return }
         switch routes.resolve(path) {
         case .object(let key):
-            checkFragment(fragment, key: key, path: path, ids: ids, location: location, on: { on }, into: &result)
+            checkFragment(fragment, key: key, path: path, ids: ids, location: location, on: { on }, into: &diagnostics)
         case .redirect(let to, _):
-            result.diagnostics.append(
+            diagnostics.append(
                 .warning(location(), "link to \(path)\(on) goes through a redirect to \(to)", hint: "link to \(to) directly"))
             if case .object(let key) = routes.resolve(to) {
-                checkFragment(fragment, key: key, path: to, ids: ids, location: location, on: { on }, into: &result)
+                checkFragment(fragment, key: key, path: to, ids: ids, location: location, on: { on }, into: &diagnostics)
             }
         case .spa, .api:
             break
         case .notFound:
             let candidates = routes.entries.map(\.path) + routes.redirects.map(\.from)
-            result.diagnostics.append(
+            diagnostics.append(
                 .error(
                     location(), "broken link to \(path)\(on)\(Suggestions.didYouMean(path, in: candidates))",
                     hint: "no page, file, redirect or SPA route answers it; fix the link or add the page"))
@@ -293,11 +327,11 @@ public struct SiteChecker: Sendable {
 
     private func checkFragment(
         _ fragment: String?, key: String, path: String, ids: [String: Set<String>], location: () -> SourceLocation, on: () -> String,
-        into result: inout PageResult
+        into diagnostics: inout [Diagnostic]
     ) {
         guard let fragment, !fragment.isEmpty, let targetIDs = ids[key] else { return }
         if !targetIDs.contains(fragment) {
-            result.diagnostics.append(
+            diagnostics.append(
                 .error(
                     location(), "link to \(path)#\(fragment)\(on()), but \(path) has no element with id '\(fragment)'\(Suggestions.didYouMean(fragment, in: targetIDs))",
                     hint: "heading ids are GitHub-style slugs of the heading text"))

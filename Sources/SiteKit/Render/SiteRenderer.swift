@@ -20,6 +20,10 @@ public struct SiteRenderer: Sendable {
         public var object: OutputObject
         public var headings: [Heading]
         public var warnings: [Diagnostic]
+        /// Set when the page came from the cache: its checks need not run again.
+        public var summary: SiteChecker.PageSummary?
+        /// The key to store the page under once it is checked (nil without a cache or for a hit).
+        public var cacheKey: String?
     }
 
     /// Checks that the templates pages name exist and use only known names.
@@ -78,7 +82,8 @@ public struct SiteRenderer: Sendable {
     }
 
     /// Renders every page, in parallel, keeping the input order. Collects all errors. Pages found
-    /// in `cache` under the same key are not rendered again.
+    /// in `cache` under the same key are not rendered again; the caller stores the others once
+    /// they are checked.
     public func render(
         _ pages: [ContentPage], keys: [String: String] = [:], cache: (any PageCache)? = nil, sharedKey: String = ""
     ) throws(DiagnosticError) -> [RenderedPage] {
@@ -88,13 +93,11 @@ public struct SiteRenderer: Sendable {
                 guard let cache else { return try render(page, key: objectKey) }
                 let cacheKey = Self.cacheKey(page, key: objectKey, shared: sharedKey)
                 if let hit = cache.page(for: cacheKey) {
-                    let object = OutputObject(key: objectKey, data: Data(hit.html.utf8), kind: .page, source: page.source)
-                    return RenderedPage(object: object, headings: hit.headings, warnings: hit.warnings)
+                    let object = OutputObject(key: objectKey, data: hit.html, kind: .page, source: page.source)
+                    return RenderedPage(object: object, headings: hit.headings, warnings: hit.warnings, summary: hit.summary)
                 }
-                let rendered = try render(page, key: objectKey)
-                cache.store(
-                    CachedPage(html: String(decoding: rendered.object.data, as: UTF8.self), headings: rendered.headings, warnings: rendered.warnings),
-                    for: cacheKey)
+                var rendered = try render(page, key: objectKey)
+                rendered.cacheKey = cacheKey
                 return rendered
             }
         }

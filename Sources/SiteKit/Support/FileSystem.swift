@@ -132,30 +132,61 @@ public enum TextDecoding {
 public struct DiskFileSystem: FileSystem {
     /// The project root; every path is relative to it.
     public let root: URL
+    /// The root with its symbolic links resolved, once.
+    private let resolvedRoot: String
+    /// Folders already known to resolve inside the root.
+    private let verified = VerifiedFolders()
 
     public init(root: URL) {
         self.root = root.standardizedFileURL
+        if let resolved = realpath(self.root.path, nil) {
+            resolvedRoot = String(cString: resolved)
+            free(resolved)
+        } else {
+            resolvedRoot = self.root.path
+        }
     }
 
     private func url(_ path: String) -> URL {
         path.isEmpty || path == "." ? root : root.appendingPathComponent(path)
     }
 
+    /// The absolute path, by joining strings (URL arithmetic costs more than the read itself).
+    private func fullPath(_ path: String) -> String {
+        path.isEmpty || path == "." ? root.path : (root.path.hasSuffix("/") ? root.path + path : root.path + "/" + path)
+    }
+
+    /// Reads with plain POSIX calls: small files are read whole, never mapped.
     public func read(_ path: String) throws(FileSystemError) -> Data {
-        let url = url(path)
         try checkLink(path)
-        guard FileManager.default.fileExists(atPath: url.path) else { throw .notFound(path) }
-        do {
-            return try Data(contentsOf: url, options: .mappedIfSafe)
-        } catch {
-            throw .unreadable(path, reason: (error as NSError).localizedDescription)
+        let descriptor = open(fullPath(path), O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw .notFound(path) }
+            throw .unreadable(path, reason: String(cString: strerror(errno)))
         }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { throw .unreadable(path, reason: "not a regular file") }
+        var data = Data(count: Int(status.st_size))
+        var offset = 0
+        while true {
+            if offset == data.count { data.count += 1 << 16 }  // the file grew since fstat
+            let count = data.withUnsafeMutableBytes { buffer in
+                Glibc.read(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+            }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
+            if count == 0 { break }
+            offset += count
+        }
+        data.count = offset
+        return data
     }
 
     public func files(under directory: String, includeHidden: Bool) throws(FileSystemError) -> [String] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url(directory).path, isDirectory: &isDirectory), isDirectory.boolValue
-        else { throw .notFound(directory) }
+        guard kind(of: directory) == .directory else { throw .notFound(directory) }
+        try checkLink(directory)
         var result: [String] = []
         try walk(directory, includeHidden: includeHidden, into: &result)
         return result.sorted()
@@ -164,47 +195,75 @@ public struct DiskFileSystem: FileSystem {
     private func walk(_ directory: String, includeHidden: Bool, into result: inout [String]) throws(FileSystemError) {
         let names: [String]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: url(directory).path)
+            names = try FileManager.default.contentsOfDirectory(atPath: fullPath(directory))
         } catch {
             throw .unreadable(directory, reason: (error as NSError).localizedDescription)
         }
         for name in names.sorted() {
             if !includeHidden, name.hasPrefix(".") { continue }
             let path = directory.isEmpty || directory == "." ? name : directory + "/" + name
-            try checkLink(path)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url(path).path, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
-                try walk(path, includeHidden: includeHidden, into: &result)
-            } else {
-                result.append(path)
+            var status = stat()
+            guard lstat(fullPath(path), &status) == 0 else { continue }
+            // Entries of a folder inside the root are inside it too, unless they are links.
+            if (status.st_mode & S_IFMT) == S_IFLNK {
+                try checkLink(path)
+                guard stat(fullPath(path), &status) == 0 else { continue }
+            }
+            switch status.st_mode & S_IFMT {
+            case S_IFDIR: try walk(path, includeHidden: includeHidden, into: &result)
+            case S_IFREG: result.append(path)
+            default: continue
             }
         }
     }
 
-    /// Refuses a symbolic link (or a path through one) that resolves outside the root. `realpath`
-    /// answers in one call what Foundation's symlink resolution does with many.
+    /// Refuses a symbolic link (or a path through one) that resolves outside the root. A file that
+    /// is not a link needs only its folder checked, and each folder is resolved once.
     private func checkLink(_ path: String) throws(FileSystemError) {
-        let full = url(path).path
+        let full = fullPath(path)
+        var status = stat()
+        if lstat(full, &status) == 0, (status.st_mode & S_IFMT) != S_IFLNK, let slash = full.lastIndex(of: "/") {
+            let folder = String(full[..<slash])
+            if verified.contains(folder) { return }
+            try resolveInside(folder, reportedAs: path)
+            verified.insert(folder)
+            return
+        }
+        try resolveInside(full, reportedAs: path)
+    }
+
+    /// `realpath` answers in one call what Foundation's symlink resolution does with many.
+    private func resolveInside(_ full: String, reportedAs path: String) throws(FileSystemError) {
         guard let resolved = realpath(full, nil) else { return }  // missing: reported when read
         defer { free(resolved) }
         let target = String(cString: resolved)
-        let rootPath = resolvedRoot
-        if target != rootPath, !target.hasPrefix(rootPath.hasSuffix("/") ? rootPath : rootPath + "/") {
+        if target != resolvedRoot, !target.hasPrefix(resolvedRoot.hasSuffix("/") ? resolvedRoot : resolvedRoot + "/") {
             throw .linkEscapesRoot(path, target: target)
         }
-    }
-
-    private var resolvedRoot: String {
-        guard let resolved = realpath(root.path, nil) else { return root.path }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 
     public func kind(of path: String) -> FileKind {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url(path).path, isDirectory: &isDirectory) else { return .missing }
         return isDirectory.boolValue ? .directory : .file
+    }
+}
+
+/// Folder paths, from many threads.
+private final class VerifiedFolders: @unchecked Sendable {
+    private var folders = Set<String>()
+    private let lock = NSLock()
+
+    func contains(_ folder: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return folders.contains(folder)
+    }
+
+    func insert(_ folder: String) {
+        lock.lock()
+        folders.insert(folder)
+        lock.unlock()
     }
 }
 
