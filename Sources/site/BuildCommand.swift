@@ -40,10 +40,10 @@ struct BuildCommand: ParsableCommand {
         let cache = BuildCacheFolder(root: project.root.appendingPathComponent(".site-cache"))
         let salt = "\(SiteCommand.configuration.version) drafts=\(drafts) strict=\(reporting.strict) out=\(outputURL.standardizedFileURL.path)"
         let inputs = noCache ? nil : cache.inputDigest(configName: project.configName, salt: salt, fileSystem: fileSystem)
-        if let inputs, let recorded = cache.fingerprint, recorded.inputs == inputs,
+        if let inputs, let recorded = cache.saved?.fingerprint, recorded.inputs == inputs.digest,
             recorded.manifest == BuildCacheFolder.digest(of: outputURL.appendingPathComponent(Manifest.key))
         {
-            console.report(cache.warnings)
+            console.report(cache.saved?.warnings ?? [])
             let milliseconds = (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
             console.line("Up to date: no input changed since the last build (\(milliseconds) ms) -> \(outputURL.path)")
             return
@@ -56,7 +56,9 @@ struct BuildCommand: ParsableCommand {
             console.progress(BuildPipeline.steps.count + 1, BuildPipeline.steps.count + 1, "Write \(outputURL.lastPathComponent)")
             try OutputWriter.write(objects: result.objects, manifest: result.manifestData, to: outputURL)
             if let inputs {
-                cache.record(InputFingerprint(inputs: inputs, manifest: Digest.sha256(result.manifestData)), warnings: result.warnings)
+                cache.record(
+                    InputFingerprint(inputs: inputs.digest, manifest: Digest.sha256(result.manifestData)), warnings: result.warnings,
+                    stamps: inputs.stamps)
             }
             try? pages?.save()
             console.report(result.warnings)
@@ -71,33 +73,45 @@ struct BuildCommand: ParsableCommand {
     }
 }
 
-/// `.site-cache/`: the fingerprint of the last build's inputs and the rendered pages.
+/// `.site-cache/`: the fingerprint of the last build's inputs, the stamps of the input files, and
+/// the rendered pages.
 struct BuildCacheFolder {
     let root: URL
     private var fingerprintURL: URL { root.appendingPathComponent("build.json") }
+    private var stampsURL: URL { root.appendingPathComponent("inputs.txt") }
 
     struct Record: Codable {
         var fingerprint: InputFingerprint
         var warnings: [Diagnostic]
     }
 
-    private var saved: Record? {
-        (try? Data(contentsOf: fingerprintURL)).flatMap { try? JSONDecoder().decode(Record.self, from: $0) }
+    /// What the last successful build recorded, read once.
+    let saved: Record?
+
+    init(root: URL) {
+        self.root = root
+        saved = (try? Data(contentsOf: root.appendingPathComponent("build.json"))).flatMap { try? JSONDecoder().decode(Record.self, from: $0) }
     }
 
-    var fingerprint: InputFingerprint? { saved?.fingerprint }
-    var warnings: [Diagnostic] { saved?.warnings ?? [] }
-
-    /// The digest of the config and every file of the folders it names.
-    func inputDigest(configName: String, salt: String, fileSystem: DiskFileSystem) -> String? {
+    /// The digest of the config and every file of the folders it names, and the stamps of those files.
+    func inputDigest(configName: String, salt: String, fileSystem: DiskFileSystem) -> (digest: String, stamps: InputStamps)? {
         guard let config = try? ConfigLoader.load(configName, from: fileSystem) else { return nil }
         var folders = [config.content.directory, config.content.templates]
         if let spa = config.spa { folders.append(spa.bundle) }
-        return InputFingerprint.digest(files: [configName], folders: folders, salt: salt, fileSystem: fileSystem)
+        return InputFingerprint.digest(files: [configName], folders: folders, salt: salt, fileSystem: fileSystem, known: knownStamps())
     }
 
-    func record(_ fingerprint: InputFingerprint, warnings: [Diagnostic]) {
+    /// The stamps recorded last time; files changed less than two seconds before they were recorded are read again.
+    private func knownStamps() -> InputStamps {
+        guard let text = try? String(contentsOf: stampsURL, encoding: .utf8),
+            let written = (try? FileManager.default.attributesOfItem(atPath: stampsURL.path))?[.modificationDate] as? Date
+        else { return InputStamps() }
+        return InputStamps(text: text, trustedBefore: Int64((written.timeIntervalSince1970 - 2) * 1_000_000_000))
+    }
+
+    func record(_ fingerprint: InputFingerprint, warnings: [Diagnostic], stamps: InputStamps) {
         try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try? Data(stamps.text.utf8).write(to: stampsURL, options: .atomic)
         if let data = try? JSONEncoder().encode(Record(fingerprint: fingerprint, warnings: warnings)) {
             try? data.write(to: fingerprintURL, options: .atomic)
         }

@@ -284,10 +284,15 @@ struct IncrementalBuildTests {
         let file = folder.appendingPathComponent("pages.bin")
         let page = CachedPage(
             html: Data("<h2 id=\"a\">Ä</h2>".utf8), headings: [Heading(level: 2, title: "Ä", id: "a", line: 3)],
-            warnings: [.warning(SourceLocation(file: "content/a.md", line: 4, column: 2), "raw HTML dropped", hint: "write Markdown")])
+            warnings: [.warning(SourceLocation(file: "content/a.md", line: 4, column: 2), "raw HTML dropped", hint: "write Markdown")],
+            summary: SiteChecker.PageSummary(
+                diagnostics: [.error(SourceLocation(file: "templates/page.mustache", line: 1), "no lang")], ids: ["a", "b"],
+                links: [SiteChecker.Link(value: "/terms#x", target: "/terms#x", sourcepos: "3:1-3:9"), SiteChecker.Link(value: "#a", target: "#a", sourcepos: nil)],
+                external: [SiteChecker.ExternalLink(url: "https://example.com", location: SourceLocation(file: "content/a.md", line: 5, column: 3))],
+                linkCount: 4))
         let first = PackedPageCache(file: file)
         first.store(page, for: "used")
-        first.store(CachedPage(html: Data(), headings: [], warnings: []), for: "empty")
+        first.store(CachedPage(html: Data(), headings: [], warnings: [], summary: SiteChecker.PageSummary()), for: "empty")
         try first.save()
 
         let second = PackedPageCache(file: file)

@@ -257,21 +257,90 @@ public struct InputFingerprint: Sendable, Equatable, Codable {
 
     /// The digest of the bytes of every file below `folders` and of `files`, with their paths, and `salt`.
     public static func digest(files: [String], folders: [String], salt: String, fileSystem: some FileSystem) -> String? {
+        digest(files: files, folders: folders, salt: salt, fileSystem: fileSystem, known: InputStamps())?.digest
+    }
+
+    /// The same digest, reading only files whose stamp differs from the one `known` recorded (or
+    /// that changed too close to when it was recorded to be told apart by time); also the stamps
+    /// to record for next time.
+    public static func digest(
+        files: [String], folders: [String], salt: String, fileSystem: some FileSystem, known: InputStamps
+    ) -> (digest: String, stamps: InputStamps)? {
         var paths = Set(files)
         for folder in folders {
             guard let found = try? fileSystem.files(under: folder, includeHidden: true) else { continue }
             paths.formUnion(found)
         }
         let sorted = paths.sorted()
-        let digests = Parallel.map(sorted) { path -> String? in
+        let entries = Parallel.map(sorted) { path -> InputStamps.Entry? in
+            let stamp = fileSystem.stamp(of: path)
+            if let stamp, let entry = known.entries[path], entry.stamp == stamp, stamp.modified < known.trustedBefore {
+                return entry
+            }
             guard let data = try? fileSystem.read(path) else { return nil }
-            return Digest.sha256(data)
+            return InputStamps.Entry(stamp: stamp ?? FileStamp(), digest: Digest.sha256(data))
         }
         var text = salt + "\n"
-        for (path, digest) in zip(sorted, digests) {
-            guard let digest else { return nil }
-            text += path + " " + digest + "\n"
+        var stamps = InputStamps()
+        for (path, entry) in zip(sorted, entries) {
+            guard let entry else { return nil }
+            text += path + " " + entry.digest + "\n"
+            if entry.stamp != FileStamp() { stamps.entries[path] = entry }
         }
-        return Digest.sha256(Data(text.utf8))
+        return (Digest.sha256(Data(text.utf8)), stamps)
+    }
+}
+
+/// What the file system says about a file, enough to tell that it did not change: size, change
+/// times in nanoseconds and inode.
+public struct FileStamp: Sendable, Equatable {
+    public var size: Int64 = 0
+    public var modified: Int64 = 0
+    public var changed: Int64 = 0
+    public var inode: UInt64 = 0
+
+    public init(size: Int64 = 0, modified: Int64 = 0, changed: Int64 = 0, inode: UInt64 = 0) {
+        self.size = size
+        self.modified = modified
+        self.changed = changed
+        self.inode = inode
+    }
+}
+
+/// The stamp and digest of every input file of the last build, as one line of text a file.
+public struct InputStamps: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var stamp: FileStamp
+        public var digest: String
+    }
+
+    public var entries: [String: Entry] = [:]
+    /// Stamps modified at or after this time (ns) are not trusted: the file may have changed again
+    /// within the same clock tick after it was read.
+    public var trustedBefore: Int64 = .min
+
+    public init() {}
+
+    /// `digest size modified changed inode path` lines, sorted by path.
+    public var text: String {
+        var text = ""
+        for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
+            let stamp = entry.stamp
+            text += "\(entry.digest) \(stamp.size) \(stamp.modified) \(stamp.changed) \(stamp.inode) \(path)\n"
+        }
+        return text
+    }
+
+    /// Reads ``text``; lines that do not parse are left out (their files are read again).
+    public init(text: String, trustedBefore: Int64) {
+        self.trustedBefore = trustedBefore
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: false)
+            guard fields.count == 6, let size = Int64(fields[1]), let modified = Int64(fields[2]), let changed = Int64(fields[3]),
+                let inode = UInt64(fields[4])
+            else { continue }
+            entries[String(fields[5])] = Entry(
+                stamp: FileStamp(size: size, modified: modified, changed: changed, inode: inode), digest: String(fields[0]))
+        }
     }
 }

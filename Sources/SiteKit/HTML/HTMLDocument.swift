@@ -41,6 +41,13 @@ public struct HTMLDocument: Sendable {
     /// Whether the text starts with `<!DOCTYPE html>` (any case, after white space).
     public var hasHTML5Doctype: Bool
 
+    /// libxml2 creates its global locks and dictionaries on first use; two threads parsing their
+    /// first pages at once would race there (and deadlock), so it is set up once, before any parse.
+    private static let initialized: Bool = {
+        xmlInitParser()
+        return true
+    }()
+
     /// Parses `html`; libxml2 recovers from errors, so this always gives a document.
     public init(parsing html: String) {
         self.init(parsing: Data(html.utf8))
@@ -49,6 +56,7 @@ public struct HTMLDocument: Sendable {
     /// Parses the UTF-8 bytes of a page. libxml2 reports elements as it reads them (SAX): no tree
     /// is built, only the element list.
     public init(parsing data: Data) {
+        _ = Self.initialized
         let builder = Builder()
         let options = Int32(
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOIMPLIED.rawValue)

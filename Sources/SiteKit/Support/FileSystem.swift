@@ -12,6 +12,12 @@ public protocol FileSystem: Sendable {
     func files(under directory: String, includeHidden: Bool) throws(FileSystemError) -> [String]
     /// Whether something exists at `path`, and whether it is a folder.
     func kind(of path: String) -> FileKind
+    /// Size, times and inode of the file at `path`, where the file system keeps them.
+    func stamp(of path: String) -> FileStamp?
+}
+
+extension FileSystem {
+    public func stamp(of path: String) -> FileStamp? { nil }
 }
 
 /// What is at a path.
@@ -240,6 +246,15 @@ public struct DiskFileSystem: FileSystem {
         if target != resolvedRoot, !target.hasPrefix(resolvedRoot.hasSuffix("/") ? resolvedRoot : resolvedRoot + "/") {
             throw .linkEscapesRoot(path, target: target)
         }
+    }
+
+    public func stamp(of path: String) -> FileStamp? {
+        var status = stat()
+        guard stat(fullPath(path), &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        func nanoseconds(_ time: timespec) -> Int64 { Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec) }
+        return FileStamp(
+            size: Int64(status.st_size), modified: nanoseconds(status.st_mtim), changed: nanoseconds(status.st_ctim),
+            inode: UInt64(status.st_ino))
     }
 
     public func kind(of path: String) -> FileKind {
