@@ -53,7 +53,9 @@ struct PlanInfraCommand: ParsableCommand {
             do {
                 files = try planner.files()
                 let dist = Self.relativePath(from: outputURL, to: project.root.appendingPathComponent("dist"))
-                files.merge(try PublishFiles.files(for: publish, dist: dist)) { first, _ in first }
+                files.merge(
+                    try PublishFiles.files(for: publish, dist: dist, encoded: (result.manifest, result.manifestData))
+                ) { first, _ in first }
             } catch {
                 throw DiagnosticError(.error(SourceLocation(file: outputURL.path), "cannot encode the plan: \(error)"))
             }

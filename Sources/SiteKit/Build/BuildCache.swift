@@ -30,8 +30,14 @@ public struct CachedPage: Sendable, Equatable {
 public final class PackedPageCache: PageCache, @unchecked Sendable {
     public let file: URL
     private let lock = NSLock()
-    /// Encoded entries by key: slices of the file read at start, or entries stored since.
-    private var entries: [String: Data] = [:]
+    /// Entries by key: encoded slices of the file read at start, or pages stored since (kept as
+    /// values, sharing their bytes with the build's output, and encoded only when saved).
+    private var entries: [String: Entry] = [:]
+
+    private enum Entry {
+        case encoded(Data)
+        case page(CachedPage)
+    }
     private var used = Set<String>()
 
     /// The first bytes of the file: the format and the version of `site` that wrote it (a new
@@ -41,7 +47,7 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
     public init(file: URL, version: String = "") {
         self.file = file
         self.header = Array("site page cache 2 \(version)\n".utf8)
-        if let data = try? Data(contentsOf: file) { entries = Self.entries(in: data, header: header) ?? [:] }
+        if let data = try? Data(contentsOf: file) { entries = (Self.entries(in: data, header: header) ?? [:]).mapValues { .encoded($0) } }
     }
 
     public func page(for key: String) -> CachedPage? {
@@ -49,33 +55,60 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
         used.insert(key)
         let entry = entries[key]
         lock.unlock()
-        guard let entry else { return nil }
-        var reader = ByteReader(entry)
-        return Self.decode(&reader)
+        switch entry {
+        case .encoded(let data):
+            var reader = ByteReader(data)
+            return Self.decode(&reader)
+        case .page(let page): return page
+        case nil: return nil
+        }
     }
 
     public func store(_ page: CachedPage, for key: String) {
-        var writer = ByteWriter()
-        Self.encode(page, into: &writer)
         lock.lock()
         used.insert(key)
-        entries[key] = writer.data
+        entries[key] = .page(page)
         lock.unlock()
     }
 
-    /// Writes the entries this build used, whole or not at all, so the file never grows without end.
+    /// Writes the entries this build used, so the file never grows without end: entry by entry
+    /// into a temporary file that replaces the old one when complete.
     public func save() throws {
         lock.lock()
-        var writer = ByteWriter()
-        writer.data.append(contentsOf: header)
-        for key in used.sorted() {
-            guard let entry = entries[key] else { continue }
-            writer.string(key)
-            writer.bytes(entry)
-        }
-        lock.unlock()
+        defer { lock.unlock() }
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try writer.data.write(to: file, options: .atomic)
+        let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            defer { try? handle.close() }
+            var writer = ByteWriter()
+            writer.data.append(contentsOf: header)
+            for key in used.sorted() {
+                guard let entry = entries[key] else { continue }
+                var encoded = ByteWriter()
+                switch entry {
+                case .encoded(let data): encoded.data = data
+                case .page(let page): Self.encode(page, into: &encoded)
+                }
+                writer.string(key)
+                writer.bytes(encoded.data)
+                if writer.data.count > 1 << 20 {
+                    try handle.write(contentsOf: writer.data)
+                    writer.data.removeAll(keepingCapacity: true)
+                }
+            }
+            try handle.write(contentsOf: writer.data)
+            try handle.close()
+            guard rename(temporary.path, file.path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
     }
 
     static func entries(in data: Data, header: [UInt8]) -> [String: Data]? {

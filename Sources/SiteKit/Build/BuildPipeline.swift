@@ -79,7 +79,7 @@ public struct BuildPipeline: Sendable {
         let renderer = SiteRenderer(config: config, templates: templates, context: TemplateContext(config: config, assets: templates.assets, bundle: bundle))
         let templateFindings = renderer.checkTemplates(pages: content.pages)
         if templateFindings.contains(where: { $0.severity == .error }) { throw DiagnosticError(templateFindings) }
-        let pages = try renderer.render(
+        var pages = try renderer.render(
             content.pages, keys: plan.pageKeys, cache: options.pageCache, sharedKey: renderer.renderKey(configText: configText))
         var objects = pages.map(\.object)
         objects.append(renderer.renderNotFound())
@@ -94,7 +94,8 @@ public struct BuildPipeline: Sendable {
         let report = check(
             objects: objects, pages: content.pages, config: config, plan: plan, templates: templates, known: known)
         var findings = report.diagnostics + RouteLint.check(config: config, routes: plan.table, pages: content.pages)
-        findings += SecretScanner.scan(objects, fileSystem: fileSystem)
+        // A page from the cache was scanned when it was stored: a build with a secret never saves its cache.
+        findings += SecretScanner.scan(objects.filter { known[$0.key] == nil }, fileSystem: fileSystem)
         findings += pages.flatMap(\.warnings) + templateFindings
         if options.strict {
             findings = findings.map { Diagnostic(.error, at: $0.location, $0.message, hint: $0.hint) }
@@ -115,6 +116,8 @@ public struct BuildPipeline: Sendable {
                 cache.store(CachedPage(html: html, headings: page.headings, warnings: page.warnings, summary: summary), for: key)
             }
         }
+        // The pages' HTML before stripping is no longer needed: let it go before the manifest is built.
+        pages = []
 
         begin()
         let kinds = Dictionary(plan.claims.map { ($0.key, $0.kind) }, uniquingKeysWith: { first, _ in first })
@@ -163,12 +166,18 @@ public struct BuildPipeline: Sendable {
         var sources: [(key: String, source: String, kind: ObjectKind)] = []
         for file in bundle?.files ?? [] { sources.append((file.key, file.source, file.fingerprinted ? .asset : .other)) }
         for file in staticFiles { sources.append((file.key, file.source, .other)) }
-        var bag = DiagnosticBag()
-        for entry in sources {
-            do {
-                objects.append(OutputObject(key: entry.key, data: try fileSystem.read(entry.source), kind: entry.kind, source: entry.source))
+        let read = Parallel.map(sources) { entry -> Swift.Result<OutputObject, FileSystemError> in
+            do throws(FileSystemError) {
+                return .success(OutputObject(key: entry.key, data: try fileSystem.read(entry.source), kind: entry.kind, source: entry.source))
             } catch {
-                bag.append(error.diagnostic)
+                return .failure(error)
+            }
+        }
+        var bag = DiagnosticBag()
+        for result in read {
+            switch result {
+            case .success(let object): objects.append(object)
+            case .failure(let error): bag.append(error.diagnostic)
             }
         }
         try bag.throwIfErrors()

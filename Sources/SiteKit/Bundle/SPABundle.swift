@@ -63,11 +63,16 @@ public struct SPABundle: Sendable, Equatable {
 
     /// Whether a file name carries a content hash, as Vite writes them: `name-<8+ chars>.ext`.
     public static func looksFingerprinted(_ key: String) -> Bool {
-        let name = (key as NSString).lastPathComponent
-        let stem = name.split(separator: ".", maxSplits: 1).first ?? ""
-        guard let dash = stem.lastIndex(of: "-") else { return false }
+        // On UTF-8 bytes: this runs once for every file of the bundle.
+        let bytes = key.utf8
+        let name = bytes.lastIndex(of: UInt8(ascii: "/")).map { bytes[bytes.index(after: $0)...] } ?? bytes[...]
+        let stem = name.firstIndex(of: UInt8(ascii: ".")).map { name[..<$0] } ?? name
+        guard let dash = stem.lastIndex(of: UInt8(ascii: "-")) else { return false }
         let hash = stem[stem.index(after: dash)...]
-        return hash.count >= 8 && hash.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+        return hash.count >= 8
+            && hash.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == UInt8(ascii: "_")
+            }
     }
 
     private mutating func readViteManifest(_ path: String, from fileSystem: some FileSystem) throws(DiagnosticError) {

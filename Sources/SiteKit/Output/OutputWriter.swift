@@ -86,22 +86,35 @@ public enum OutputWriter {
         do {
             try? fileManager.removeItem(at: staging)
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+            // Folders first, one thread; then the files, on every core.
+            let sorted = files.sorted(by: { $0.key < $1.key })
             var made = Set<String>()
-            for (path, data) in files.sorted(by: { $0.key < $1.key }) {
-                let url = staging.appendingPathComponent(path)
-                let folder = url.deletingLastPathComponent().path
+            for (path, _) in sorted {
+                let folder = staging.appendingPathComponent(path).deletingLastPathComponent().path
                 if made.insert(folder).inserted {
                     try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 }
+            }
+            let stagingPath = staging.path
+            let targetPath = target.path
+            let failures = Parallel.map(sorted) { path, data -> String? in
+                let destination = stagingPath + "/" + path
                 // A file the previous output already holds byte for byte is linked, not written:
                 // no new inode, and the folder swap below stays all-or-nothing.
-                let previous = target.appendingPathComponent(path).path
-                if !(holds(data, at: previous, executable: executable.contains(path)) && link(previous, url.path) == 0) {
-                    try writeFile(data, to: url.path)
+                let previous = targetPath + "/" + path
+                let wantsExecutable = executable.contains(path)
+                if !(holds(data, at: previous, executable: wantsExecutable) && link(previous, destination) == 0) {
+                    do {
+                        try writeFile(data, to: destination)
+                    } catch {
+                        return "\(path): \((error as NSError).localizedDescription)"
+                    }
                 }
-                if executable.contains(path) {
-                    try fileManager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
-                }
+                if wantsExecutable, chmod(destination, 0o755) != 0 { return "\(path): cannot make it executable" }
+                return nil
+            }
+            if let failure = failures.compactMap({ $0 }).first {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: failure])
             }
         } catch {
             try? fileManager.removeItem(at: staging)

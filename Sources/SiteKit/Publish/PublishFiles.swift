@@ -13,15 +13,18 @@ public enum PublishFiles {
     static let deleteBatch = 1_000
 
     /// The files for `plan`; `dist` is the output folder relative to the plan-infra folder.
-    public static func files(for plan: PublishPlan, dist: String) throws -> [String: Data] {
+    /// `encoded` is a manifest already encoded (the build's): a manifest equal to it is not encoded again.
+    public static func files(for plan: PublishPlan, dist: String, encoded: (manifest: Manifest, data: Data)? = nil) throws -> [String: Data] {
         var files: [String: Data] = [:]
         var pending = plan.deployed
         pending.pendingInvalidations = plan.invalidations.isEmpty ? nil : plan.invalidations
         var final = plan.deployed
         final.pendingInvalidations = nil
-        let pendingData = try pending.encoded()
+        // Encoding a manifest of many objects is the slow part of planning: never twice for one value.
+        let finalData = try encoded.flatMap { $0.manifest == final ? $0.data : nil } ?? final.encoded()
+        let pendingData = pending == final ? finalData : try pending.encoded()
         files[pendingManifest] = pendingData
-        files[finalManifest] = try final.encoded()
+        files[finalManifest] = finalData
 
         var lines: [String] = []
         for upload in plan.uploads {

@@ -176,14 +176,23 @@ public struct DiskFileSystem: FileSystem {
         guard (status.st_mode & S_IFMT) == S_IFREG else { throw .unreadable(path, reason: "not a regular file") }
         var data = Data(count: Int(status.st_size))
         var offset = 0
-        while true {
-            if offset == data.count { data.count += 1 << 16 }  // the file grew since fstat
+        while offset < data.count {
             let count = data.withUnsafeMutableBytes { buffer in
                 Glibc.read(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
             }
             if count < 0, errno == EINTR { continue }
             guard count >= 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
+            if count == 0 { break }  // the file shrank since fstat
+            offset += count
+        }
+        // The file may have grown since fstat: read the rest in small pieces.
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while offset == data.count {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
             if count == 0 { break }
+            data.append(contentsOf: chunk[0..<count])
             offset += count
         }
         data.count = offset
