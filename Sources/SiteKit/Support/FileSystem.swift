@@ -140,11 +140,14 @@ public struct DiskFileSystem: FileSystem {
     public let root: URL
     /// The root with its symbolic links resolved, once.
     private let resolvedRoot: String
+    /// `root.path`, once (URL's path is slow to ask for in a loop).
+    private let rootPath: String
     /// Folders already known to resolve inside the root.
     private let verified = VerifiedFolders()
 
     public init(root: URL) {
         self.root = root.standardizedFileURL
+        self.rootPath = self.root.path
         if let resolved = realpath(self.root.path, nil) {
             resolvedRoot = String(cString: resolved)
             free(resolved)
@@ -159,7 +162,7 @@ public struct DiskFileSystem: FileSystem {
 
     /// The absolute path, by joining strings (URL arithmetic costs more than the read itself).
     private func fullPath(_ path: String) -> String {
-        path.isEmpty || path == "." ? root.path : (root.path.hasSuffix("/") ? root.path + path : root.path + "/" + path)
+        path.isEmpty || path == "." ? rootPath : (rootPath.hasSuffix("/") ? rootPath + path : rootPath + "/" + path)
     }
 
     /// Reads with plain POSIX calls: small files are read whole, never mapped.
