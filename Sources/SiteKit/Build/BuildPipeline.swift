@@ -79,8 +79,23 @@ public struct BuildPipeline: Sendable {
         let renderer = SiteRenderer(config: config, templates: templates, context: TemplateContext(config: config, assets: templates.assets, bundle: bundle))
         let templateFindings = renderer.checkTemplates(pages: content.pages)
         if templateFindings.contains(where: { $0.severity == .error }) { throw DiagnosticError(templateFindings) }
+        var pathByKey: [String: String] = [:]
+        for entry in plan.table.entries where pathByKey[entry.key] == nil { pathByKey[entry.key] = entry.path }
+        let paths = pathByKey
+        let checker = SiteChecker(routes: plan.table, templates: templates, baseURL: config.site.baseURL)
         var pages = try renderer.render(
-            content.pages, keys: plan.pageKeys, cache: options.pageCache, sharedKey: renderer.renderKey(configText: configText))
+            content.pages, keys: plan.pageKeys, cache: options.pageCache, sharedKey: renderer.renderKey(configText: configText)
+        ) { rendered, page in
+            // The checks' first pass needs the source positions; the published page does not.
+            var finished = rendered
+            let key = rendered.object.key
+            finished.summary = checker.summarize(
+                SiteChecker.Page(
+                    key: key, kind: .page, path: paths[key] ?? "/" + key, data: rendered.object.data, content: page,
+                    template: page.template))
+            finished.object.data = HTMLPostProcessor.stripSourcePositions(rendered.object.data)
+            return finished
+        }
         var objects = pages.map(\.object)
         objects.append(renderer.renderNotFound())
         objects.append(renderer.renderSitemap(pages: content.pages))
@@ -91,11 +106,11 @@ public struct BuildPipeline: Sendable {
         begin()
         var known: [String: SiteChecker.PageSummary] = [:]
         for page in pages { if let summary = page.summary { known[page.object.key] = summary } }
-        let report = check(
-            objects: objects, pages: content.pages, config: config, plan: plan, templates: templates, known: known)
+        let report = check(objects: objects, pages: content.pages, plan: plan, paths: paths, checker: checker, known: known)
         var findings = report.diagnostics + RouteLint.check(config: config, routes: plan.table, pages: content.pages)
         // A page from the cache was scanned when it was stored: a build with a secret never saves its cache.
-        findings += SecretScanner.scan(objects.filter { known[$0.key] == nil }, fileSystem: fileSystem)
+        let cached = Set(pages.filter(\.fromCache).map(\.object.key))
+        findings += SecretScanner.scan(objects.filter { !cached.contains($0.key) }, fileSystem: fileSystem)
         findings += pages.flatMap(\.warnings) + templateFindings
         if options.strict {
             findings = findings.map { Diagnostic(.error, at: $0.location, $0.message, hint: $0.hint) }
@@ -138,24 +153,23 @@ public struct BuildPipeline: Sendable {
             manifestData: manifestData, warnings: findings.sorted(), check: report)
     }
 
-    /// Checks every HTML object: structure, links, fragments.
+    /// Checks every HTML object: structure, links, fragments. Pages with a summary (checked when
+    /// rendered, or from the cache) are not parsed again.
     private func check(
-        objects: [OutputObject], pages: [ContentPage], config: SiteConfig, plan: Router.Plan, templates: TemplateSet,
+        objects: [OutputObject], pages: [ContentPage], plan: Router.Plan, paths: [String: String], checker: SiteChecker,
         known: [String: SiteChecker.PageSummary]
     ) -> SiteChecker.Report {
         let contentByKey = Dictionary(
             pages.map { (plan.pageKeys[$0.route] ?? URLPath.key(for: $0.route), $0) }, uniquingKeysWith: { first, _ in first })
-        var pathByKey: [String: String] = [:]
-        for entry in plan.table.entries where pathByKey[entry.key] == nil { pathByKey[entry.key] = entry.path }
         let checked = objects.filter { $0.kind == .page || $0.kind == .shell }.map { object in
             let content = contentByKey[object.key]
             let template = content?.template ?? (object.kind == .shell ? "spa" : "404")
             return SiteChecker.Page(
-                key: object.key, kind: object.kind, path: pathByKey[object.key] ?? "/" + object.key,
+                key: object.key, kind: object.kind, path: paths[object.key] ?? "/" + object.key,
                 data: object.data, content: content, template: template,
                 summary: known[object.key])
         }
-        return SiteChecker(routes: plan.table, templates: templates, baseURL: config.site.baseURL).check(checked)
+        return checker.check(checked)
     }
 
     /// Theme assets, bundle files and content files, read as they are.

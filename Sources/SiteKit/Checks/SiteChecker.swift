@@ -100,6 +100,11 @@ public struct SiteChecker: Sendable {
             linksChecked: links, summaries: summaries, checkedKeys: pages.map(\.key))
     }
 
+    /// The first pass on one page: parses it and checks what needs only this page.
+    public func summarize(_ page: Page) -> PageSummary {
+        checkPage(page, HTMLDocument(parsing: page.data))
+    }
+
     /// A link to this site, with what locating it later needs.
     public struct Link: Sendable, Equatable {
         /// As written.

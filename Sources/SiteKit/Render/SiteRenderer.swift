@@ -24,6 +24,8 @@ public struct SiteRenderer: Sendable {
         public var summary: SiteChecker.PageSummary?
         /// The key to store the page under once it is checked (nil without a cache or for a hit).
         public var cacheKey: String?
+        /// Whether the page came from the cache.
+        public var fromCache = false
     }
 
     /// Checks that the templates pages name exist and use only known names.
@@ -84,21 +86,27 @@ public struct SiteRenderer: Sendable {
     /// Renders every page, in parallel, keeping the input order. Collects all errors. Pages found
     /// in `cache` under the same key are not rendered again; the caller stores the others once
     /// they are checked.
+    ///
+    /// `finish` runs on each page rendered here (not on those from the cache) right after it is
+    /// rendered, on the same core: the build checks and strips it there, so that no page's
+    /// unfinished HTML waits in memory for the others.
     public func render(
-        _ pages: [ContentPage], keys: [String: String] = [:], cache: (any PageCache)? = nil, sharedKey: String = ""
+        _ pages: [ContentPage], keys: [String: String] = [:], cache: (any PageCache)? = nil, sharedKey: String = "",
+        finish: @Sendable (RenderedPage, ContentPage) -> RenderedPage = { rendered, _ in rendered }
     ) throws(DiagnosticError) -> [RenderedPage] {
         let results = Parallel.map(pages) { page in
             Result { () throws(DiagnosticError) -> RenderedPage in
                 let objectKey = keys[page.route] ?? URLPath.key(for: page.route)
-                guard let cache else { return try render(page, key: objectKey) }
+                guard let cache else { return finish(try render(page, key: objectKey), page) }
                 let cacheKey = Self.cacheKey(page, key: objectKey, shared: sharedKey)
                 if let hit = cache.page(for: cacheKey) {
                     let object = OutputObject(key: objectKey, data: hit.html, kind: .page, source: page.source)
-                    return RenderedPage(object: object, headings: hit.headings, warnings: hit.warnings, summary: hit.summary)
+                    return RenderedPage(
+                        object: object, headings: hit.headings, warnings: hit.warnings, summary: hit.summary, fromCache: true)
                 }
                 var rendered = try render(page, key: objectKey)
                 rendered.cacheKey = cacheKey
-                return rendered
+                return finish(rendered, page)
             }
         }
         var bag = DiagnosticBag()
