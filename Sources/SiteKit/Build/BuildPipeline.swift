@@ -116,13 +116,7 @@ public struct BuildPipeline: Sendable {
             findings = findings.map { Diagnostic(.error, at: $0.location, $0.message, hint: $0.hint) }
         }
         if findings.contains(where: { $0.severity == .error }) { throw DiagnosticError(findings) }
-        // Pages from the cache were stored without source positions: stripping finds nothing there.
-        objects = Parallel.map(objects) { object in
-            guard object.kind == .page else { return object }
-            var stripped = object
-            stripped.data = HTMLPostProcessor.stripSourcePositions(object.data)
-            return stripped
-        }
+        // Source positions are gone already: stripped right after rendering, or stored without them.
         if let cache = options.pageCache {
             let summaries = Dictionary(zip(report.checkedKeys, report.summaries), uniquingKeysWith: { first, _ in first })
             let published = Dictionary(objects.map { ($0.key, $0.data) }, uniquingKeysWith: { first, _ in first })
