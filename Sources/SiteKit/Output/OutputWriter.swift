@@ -90,7 +90,8 @@ public enum OutputWriter {
             let sorted = files.sorted(by: { $0.key < $1.key })
             var made = Set<String>()
             for (path, _) in sorted {
-                let folder = staging.appendingPathComponent(path).deletingLastPathComponent().path
+                // Joined as strings: URL's appendingPathComponent asks the file system about every path.
+                let folder = path.lastIndex(of: "/").map { staging.path + "/" + path[..<$0] } ?? staging.path
                 if made.insert(folder).inserted {
                     try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 }

@@ -167,8 +167,16 @@ public struct DiskFileSystem: FileSystem {
 
     /// Reads with plain POSIX calls: small files are read whole, never mapped.
     public func read(_ path: String) throws(FileSystemError) -> Data {
-        try checkLink(path)
-        let descriptor = open(fullPath(path), O_RDONLY | O_CLOEXEC)
+        let full = fullPath(path)
+        // Not following a link at the last step answers "is it a link?" without another system call;
+        // a link (ELOOP) is resolved and checked, and only then followed.
+        var descriptor = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        if descriptor >= 0 {
+            try checkFolder(of: full, reportedAs: path)
+        } else if errno == ELOOP {
+            try resolveInside(full, reportedAs: path)
+            descriptor = open(full, O_RDONLY | O_CLOEXEC)
+        }
         guard descriptor >= 0 else {
             if errno == ENOENT || errno == ENOTDIR { throw .notFound(path) }
             throw .unreadable(path, reason: String(cString: strerror(errno)))
@@ -240,14 +248,20 @@ public struct DiskFileSystem: FileSystem {
     private func checkLink(_ path: String) throws(FileSystemError) {
         let full = fullPath(path)
         var status = stat()
-        if lstat(full, &status) == 0, (status.st_mode & S_IFMT) != S_IFLNK, let slash = full.lastIndex(of: "/") {
-            let folder = String(full[..<slash])
-            if verified.contains(folder) { return }
-            try resolveInside(folder, reportedAs: path)
-            verified.insert(folder)
+        if lstat(full, &status) == 0, (status.st_mode & S_IFMT) != S_IFLNK {
+            try checkFolder(of: full, reportedAs: path)
             return
         }
         try resolveInside(full, reportedAs: path)
+    }
+
+    /// Checks the folder of a file that is not a link itself, once per folder.
+    private func checkFolder(of full: String, reportedAs path: String) throws(FileSystemError) {
+        guard let slash = full.lastIndex(of: "/") else { return }
+        let folder = String(full[..<slash])
+        if verified.contains(folder) { return }
+        try resolveInside(folder, reportedAs: path)
+        verified.insert(folder)
     }
 
     /// `realpath` answers in one call what Foundation's symlink resolution does with many.
