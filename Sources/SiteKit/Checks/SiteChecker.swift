@@ -134,16 +134,20 @@ public struct SiteChecker: Sendable {
         "iframe": ["src"], "video": ["src", "poster"], "audio": ["src"], "form": ["action"],
     ]
 
-    private func checkLinks(_ links: [Link], page: Page, ids: [String: Set<String>]) -> [Diagnostic] {
-        var diagnostics: [Diagnostic] = []
-        // The page's Markdown lines are indexed once, and only when a link needs a position.
+    /// The page's Markdown lines, indexed once and only when a link needs a position.
+    private static func lines(of page: Page) -> () -> LineIndex {
         var index: LineIndex?
-        let body = { () -> LineIndex in
+        return {
             if let index { return index }
             let made = LineIndex(page.content?.body ?? "")
             index = made
             return made
         }
+    }
+
+    private func checkLinks(_ links: [Link], page: Page, ids: [String: Set<String>]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let body = Self.lines(of: page)
         for link in links {
             checkLink(link, page: page, body: body, ids: ids, into: &diagnostics)
         }
@@ -231,13 +235,7 @@ public struct SiteChecker: Sendable {
         }
 
         // Links, with the source position of the block they sit in.
-        var index: LineIndex?
-        let body = { () -> LineIndex in
-            if let index { return index }
-            let made = LineIndex(page.content?.body ?? "")
-            index = made
-            return made
-        }
+        let body = Self.lines(of: page)
         for (index, element) in document.elements.enumerated() {
             for attribute in Self.linkAttributes[element.name] ?? [] {
                 guard let value = element[attribute]?.trimmingSpaces(), !value.isEmpty else { continue }
