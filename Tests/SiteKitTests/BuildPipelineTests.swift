@@ -283,7 +283,7 @@ struct IncrementalBuildTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("pages.bin")
         let page = CachedPage(
-            html: Data("<h2 id=\"a\">Ä</h2>".utf8), headings: [Heading(level: 2, title: "Ä", id: "a", line: 3)],
+            html: Data("<h2 id=\"a\">Ä</h2>".utf8),
             warnings: [.warning(SourceLocation(file: "content/a.md", line: 4, column: 2), "raw HTML dropped", hint: "write Markdown")],
             summary: SiteChecker.PageSummary(
                 diagnostics: [.error(SourceLocation(file: "templates/page.mustache", line: 1), "no lang")], ids: ["a", "b"],
@@ -292,7 +292,7 @@ struct IncrementalBuildTests {
                 linkCount: 4))
         let first = PackedPageCache(file: file)
         first.store(page, for: "used")
-        first.store(CachedPage(html: Data(), headings: [], warnings: [], summary: SiteChecker.PageSummary()), for: "empty")
+        first.store(CachedPage(html: Data(), warnings: [], summary: SiteChecker.PageSummary()), for: "empty")
         try first.save()
 
         let second = PackedPageCache(file: file)

@@ -11,14 +11,12 @@ public protocol PageCache: Sendable {
 public struct CachedPage: Sendable, Equatable {
     /// The page's HTML as it is published (UTF-8, source positions removed).
     public var html: Data
-    public var headings: [Heading]
     public var warnings: [Diagnostic]
     /// What the checks found on the page alone.
     public var summary: SiteChecker.PageSummary
 
-    public init(html: Data, headings: [Heading], warnings: [Diagnostic], summary: SiteChecker.PageSummary) {
+    public init(html: Data, warnings: [Diagnostic], summary: SiteChecker.PageSummary) {
         self.html = html
-        self.headings = headings
         self.warnings = warnings
         self.summary = summary
     }
@@ -46,7 +44,7 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
 
     public init(file: URL, version: String = "") {
         self.file = file
-        self.header = Array("site page cache 2 \(version)\n".utf8)
+        self.header = Array("site page cache 3 \(version)\n".utf8)
         if let data = try? Data(contentsOf: file) { entries = (Self.entries(in: data, header: header) ?? [:]).mapValues { .encoded($0) } }
     }
 
@@ -124,13 +122,6 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
 
     static func encode(_ page: CachedPage, into writer: inout ByteWriter) {
         writer.bytes(page.html)
-        writer.integer(page.headings.count)
-        for heading in page.headings {
-            writer.integer(heading.level)
-            writer.string(heading.title)
-            writer.string(heading.id)
-            writer.integer(heading.line)
-        }
         writer.diagnostics(page.warnings)
         let summary = page.summary
         writer.diagnostics(summary.diagnostics)
@@ -151,14 +142,7 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
     }
 
     static func decode(_ reader: inout ByteReader) -> CachedPage? {
-        guard let html = reader.bytes(), let headingCount = reader.integer() else { return nil }
-        var headings: [Heading] = []
-        for _ in 0..<headingCount {
-            guard let level = reader.integer(), let title = reader.string(), let id = reader.string(), let line = reader.integer()
-            else { return nil }
-            headings.append(Heading(level: level, title: title, id: id, line: line))
-        }
-        guard let warnings = reader.diagnostics(), let diagnostics = reader.diagnostics(), let idCount = reader.integer()
+        guard let html = reader.bytes(), let warnings = reader.diagnostics(), let diagnostics = reader.diagnostics(), let idCount = reader.integer()
         else { return nil }
         var summary = SiteChecker.PageSummary(diagnostics: diagnostics)
         for _ in 0..<idCount {
@@ -177,7 +161,7 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
         }
         guard let count = reader.integer() else { return nil }
         summary.linkCount = count
-        return reader.isAtEnd ? CachedPage(html: html, headings: headings, warnings: warnings, summary: summary) : nil
+        return reader.isAtEnd ? CachedPage(html: html, warnings: warnings, summary: summary) : nil
     }
 }
 
@@ -289,10 +273,6 @@ public struct InputFingerprint: Sendable, Equatable, Codable {
     }
 
     /// The digest of the bytes of every file below `folders` and of `files`, with their paths, and `salt`.
-    public static func digest(files: [String], folders: [String], salt: String, fileSystem: some FileSystem) -> String? {
-        digest(files: files, folders: folders, salt: salt, fileSystem: fileSystem, known: InputStamps())?.digest
-    }
-
     /// The same digest, reading only files whose stamp differs from the one `known` recorded (or
     /// that changed too close to when it was recorded to be told apart by time); also the stamps
     /// to record for next time.

@@ -122,7 +122,7 @@ public struct BuildPipeline: Sendable {
             let published = Dictionary(objects.map { ($0.key, $0.data) }, uniquingKeysWith: { first, _ in first })
             for page in pages {
                 guard let key = page.cacheKey, let summary = summaries[page.object.key], let html = published[page.object.key] else { continue }
-                cache.store(CachedPage(html: html, headings: page.headings, warnings: page.warnings, summary: summary), for: key)
+                cache.store(CachedPage(html: html, warnings: page.warnings, summary: summary), for: key)
             }
         }
         // The pages' HTML before stripping is no longer needed: let it go before the manifest is built.

@@ -299,11 +299,6 @@ public enum HTMLPostProcessor {
         return replacingAlignment(output)
     }
 
-    /// Removes every `data-sourcepos` attribute.
-    public static func stripSourcePositions(_ html: String) -> String {
-        String(decoding: stripSourcePositions(Data(html.utf8)), as: UTF8.self)
-    }
-
     /// Removes every `data-sourcepos` attribute from UTF-8 bytes; bytes without one are returned as they are.
     public static func stripSourcePositions(_ data: Data) -> Data {
         data.withUnsafeBytes { bytes -> Data in

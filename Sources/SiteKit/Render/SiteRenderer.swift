@@ -18,7 +18,6 @@ public struct SiteRenderer: Sendable {
     /// A rendered page and the warnings its Markdown gave.
     public struct RenderedPage: Sendable {
         public var object: OutputObject
-        public var headings: [Heading]
         public var warnings: [Diagnostic]
         /// Set when the page came from the cache: its checks need not run again.
         public var summary: SiteChecker.PageSummary?
@@ -57,7 +56,7 @@ public struct SiteRenderer: Sendable {
         let value = context.value(for: info, content: body.html, headings: page.showTOC ? body.headings : [])
         let html = templates.render(page.template, context: value.mustacheObject)
         let object = OutputObject(key: key ?? URLPath.key(for: page.route), data: Data(html.utf8), kind: .page, source: page.source)
-        return RenderedPage(object: object, headings: body.headings, warnings: body.warnings)
+        return RenderedPage(object: object, warnings: body.warnings)
     }
 
     /// Everything a page's HTML depends on besides the page itself, as one digest.
@@ -102,7 +101,7 @@ public struct SiteRenderer: Sendable {
                 if let hit = cache.page(for: cacheKey) {
                     let object = OutputObject(key: objectKey, data: hit.html, kind: .page, source: page.source)
                     return RenderedPage(
-                        object: object, headings: hit.headings, warnings: hit.warnings, summary: hit.summary, fromCache: true)
+                        object: object, warnings: hit.warnings, summary: hit.summary, fromCache: true)
                 }
                 var rendered = try render(page, key: objectKey)
                 rendered.cacheKey = cacheKey
