@@ -109,4 +109,22 @@ struct EdgeFunctionTests {
         let answers = try Self.run(code, ["/unknown"])
         #expect(answers == [Answer(status: 0, uri: "/unknown")])
     }
+
+    @Test(
+        "string literals escape as JSON does, and </ is broken up",
+        arguments: ["", "/terms", "a\"b\\c", "line\nbreak\t\u{1}", "</script>", "é😀", "x</y</z"])
+    func stringLiteral(text: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let json = String(decoding: try encoder.encode(text), as: UTF8.self)
+        #expect(EdgeFunction.jsString(text) == json.replacingOccurrences(of: "</", with: "<\\/"))
+        #expect(!EdgeFunction.jsString(text).contains("</"))
+    }
+
+    @Test("a path has an extension when its last segment has a dot after its first character", arguments: [
+        ("/terms", false), ("/assets/app.js", true), ("/.well-known/x", false), ("/a.b/c", false), ("/.env", false), ("/x.", true), ("", false),
+    ])
+    func extensions(path: String, expected: Bool) {
+        #expect(EdgeFunction.hasExtension(path) == expected)
+    }
 }

@@ -62,15 +62,18 @@ struct JSONValueTests {
 
 @Suite("Manifest encoding")
 struct ManifestEncodingTests {
-    @Test("the directly written object list gives the same bytes as Foundation's encoder", arguments: [0, 1, 3, 200])
+    @Test("the directly written object list and routes give the same bytes as Foundation's encoder", arguments: [0, 1, 3, 200])
     func sameAsFoundation(count: Int) throws {
         let objects = (0..<count).map { index in
             OutputObject(
                 key: index % 2 == 0 ? "assets/chunk-\(index)-AbCdEf12.js" : "legal/\"quoted\"\\/é-\(index)", data: Data("x\(index)".utf8),
                 kind: index % 3 == 0 ? .asset : .page, source: "content/\(index).md")
         }
-        var manifest = Manifest(
-            objects: objects, routes: RoutingTableTests.table, baseURL: "https://example.com", cache: CacheSettings())
+        let table = RoutingTableTests.table
+        let routes = RoutingTable(
+            entries: objects.map { .init(path: "/" + $0.key, key: $0.key) }, redirects: table.redirects, spaRoutes: table.spaRoutes,
+            api: table.api)
+        var manifest = Manifest(objects: objects, routes: routes, baseURL: "https://example.com", cache: CacheSettings())
         manifest.history = [["assets/a.js"], []]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -78,5 +81,23 @@ struct ManifestEncodingTests {
         expected.append(0x0A)
         #expect(try manifest.encoded() == expected)
         #expect(try Manifest.decode(manifest.encoded()) == manifest)
+    }
+
+    @Test("a deployed manifest reuses the build's encoded objects and routes and is still byte-identical", arguments: [0, 5])
+    func reuse(count: Int) throws {
+        let objects = (0..<count).map { OutputObject(key: "k\($0)", data: Data("v\($0)".utf8), kind: .page, source: "s\($0)") }
+        let routes = RoutingTable(entries: objects.map { .init(path: "/" + $0.key, key: $0.key) }, redirects: [], spaRoutes: [], api: nil)
+        let build = Manifest(objects: objects, routes: routes, baseURL: "https://example.com", cache: CacheSettings())
+        var deployed = build
+        deployed.history = [["assets/old.js"]]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var expected = try encoder.encode(deployed)
+        expected.append(0x0A)
+        #expect(try deployed.encoded(reusing: (build, build.encoded())) == expected)
+        // A different earlier manifest is not reused.
+        var other = build
+        other.objects = other.objects.map { var object = $0; object.size += 1; return object }
+        #expect(try deployed.encoded(reusing: (other, other.encoded())) == expected)
     }
 }

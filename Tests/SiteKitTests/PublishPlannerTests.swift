@@ -165,6 +165,13 @@ struct PublishPlannerTests {
         #expect(InvalidationPlanner.batches(wildcards, salt: "x").map(\.paths.count) == [15, 15, 10])
         #expect(Set(InvalidationPlanner.batches(wildcards, salt: "x").map(\.callerReference)).count == 3)
     }
+
+    @Test("Content-MD5 is the base64 of the hex MD5's bytes", arguments: ["", "a", "terms 1", String(repeating: "é", count: 100)])
+    func contentMD5(text: String) {
+        let data = Data(text.utf8)
+        #expect(PublishPlanner.base64(hex: Digest.md5(data)) == Digest.md5Base64(data))
+        #expect(PublishPlanner.base64(hex: Digest.md5(data).uppercased()) == Digest.md5Base64(data))
+    }
 }
 
 extension Array where Element == UInt8 {

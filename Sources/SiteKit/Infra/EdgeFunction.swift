@@ -100,17 +100,18 @@ public enum EdgeFunction {
         """
 
     static func hasExtension(_ path: String) -> Bool {
-        let name = path.split(separator: "/").last ?? ""
-        guard let dot = name.firstIndex(of: ".") else { return false }
-        return dot != name.startIndex
+        let utf8 = path.utf8
+        let nameStart = utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex
+        guard let dot = utf8[nameStart...].firstIndex(of: UInt8(ascii: ".")) else { return false }
+        return dot != nameStart
     }
 
     /// A JavaScript string literal (JSON's escaping is valid JavaScript; `</` is escaped too).
     static func jsString(_ text: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let data = (try? encoder.encode(text)) ?? Data("\"\"".utf8)
-        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
+        var bytes: [UInt8] = []
+        JSONValue.writeString(text, into: &bytes)
+        let literal = String(decoding: bytes, as: UTF8.self)
+        return literal.contains("</") ? literal.replacingOccurrences(of: "</", with: "<\\/") : literal
     }
 
     static func jsObject(_ pairs: [(String, String)]) -> String {

@@ -26,14 +26,18 @@ public struct Manifest: Sendable, Equatable, Codable {
             case cacheControl = "cache_control"
         }
 
-        /// The object as its coding keys name it.
-        var json: JSONValue {
-            [
-                CodingKeys.key.rawValue: .string(key), CodingKeys.size.rawValue: .int(size), CodingKeys.sha256.rawValue: .string(sha256),
-                CodingKeys.md5.rawValue: .string(md5), CodingKeys.contentType.rawValue: .string(contentType),
-                CodingKeys.cacheControl.rawValue: .string(cacheControl), CodingKeys.kind.rawValue: .string(kind.rawValue),
-                CodingKeys.source.rawValue: .string(source),
-            ]
+        /// Writes the object as an element of the manifest's object list (members in sorted key order).
+        func write(into out: inout [UInt8]) {
+            var object = PrettyObjectWriter(depth: 2, into: &out)
+            object.member(CodingKeys.cacheControl.rawValue, cacheControl, into: &out)
+            object.member(CodingKeys.contentType.rawValue, contentType, into: &out)
+            object.member(CodingKeys.key.rawValue, key, into: &out)
+            object.member(CodingKeys.kind.rawValue, kind.rawValue, into: &out)
+            object.member(CodingKeys.md5.rawValue, md5, into: &out)
+            object.member(CodingKeys.sha256.rawValue, sha256, into: &out)
+            object.member(CodingKeys.size.rawValue, size, into: &out)
+            object.member(CodingKeys.source.rawValue, source, into: &out)
+            object.close(into: &out)
         }
     }
 
@@ -72,32 +76,77 @@ public struct Manifest: Sendable, Equatable, Codable {
 
     /// The manifest as deterministic JSON: sorted keys, two-space indent, trailing newline.
     ///
-    /// The same bytes as `JSON.encode(self)`, but the object list, which is nearly all of a large
-    /// manifest, is written directly: Foundation's encoder takes seconds for a hundred thousand objects.
-    public func encoded() throws -> Data {
+    /// The same bytes as `JSON.encode(self)`, but the object list and the routing table's entries,
+    /// nearly all of a large manifest, are written directly: Foundation's encoder takes seconds for a
+    /// hundred thousand objects.
+    ///
+    /// `earlier` is another manifest with its encoding: when its objects and routing entries are
+    /// the same as these (a deployed manifest differs from the build's only in its history), their
+    /// bytes are taken from it instead of being written again.
+    public func encoded(reusing earlier: (manifest: Manifest, data: Data)? = nil) throws -> Data {
         var rest = self
         rest.objects = []
-        let frame = try JSON.encode(rest)
-        let empty = Array("\n  \"objects\" : [\n\n  ]".utf8)
-        guard !objects.isEmpty, let at = frame.withUnsafeBytes({ ByteSearch.first(empty, in: $0, from: 0) }) else { return frame }
-        var data = Data(frame[frame.startIndex..<(frame.startIndex + at)])
-        data.append(contentsOf: "\n  \"objects\" : ".utf8)
-        data.append(contentsOf: "[\n".utf8)
-        // Chunks of objects written on every core, joined in order.
-        let chunks = stride(from: 0, to: objects.count, by: 2_048).map { $0..<min($0 + 2_048, objects.count) }
+        rest.routes.entries = []
+        let frame = [UInt8](try JSON.encode(rest))
+        let earlierBytes = earlier.map { [UInt8]($0.data) }
+        let sameObjects = earlier.map { $0.manifest.objects == objects } ?? false
+        let sameEntries = earlier.map { $0.manifest.routes.entries == routes.entries } ?? false
+        var bytes = Self.splice(
+            frame, member: "objects", depth: 1, count: objects.count, from: sameObjects ? earlierBytes : nil
+        ) { index, out in
+            objects[index].write(into: &out)
+        }
+        bytes = Self.splice(
+            bytes, member: "entries", depth: 2, count: routes.entries.count, from: sameEntries ? earlierBytes : nil
+        ) { index, out in
+            let entry = routes.entries[index]
+            var object = PrettyObjectWriter(depth: 3, into: &out)
+            object.member("key", entry.key, into: &out)
+            object.member("path", entry.path, into: &out)
+            object.close(into: &out)
+        }
+        return Data(bytes)
+    }
+
+    /// `frame` with its empty list `"member" : []` at nesting `depth` replaced by `count` elements
+    /// that `write` appends, written in chunks on every core and joined in order.
+    /// With `earlier`, an encoding of the same list, its elements are copied from there.
+    private static func splice(
+        _ frame: [UInt8], member: String, depth: Int, count: Int, from earlier: [UInt8]? = nil,
+        write: @Sendable (Int, inout [UInt8]) -> Void
+    ) -> [UInt8] {
+        let indent = String(repeating: " ", count: depth * 2)
+        let head = Array("\n\(indent)\"\(member)\" : [\n".utf8)
+        let tail = Array("\n\(indent)]".utf8)
+        let empty = head + tail
+        guard count > 0, let at = frame.withUnsafeBytes({ ByteSearch.first(empty, in: $0, from: 0) }) else { return frame }
+        // The list's elements in `earlier`: every line inside is indented deeper than its closing bracket.
+        if let earlier, let open = earlier.withUnsafeBytes({ ByteSearch.first(head, in: $0, from: 0) }),
+            let close = earlier.withUnsafeBytes({ ByteSearch.first(tail, in: $0, from: open + head.count) })
+        {
+            var result = Array(frame[..<(at + head.count)])
+            result.append(contentsOf: earlier[(open + head.count)..<close])
+            result.append(contentsOf: frame[(at + head.count)...])
+            return result
+        }
+        let chunks = stride(from: 0, to: count, by: 2_048).map { $0..<min($0 + 2_048, count) }
+        let elementIndent = Array(repeating: UInt8(ascii: " "), count: (depth + 1) * 2)
         let written = Parallel.map(chunks) { range -> [UInt8] in
             var out: [UInt8] = []
             for index in range {
                 if index > 0 { out.append(contentsOf: ",\n".utf8) }
-                out.append(contentsOf: "    ".utf8)
-                out.append(contentsOf: objects[index].json.prettyBytes(indent: 2))
+                out.append(contentsOf: elementIndent)
+                write(index, &out)
             }
             return out
         }
-        for chunk in written { data.append(contentsOf: chunk) }
-        data.append(contentsOf: "\n  ]".utf8)
-        data.append(frame[(frame.startIndex + at + empty.count)...])
-        return data
+        var result = Array(frame[..<at])
+        result.reserveCapacity(frame.count + written.reduce(0) { $0 + $1.count })
+        result.append(contentsOf: head)
+        for chunk in written { result.append(contentsOf: chunk) }
+        result.append(contentsOf: "\n\(indent)]".utf8)
+        result.append(contentsOf: frame[(at + empty.count)...])
+        return result
     }
 
     /// Reads a manifest written by `encoded()`.

@@ -35,9 +35,10 @@ public enum MediaTypes {
 
     /// The Content-Type of object `key`. Extension-less keys are pages: `text/html`.
     public static func contentType(forKey key: String) -> String {
-        let name = key.split(separator: "/").last.map(String.init) ?? key
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return table["html"] ?? fallback }
-        let ext = name[name.index(after: dot)...].lowercased()
+        let utf8 = key.utf8
+        let nameStart = utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex
+        guard let dot = utf8[nameStart...].lastIndex(of: UInt8(ascii: ".")), dot != nameStart else { return table["html"] ?? fallback }
+        let ext = key[utf8.index(after: dot)...].lowercased()
         return table[ext] ?? fallback
     }
 }

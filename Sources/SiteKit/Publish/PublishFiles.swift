@@ -21,8 +21,8 @@ public enum PublishFiles {
         var final = plan.deployed
         final.pendingInvalidations = nil
         // Encoding a manifest of many objects is the slow part of planning: never twice for one value.
-        let finalData = try encoded.flatMap { $0.manifest == final ? $0.data : nil } ?? final.encoded()
-        let pendingData = pending == final ? finalData : try pending.encoded()
+        let finalData = try encoded.flatMap { $0.manifest == final ? $0.data : nil } ?? final.encoded(reusing: encoded)
+        let pendingData = pending == final ? finalData : try pending.encoded(reusing: (final, finalData))
         files[pendingManifest] = pendingData
         files[finalManifest] = finalData
 

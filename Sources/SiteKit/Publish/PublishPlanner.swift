@@ -166,13 +166,21 @@ public enum PublishPlanner {
 
     /// Hex MD5 -> base64 of its bytes (the Content-MD5 header's form).
     static func base64(hex: String) -> String {
+        func value(_ digit: UInt8) -> UInt8? {
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
+        let digits = Array(hex.utf8)
         var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex),
-            let byte = UInt8(hex[index..<next], radix: 16)
-        {
-            bytes.append(byte)
-            index = next
+        bytes.reserveCapacity(digits.count / 2)
+        var index = 0
+        while index + 1 < digits.count, let high = value(digits[index]), let low = value(digits[index + 1]) {
+            bytes.append(high << 4 | low)
+            index += 2
         }
         return Data(bytes).base64EncodedString()
     }

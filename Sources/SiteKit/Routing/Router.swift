@@ -99,6 +99,8 @@ public enum Router {
             entries.append(.init(path: "/" + file.key, key: file.key))
         }
 
+        // Sorted once, stably: claims of one key stay in the order they were made.
+        claims.sort { $0.key < $1.key }
         checkKeys(claims, into: &bag)
         checkAliases(pages: pages, entries: entries, into: &bag)
         checkReserved(pages: pages, config: config, into: &bag)
@@ -108,34 +110,43 @@ public enum Router {
         let table = RoutingTable(
             entries: entries, redirects: redirects, spaRoutes: bundle == nil ? [] : (config.spa?.routes ?? []),
             api: config.api?.pathPattern)
-        return Plan(table: table, claims: claims.sorted { $0.key < $1.key }, pageKeys: pageKeys)
+        return Plan(table: table, claims: claims, pageKeys: pageKeys)
     }
 
+    /// Checks `claims`, sorted by key, for keys claimed twice and keys that would have to be a
+    /// file and a folder at once.
     private static func checkKeys(_ claims: [Claim], into bag: inout DiagnosticBag) {
-        let byKey = Dictionary(grouping: claims, by: \.key)
-        for (key, group) in byKey where group.count > 1 {
-            let sorted = group.sorted { $0.location < $1.location }
-            let first = sorted[0]
-            for other in sorted.dropFirst() {
-                let verb = first.kind == .page && other.kind == .page ? "both claim" : "collide on"
-                bag.error(
-                    other.location, "\(other.description) and \(first.description) \(verb) /\(key == "index.html" ? "" : key)",
-                    hint: "give one of them another route (front matter 'route:') or rename the file")
-            }
-        }
-        // S3 keys may be prefixes of each other; a folder tree may not hold `terms` and `terms/x` both.
-        let keys = byKey.keys.sorted()
-        for (index, key) in keys.enumerated() {
-            let folder = key + "/"
-            for other in keys[(index + 1)...] {
-                if other.hasPrefix(folder), let claim = byKey[other]?.first, let parent = byKey[key]?.first {
+        var start = 0
+        while start < claims.count {
+            var end = start + 1
+            while end < claims.count, claims[end].key == claims[start].key { end += 1 }
+            if end - start > 1 {
+                let key = claims[start].key
+                let sorted = claims[start..<end].sorted { $0.location < $1.location }
+                let first = sorted[0]
+                for other in sorted.dropFirst() {
+                    let verb = first.kind == .page && other.kind == .page ? "both claim" : "collide on"
                     bag.error(
-                        claim.location, "\(claim.description) needs '\(key)' to be a folder, but \(parent.description) is the file '\(key)'",
+                        other.location, "\(other.description) and \(first.description) \(verb) /\(key == "index.html" ? "" : key)",
+                        hint: "give one of them another route (front matter 'route:') or rename the file")
+                }
+            }
+            // S3 keys may be prefixes of each other; a folder tree may not hold `terms` and `terms/x` both.
+            // Keys below `key/` sort right after the keys that merely start with `key`.
+            let key = claims[start].key
+            let folder = key + "/"
+            var next = end
+            while next < claims.count, claims[next].key.hasPrefix(key) {
+                if claims[next].key.hasPrefix(folder) {
+                    let claim = claims[next]
+                    bag.error(
+                        claim.location, "\(claim.description) needs '\(key)' to be a folder, but \(claims[start].description) is the file '\(key)'",
                         hint: "move one of them, for example /\(key) to /\(key)/index")
                     break
                 }
-                if !other.hasPrefix(key) { break }
+                next += 1
             }
+            start = end
         }
     }
 

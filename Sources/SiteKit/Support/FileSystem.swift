@@ -219,29 +219,50 @@ public struct DiskFileSystem: FileSystem {
     }
 
     private func walk(_ directory: String, includeHidden: Bool, into result: inout [String]) throws(FileSystemError) {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: fullPath(directory))
-        } catch {
-            throw .unreadable(directory, reason: (error as NSError).localizedDescription)
+        // readdir tells each entry's type, so only links and file systems that do not say need a stat.
+        guard let stream = opendir(fullPath(directory)) else {
+            throw .unreadable(directory, reason: String(cString: strerror(errno)))
         }
-        for name in names.sorted() {
-            if !includeHidden, name.hasPrefix(".") { continue }
-            let path = directory.isEmpty || directory == "." ? name : directory + "/" + name
-            var status = stat()
-            guard lstat(fullPath(path), &status) == 0 else { continue }
-            // Entries of a folder inside the root are inside it too, unless they are links.
-            if (status.st_mode & S_IFMT) == S_IFLNK {
-                try checkLink(path)
-                guard stat(fullPath(path), &status) == 0 else { continue }
+        var entries: [(name: String, type: UInt8)] = []
+        while let entry = readdir(stream) {
+            let (name, type) = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
+                    (String(cString: $0), entry.pointee.d_type)
+                }
             }
-            switch status.st_mode & S_IFMT {
+            if name == "." || name == ".." || (!includeHidden && name.hasPrefix(".")) { continue }
+            entries.append((name, type))
+        }
+        closedir(stream)
+        entries.sort { $0.name < $1.name }
+        for (name, type) in entries {
+            let path = directory.isEmpty || directory == "." ? name : directory + "/" + name
+            var mode: mode_t
+            switch Int32(type) {
+            case Self.directoryType: mode = S_IFDIR
+            case Self.regularType: mode = S_IFREG
+            default:
+                var status = stat()
+                guard lstat(fullPath(path), &status) == 0 else { continue }
+                mode = status.st_mode & S_IFMT
+                // Entries of a folder inside the root are inside it too, unless they are links.
+                if mode == S_IFLNK {
+                    try checkLink(path)
+                    guard stat(fullPath(path), &status) == 0 else { continue }
+                    mode = status.st_mode & S_IFMT
+                }
+            }
+            switch mode {
             case S_IFDIR: try walk(path, includeHidden: includeHidden, into: &result)
             case S_IFREG: result.append(path)
             default: continue
             }
         }
     }
+
+    /// `d_type` values of `readdir` (dirent.h): a folder, a regular file.
+    private static let directoryType: Int32 = 4
+    private static let regularType: Int32 = 8
 
     /// Refuses a symbolic link (or a path through one) that resolves outside the root. A file that
     /// is not a link needs only its folder checked, and each folder is resolved once.

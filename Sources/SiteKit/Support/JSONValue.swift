@@ -95,24 +95,74 @@ extension JSONValue {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private static func writeString(_ text: String, into out: inout [UInt8]) {
+    /// `text` as a JSON string: runs of bytes that need no escape are copied at once.
+    static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-            case 0x0A: out.append(contentsOf: #"\n"#.utf8)
-            case 0x0D: out.append(contentsOf: #"\r"#.utf8)
-            case 0x09: out.append(contentsOf: #"\t"#.utf8)
-            case 0x08: out.append(contentsOf: #"\b"#.utf8)
-            case 0x0C: out.append(contentsOf: #"\f"#.utf8)
-            case 0x00..<0x20:
-                out.append(contentsOf: #"\u00"#.utf8)
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 0x0F)])
-            default: out.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                start = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+                case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+                case 0x0A: out.append(contentsOf: #"\n"#.utf8)
+                case 0x0D: out.append(contentsOf: #"\r"#.utf8)
+                case 0x09: out.append(contentsOf: #"\t"#.utf8)
+                case 0x08: out.append(contentsOf: #"\b"#.utf8)
+                case 0x0C: out.append(contentsOf: #"\f"#.utf8)
+                default:
+                    out.append(contentsOf: #"\u00"#.utf8)
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 0x0F)])
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// Writes an object member by member in the layout of ``JSONValue/prettyData``, for lists too
+/// long to build as ``JSONValue`` first. The caller passes the members in sorted key order.
+struct PrettyObjectWriter {
+    private var first = true
+    private let depth: Int
+
+    /// Opens an object whose closing brace is indented `depth` levels.
+    init(depth: Int, into out: inout [UInt8]) {
+        self.depth = depth
+        out.append(UInt8(ascii: "{"))
+        out.append(0x0A)
+    }
+
+    private mutating func key(_ key: String, into out: inout [UInt8]) {
+        if !first {
+            out.append(UInt8(ascii: ","))
+            out.append(0x0A)
+        }
+        first = false
+        out.append(contentsOf: repeatElement(0x20, count: (depth + 1) * 2))
+        JSONValue.writeString(key, into: &out)
+        out.append(contentsOf: " : ".utf8)
+    }
+
+    mutating func member(_ name: String, _ value: String, into out: inout [UInt8]) {
+        key(name, into: &out)
+        JSONValue.writeString(value, into: &out)
+    }
+
+    mutating func member(_ name: String, _ value: Int, into out: inout [UInt8]) {
+        key(name, into: &out)
+        out.append(contentsOf: String(value).utf8)
+    }
+
+    func close(into out: inout [UInt8]) {
+        out.append(0x0A)
+        out.append(contentsOf: repeatElement(0x20, count: depth * 2))
+        out.append(UInt8(ascii: "}"))
     }
 }

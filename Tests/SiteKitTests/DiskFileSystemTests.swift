@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+@testable import SiteKit
+
+@Suite("DiskFileSystem: listing and reading inside the project")
+struct DiskFileSystemTests {
+    /// A tree with nested folders, hidden files, links inside the root and names that sort
+    /// differently as paths than as names (`a-b` before `a/`).
+    static func project() throws -> TemporaryProject {
+        let project = try TemporaryProject([
+            "content/b.md": "b", "content/a/z.md": "z", "content/a-b.md": "ab", "content/.hidden.md": "h",
+            "content/.drafts/x.md": "x", "content/a/c/d.md": "d", "shared/s.md": "s",
+        ])
+        let root = project.root.path
+        try FileManager.default.createSymbolicLink(atPath: root + "/content/link.md", withDestinationPath: "b.md")
+        try FileManager.default.createSymbolicLink(atPath: root + "/content/linked", withDestinationPath: "../shared")
+        return project
+    }
+
+    @Test("lists regular files below a folder, links inside the root followed, sorted by path")
+    func lists() throws {
+        let project = try Self.project()
+        let fileSystem = DiskFileSystem(root: project.root)
+        #expect(
+            try fileSystem.files(under: "content", includeHidden: false) == [
+                "content/a-b.md", "content/a/c/d.md", "content/a/z.md", "content/b.md", "content/link.md", "content/linked/s.md",
+            ])
+        #expect(
+            try fileSystem.files(under: "content", includeHidden: true).filter { $0.contains("/.") } == [
+                "content/.drafts/x.md", "content/.hidden.md",
+            ])
+        #expect(try fileSystem.read("content/linked/s.md") == Data("s".utf8))
+    }
+
+    @Test("a link that leaves the root is refused, a missing folder is not found")
+    func refuses() throws {
+        let project = try Self.project()
+        let outside = try TemporaryProject(["secret.txt": "no"])
+        try FileManager.default.createSymbolicLink(atPath: project.root.path + "/content/escape", withDestinationPath: outside.root.path)
+        let fileSystem = DiskFileSystem(root: project.root)
+        #expect(throws: FileSystemError.self) { try fileSystem.files(under: "content", includeHidden: false) }
+        do throws(FileSystemError) {
+            _ = try fileSystem.files(under: "content", includeHidden: false)
+        } catch {
+            guard case .linkEscapesRoot(let path, _) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(path == "content/escape")
+        }
+        #expect(throws: FileSystemError.notFound("missing")) { try fileSystem.files(under: "missing", includeHidden: false) }
+    }
+}
