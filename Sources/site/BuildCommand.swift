@@ -39,7 +39,7 @@ struct BuildCommand: ParsableCommand {
         let outputURL = out.map { URL(fileURLWithPath: $0) } ?? project.root.appendingPathComponent("dist")
         let cache = BuildCacheFolder(root: project.root.appendingPathComponent(".site-cache"))
         let salt = "\(SiteCommand.configuration.version) drafts=\(drafts) strict=\(reporting.strict) out=\(outputURL.standardizedFileURL.path)"
-        let inputs = noCache ? nil : cache.inputDigest(configName: project.configName, salt: salt, fileSystem: fileSystem)
+        var inputs = noCache ? nil : cache.inputDigest(configName: project.configName, salt: salt, fileSystem: fileSystem)
         if let inputs, let recorded = cache.saved?.fingerprint, recorded.inputs == inputs.digest,
             recorded.manifest == BuildCacheFolder.digest(of: outputURL.appendingPathComponent(Manifest.key))
         {
@@ -52,7 +52,10 @@ struct BuildCommand: ParsableCommand {
         var options = BuildPipeline.Options(configPath: project.configName, includeDrafts: drafts, strict: reporting.strict)
         options.pageCache = pages
         do {
-            let result = try BuildPipeline(options: options).run(fileSystem: fileSystem, progress: console.progress)
+            // The bytes read to prove what changed are read once: handed to the build, then dropped here.
+            let prefetched = PrefetchedFileSystem(base: fileSystem, contents: inputs?.contents ?? [:])
+            inputs?.contents = [:]
+            let result = try BuildPipeline(options: options).run(fileSystem: prefetched, progress: console.progress)
             console.progress(BuildPipeline.steps.count + 1, BuildPipeline.steps.count + 1, "Write \(outputURL.lastPathComponent)")
             try OutputWriter.write(objects: result.objects, manifest: result.manifestData, to: outputURL)
             if let inputs {
@@ -94,7 +97,9 @@ struct BuildCacheFolder {
     }
 
     /// The digest of the config and every file of the folders it names, and the stamps of those files.
-    func inputDigest(configName: String, salt: String, fileSystem: DiskFileSystem) -> (digest: String, stamps: InputStamps)? {
+    func inputDigest(
+        configName: String, salt: String, fileSystem: DiskFileSystem
+    ) -> (digest: String, stamps: InputStamps, contents: [String: Data])? {
         guard let config = try? ConfigLoader.load(configName, from: fileSystem) else { return nil }
         var folders = [config.content.directory, config.content.templates]
         if let spa = config.spa { folders.append(spa.bundle) }

@@ -275,32 +275,34 @@ public struct InputFingerprint: Sendable, Equatable, Codable {
     /// The digest of the bytes of every file below `folders` and of `files`, with their paths, and `salt`.
     /// The same digest, reading only files whose stamp differs from the one `known` recorded (or
     /// that changed too close to when it was recorded to be told apart by time); also the stamps
-    /// to record for next time.
+    /// to record for next time, and the bytes of the files it read, so a build need not read them again.
     public static func digest(
         files: [String], folders: [String], salt: String, fileSystem: some FileSystem, known: InputStamps
-    ) -> (digest: String, stamps: InputStamps)? {
+    ) -> (digest: String, stamps: InputStamps, contents: [String: Data])? {
         var paths = Set(files)
         for folder in folders {
             guard let found = try? fileSystem.files(under: folder, includeHidden: true) else { continue }
             paths.formUnion(found)
         }
         let sorted = paths.sorted()
-        let entries = Parallel.map(sorted) { path -> InputStamps.Entry? in
+        let entries = Parallel.map(sorted) { path -> (entry: InputStamps.Entry, data: Data?)? in
             let stamp = fileSystem.stamp(of: path)
             if let stamp, let entry = known.entries[path], entry.stamp == stamp, stamp.modified < known.trustedBefore {
-                return entry
+                return (entry, nil)
             }
             guard let data = try? fileSystem.read(path) else { return nil }
-            return InputStamps.Entry(stamp: stamp ?? FileStamp(), digest: Digest.sha256(data))
+            return (InputStamps.Entry(stamp: stamp ?? FileStamp(), digest: Digest.sha256(data)), data)
         }
         var text = salt + "\n"
         var stamps = InputStamps()
-        for (path, entry) in zip(sorted, entries) {
-            guard let entry else { return nil }
+        var contents: [String: Data] = [:]
+        for (path, found) in zip(sorted, entries) {
+            guard let (entry, data) = found else { return nil }
             text += path + " " + entry.digest + "\n"
             if entry.stamp != FileStamp() { stamps.entries[path] = entry }
+            if let data { contents[path] = data }
         }
-        return (Digest.sha256(Data(text.utf8)), stamps)
+        return (Digest.sha256(Data(text.utf8)), stamps, contents)
     }
 }
 

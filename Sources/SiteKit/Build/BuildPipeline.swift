@@ -62,7 +62,7 @@ public struct BuildPipeline: Sendable {
         let config = try ConfigLoader.parse(configText, file: options.configPath)
 
         begin()
-        let content = try ContentLoader.load(config: config, from: fileSystem, includeDrafts: options.includeDrafts)
+        var content = try ContentLoader.load(config: config, from: fileSystem, includeDrafts: options.includeDrafts)
 
         begin()
         let templates = try TemplateSet.load(directory: config.content.templates, from: fileSystem)
@@ -82,14 +82,19 @@ public struct BuildPipeline: Sendable {
         var pathByKey: [String: String] = [:]
         for entry in plan.table.entries where pathByKey[entry.key] == nil { pathByKey[entry.key] = entry.path }
         let paths = pathByKey
-        let checker = SiteChecker(routes: plan.table, templates: templates, baseURL: config.site.baseURL)
+        var checker = SiteChecker(routes: plan.table, templates: templates, baseURL: config.site.baseURL)
+        // Bodies are let go as pages are rendered; a link finding that needs one reads it again.
+        checker.markdown = { page in
+            (try? fileSystem.readText(page.source)).flatMap { try? FrontMatter.split($0, file: page.source).body }
+        }
+        let checkerForPages = checker
         var pages = try renderer.render(
-            content.pages, keys: plan.pageKeys, cache: options.pageCache, sharedKey: renderer.renderKey(configText: configText)
+            releasingBodiesOf: &content.pages, keys: plan.pageKeys, cache: options.pageCache, sharedKey: renderer.renderKey(configText: configText)
         ) { rendered, page in
             // The checks' first pass needs the source positions; the published page does not.
             var finished = rendered
             let key = rendered.object.key
-            finished.summary = checker.summarize(
+            finished.summary = checkerForPages.summarize(
                 SiteChecker.Page(
                     key: key, kind: .page, path: paths[key] ?? "/" + key, data: rendered.object.data, content: page,
                     template: page.template))

@@ -50,12 +50,17 @@ public struct SiteChecker: Sendable {
     /// What the checks found.
     public struct Report: Sendable, Equatable {
         public var diagnostics: [Diagnostic]
-        public var externalLinks: [ExternalLink]
         public var pagesChecked: Int
         public var linksChecked: Int
         /// What the first pass found on each page, and the keys of those pages, in the order checked.
         public var summaries: [PageSummary] = []
         public var checkedKeys: [String] = []
+
+        /// Every link to another site, once per URL and place, sorted (gathered when asked: a
+        /// build does not list them).
+        public var externalLinks: [ExternalLink] {
+            Set(summaries.lazy.flatMap(\.external)).sorted()
+        }
     }
 
     /// libxml2 error codes that are noise for HTML5: it knows only HTML4's elements.
@@ -66,6 +71,9 @@ public struct SiteChecker: Sendable {
     let routes: RoutingTable
     let baseURL: String
     let locator: SourceLocator
+    /// Reads a page's Markdown body again, for pages whose body was let go after rendering; only
+    /// a link finding of the second pass, which needs the line and column, asks for it.
+    public var markdown: (@Sendable (ContentPage) -> String?)?
 
     public init(routes: RoutingTable, templates: TemplateSet, baseURL: String) {
         self.routes = routes
@@ -87,16 +95,14 @@ public struct SiteChecker: Sendable {
             checkLinks(summary.links, page: page, ids: ids)
         }
         var diagnostics = Set<Diagnostic>()
-        var external = Set<ExternalLink>()
         var links = 0
         for (summary, findings) in zip(summaries, linkFindings) {
             diagnostics.formUnion(summary.diagnostics)
             diagnostics.formUnion(findings)
-            external.formUnion(summary.external)
             links += summary.linkCount
         }
         return Report(
-            diagnostics: diagnostics.sorted(), externalLinks: external.sorted(), pagesChecked: pages.count,
+            diagnostics: diagnostics.sorted(), pagesChecked: pages.count,
             linksChecked: links, summaries: summaries, checkedKeys: pages.map(\.key))
     }
 
@@ -135,11 +141,14 @@ public struct SiteChecker: Sendable {
     ]
 
     /// The page's Markdown lines, indexed once and only when a link needs a position.
-    private static func lines(of page: Page) -> () -> LineIndex {
+    private func lines(of page: Page) -> () -> LineIndex {
         var index: LineIndex?
+        let markdown = markdown
         return {
             if let index { return index }
-            let made = LineIndex(page.content?.body ?? "")
+            var body = page.content?.body ?? ""
+            if body.isEmpty, let content = page.content, let reread = markdown?(content) { body = reread }
+            let made = LineIndex(body)
             index = made
             return made
         }
@@ -147,7 +156,7 @@ public struct SiteChecker: Sendable {
 
     private func checkLinks(_ links: [Link], page: Page, ids: [String: Set<String>]) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        let body = Self.lines(of: page)
+        let body = lines(of: page)
         for link in links {
             checkLink(link, page: page, body: body, ids: ids, into: &diagnostics)
         }
@@ -235,7 +244,7 @@ public struct SiteChecker: Sendable {
         }
 
         // Links, with the source position of the block they sit in.
-        let body = Self.lines(of: page)
+        let body = lines(of: page)
         for (index, element) in document.elements.enumerated() {
             for attribute in Self.linkAttributes[element.name] ?? [] {
                 guard let value = element[attribute]?.trimmingSpaces(), !value.isEmpty else { continue }

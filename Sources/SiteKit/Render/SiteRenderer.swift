@@ -93,8 +93,29 @@ public struct SiteRenderer: Sendable {
         _ pages: [ContentPage], keys: [String: String] = [:], cache: (any PageCache)? = nil, sharedKey: String = "",
         finish: @Sendable (RenderedPage, ContentPage) -> RenderedPage = { rendered, _ in rendered }
     ) throws(DiagnosticError) -> [RenderedPage] {
-        let results = Parallel.map(pages) { page in
-            Result { () throws(DiagnosticError) -> RenderedPage in
+        try render(pages, bodies: nil, keys: keys, cache: cache, sharedKey: sharedKey, finish: finish)
+    }
+
+    /// ``render(_:keys:cache:sharedKey:finish:)``, leaving `pages` without their Markdown bodies:
+    /// each body is let go as soon as its page is rendered, so the Markdown of the whole site and
+    /// its HTML are never in memory together.
+    public func render(
+        releasingBodiesOf pages: inout [ContentPage], keys: [String: String] = [:], cache: (any PageCache)? = nil,
+        sharedKey: String = "", finish: @Sendable (RenderedPage, ContentPage) -> RenderedPage = { rendered, _ in rendered }
+    ) throws(DiagnosticError) -> [RenderedPage] {
+        let bodies = TakeOnce(pages.map(\.body))
+        for index in pages.indices { pages[index].body = "" }
+        return try render(pages, bodies: bodies, keys: keys, cache: cache, sharedKey: sharedKey, finish: finish)
+    }
+
+    private func render(
+        _ pages: [ContentPage], bodies: TakeOnce<String>?, keys: [String: String], cache: (any PageCache)?, sharedKey: String,
+        finish: @Sendable (RenderedPage, ContentPage) -> RenderedPage
+    ) throws(DiagnosticError) -> [RenderedPage] {
+        let results = Parallel.map(Array(pages.indices)) { index in
+            var page = pages[index]
+            if let bodies { page.body = bodies.take(index) ?? "" }
+            return Result { () throws(DiagnosticError) -> RenderedPage in
                 let objectKey = keys[page.route] ?? URLPath.key(for: page.route)
                 guard let cache else { return finish(try render(page, key: objectKey), page) }
                 let cacheKey = Self.cacheKey(page, key: objectKey, shared: sharedKey)

@@ -86,12 +86,17 @@ public enum TextDecoding {
 
     /// Decodes `data` as UTF-8, rejecting invalid sequences and NUL bytes; a leading BOM is dropped.
     public static func decode(_ data: Data, path: String) throws(DiagnosticError) -> String {
+        let valid: String? = data.withUnsafeBytes { raw in
+            var bytes = raw.bindMemory(to: UInt8.self)
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeBufferPointer(rebasing: bytes.dropFirst(3)) }
+            guard let base = bytes.baseAddress else { return "" }
+            guard memchr(base, 0, bytes.count) == nil else { return nil }
+            return String(validating: bytes, as: UTF8.self)
+        }
+        if let valid { return valid }
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             bytes.removeFirst(3)
-        }
-        if let text = String(validating: bytes, as: UTF8.self), !bytes.contains(0) {
-            return text
         }
         // Find the first bad byte to report its line and column.
         var line = 1
@@ -362,4 +367,44 @@ public struct MemoryFileSystem: FileSystem {
         let prefix = path.isEmpty || path == "." ? "" : path + "/"
         return contents.keys.contains { $0.hasPrefix(prefix) } ? .directory : .missing
     }
+}
+
+/// A file system that answers the first read of some files with bytes already read (while proving
+/// what changed, say), and everything else from `base`: no file is read from disk twice in a build.
+public struct PrefetchedFileSystem<Base: FileSystem>: FileSystem {
+    public let base: Base
+    private let store: Store
+
+    /// Bytes handed out once each, then let go.
+    private final class Store: @unchecked Sendable {
+        private let lock = NSLock()
+        private var contents: [String: Data]
+
+        init(_ contents: [String: Data]) { self.contents = contents }
+
+        func take(_ path: String) -> Data? {
+            lock.lock()
+            defer { lock.unlock() }
+            return contents.removeValue(forKey: path)
+        }
+    }
+
+    /// `contents` by path relative to the root, as `base` would read them.
+    public init(base: Base, contents: [String: Data]) {
+        self.base = base
+        self.store = Store(contents)
+    }
+
+    public func read(_ path: String) throws(FileSystemError) -> Data {
+        if let data = store.take(path) { return data }
+        return try base.read(path)
+    }
+
+    public func files(under directory: String, includeHidden: Bool) throws(FileSystemError) -> [String] {
+        try base.files(under: directory, includeHidden: includeHidden)
+    }
+
+    public func kind(of path: String) -> FileKind { base.kind(of: path) }
+
+    public func stamp(of path: String) -> FileStamp? { base.stamp(of: path) }
 }

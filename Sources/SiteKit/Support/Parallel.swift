@@ -34,3 +34,23 @@ private final class ResultBuffer<Value>: @unchecked Sendable {
         slots.compactMap { $0 }
     }
 }
+
+/// Values handed out once each, by index, from any thread; a value taken is no longer held here.
+public final class TakeOnce<Value>: @unchecked Sendable {
+    private var slots: [Value?]
+    private let lock = NSLock()
+
+    public init(_ values: [Value]) {
+        slots = values.map { $0 }
+    }
+
+    /// The value at `index`, or nil when it was taken already.
+    public func take(_ index: Int) -> Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard slots.indices.contains(index) else { return nil }
+        let value = slots[index]
+        slots[index] = nil
+        return value
+    }
+}
