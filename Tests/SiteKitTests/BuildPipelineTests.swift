@@ -289,10 +289,13 @@ struct IncrementalBuildTests {
                 diagnostics: [.error(SourceLocation(file: "templates/page.mustache", line: 1), "no lang")], ids: ["a", "b"],
                 links: [SiteChecker.Link(value: "/terms#x", target: "/terms#x", sourcepos: "3:1-3:9"), SiteChecker.Link(value: "#a", target: "#a", sourcepos: nil)],
                 external: [SiteChecker.ExternalLink(url: "https://example.com", location: SourceLocation(file: "content/a.md", line: 5, column: 3))],
-                linkCount: 4))
+                linkCount: 4),
+            digests: OutputObject.Digests(sha256: "ab12", md5: "cd34"))
         let first = PackedPageCache(file: file)
         first.store(page, for: "used")
-        first.store(CachedPage(html: Data(), warnings: [], summary: SiteChecker.PageSummary()), for: "empty")
+        first.store(
+            CachedPage(html: Data(), warnings: [], summary: SiteChecker.PageSummary(), digests: OutputObject.Digests(sha256: "", md5: "")),
+            for: "empty")
         try first.save()
 
         let second = PackedPageCache(file: file)

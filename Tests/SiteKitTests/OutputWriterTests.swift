@@ -19,6 +19,17 @@ struct OutputWriterTests {
         #expect(project.topLevel == ["dist"])
     }
 
+    @Test("removing the old output deletes nested folders and links, never what a link points to")
+    func removesTree() throws {
+        let project = try TemporaryProject(["old/a.txt": "1", "old/b/c/d.txt": "2", "old/.hidden": "3", "kept/x.txt": "4"])
+        let root = project.root.path
+        try FileManager.default.createSymbolicLink(atPath: root + "/old/b/to-kept", withDestinationPath: root + "/kept")
+        try FileManager.default.createSymbolicLink(atPath: root + "/old/file-link", withDestinationPath: root + "/kept/x.txt")
+        OutputWriter.removeTree(root + "/old")
+        #expect(!FileManager.default.fileExists(atPath: root + "/old"))
+        #expect(project.snapshot("kept") == ["x.txt": Data("4".utf8)])
+    }
+
     @Test("a failed write leaves the previous folder as it was and no staging folder behind")
     func atomic() throws {
         let project = try TemporaryProject([:])

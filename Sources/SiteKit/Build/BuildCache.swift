@@ -14,11 +14,14 @@ public struct CachedPage: Sendable, Equatable {
     public var warnings: [Diagnostic]
     /// What the checks found on the page alone.
     public var summary: SiteChecker.PageSummary
+    /// The digests of `html`, as the manifest lists them.
+    public var digests: OutputObject.Digests
 
-    public init(html: Data, warnings: [Diagnostic], summary: SiteChecker.PageSummary) {
+    public init(html: Data, warnings: [Diagnostic], summary: SiteChecker.PageSummary, digests: OutputObject.Digests) {
         self.html = html
         self.warnings = warnings
         self.summary = summary
+        self.digests = digests
     }
 }
 
@@ -44,7 +47,7 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
 
     public init(file: URL, version: String = "") {
         self.file = file
-        self.header = Array("site page cache 3 \(version)\n".utf8)
+        self.header = Array("site page cache 4 \(version)\n".utf8)
         if let data = try? Data(contentsOf: file) { entries = (Self.entries(in: data, header: header) ?? [:]).mapValues { .encoded($0) } }
     }
 
@@ -122,6 +125,8 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
 
     static func encode(_ page: CachedPage, into writer: inout ByteWriter) {
         writer.bytes(page.html)
+        writer.string(page.digests.sha256)
+        writer.string(page.digests.md5)
         writer.diagnostics(page.warnings)
         let summary = page.summary
         writer.diagnostics(summary.diagnostics)
@@ -142,7 +147,8 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
     }
 
     static func decode(_ reader: inout ByteReader) -> CachedPage? {
-        guard let html = reader.bytes(), let warnings = reader.diagnostics(), let diagnostics = reader.diagnostics(), let idCount = reader.integer()
+        guard let html = reader.bytes(), let sha256 = reader.string(), let md5 = reader.string(), let warnings = reader.diagnostics(),
+            let diagnostics = reader.diagnostics(), let idCount = reader.integer()
         else { return nil }
         var summary = SiteChecker.PageSummary(diagnostics: diagnostics)
         for _ in 0..<idCount {
@@ -161,7 +167,8 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
         }
         guard let count = reader.integer() else { return nil }
         summary.linkCount = count
-        return reader.isAtEnd ? CachedPage(html: html, warnings: warnings, summary: summary) : nil
+        return reader.isAtEnd
+            ? CachedPage(html: html, warnings: warnings, summary: summary, digests: OutputObject.Digests(sha256: sha256, md5: md5)) : nil
     }
 }
 

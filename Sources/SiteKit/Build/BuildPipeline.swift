@@ -121,17 +121,6 @@ public struct BuildPipeline: Sendable {
             findings = findings.map { Diagnostic(.error, at: $0.location, $0.message, hint: $0.hint) }
         }
         if findings.contains(where: { $0.severity == .error }) { throw DiagnosticError(findings) }
-        // Source positions are gone already: stripped right after rendering, or stored without them.
-        if let cache = options.pageCache {
-            let summaries = Dictionary(zip(report.checkedKeys, report.summaries), uniquingKeysWith: { first, _ in first })
-            let published = Dictionary(objects.map { ($0.key, $0.data) }, uniquingKeysWith: { first, _ in first })
-            for page in pages {
-                guard let key = page.cacheKey, let summary = summaries[page.object.key], let html = published[page.object.key] else { continue }
-                cache.store(CachedPage(html: html, warnings: page.warnings, summary: summary), for: key)
-            }
-        }
-        // The pages' HTML before stripping is no longer needed: let it go before the manifest is built.
-        pages = []
 
         begin()
         let kinds = Dictionary(plan.claims.map { ($0.key, $0.kind) }, uniquingKeysWith: { first, _ in first })
@@ -141,6 +130,21 @@ public struct BuildPipeline: Sendable {
             return object
         }
         let manifest = Manifest(objects: objects, routes: plan.table, baseURL: config.site.baseURL, cache: config.cache)
+        // Pages rendered now go into the cache with the digests the manifest computed. Their
+        // source positions are gone already: stripped right after rendering.
+        if let cache = options.pageCache {
+            let summaries = Dictionary(zip(report.checkedKeys, report.summaries), uniquingKeysWith: { first, _ in first })
+            let published = Dictionary(objects.map { ($0.key, $0.data) }, uniquingKeysWith: { first, _ in first })
+            let listed = Dictionary(manifest.objects.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+            for page in pages {
+                let key = page.object.key
+                guard let cacheKey = page.cacheKey, let summary = summaries[key], let html = published[key], let object = listed[key]
+                else { continue }
+                let digests = OutputObject.Digests(sha256: object.sha256, md5: object.md5)
+                cache.store(CachedPage(html: html, warnings: page.warnings, summary: summary, digests: digests), for: cacheKey)
+            }
+        }
+        pages = []
         let manifestData: Data
         do {
             manifestData = try manifest.encoded()

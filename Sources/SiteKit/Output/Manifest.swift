@@ -67,7 +67,8 @@ public struct Manifest: Sendable, Equatable, Codable {
         // Hashing is most of the work: spread over every core.
         self.objects = Parallel.map(objects.sorted { $0.key < $1.key }) { object in
             Object(
-                key: object.key, size: object.data.count, sha256: Digest.sha256(object.data), md5: Digest.md5(object.data),
+                key: object.key, size: object.data.count, sha256: object.digests?.sha256 ?? Digest.sha256(object.data),
+                md5: object.digests?.md5 ?? Digest.md5(object.data),
                 contentType: MediaTypes.contentType(forKey: object.key),
                 cacheControl: CachePolicy.cacheControl(for: object.kind, settings: cache), kind: object.kind,
                 source: object.source)

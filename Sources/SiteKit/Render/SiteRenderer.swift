@@ -120,7 +120,7 @@ public struct SiteRenderer: Sendable {
                 guard let cache else { return finish(try render(page, key: objectKey), page) }
                 let cacheKey = Self.cacheKey(page, key: objectKey, shared: sharedKey)
                 if let hit = cache.page(for: cacheKey) {
-                    let object = OutputObject(key: objectKey, data: hit.html, kind: .page, source: page.source)
+                    let object = OutputObject(key: objectKey, data: hit.html, kind: .page, source: page.source, digests: hit.digests)
                     return RenderedPage(
                         object: object, warnings: hit.warnings, summary: hit.summary, fromCache: true)
                 }
