@@ -49,8 +49,11 @@ struct BuildCommand: ParsableCommand {
             return
         }
         let pages = noCache ? nil : PackedPageCache(file: cache.root.appendingPathComponent("pages.bin"), version: SiteCommand.configuration.version)
+        let contents = noCache ? nil : PackedContentCache(file: cache.root.appendingPathComponent("content.bin"), version: SiteCommand.configuration.version)
         var options = BuildPipeline.Options(configPath: project.configName, includeDrafts: drafts, strict: reporting.strict)
         options.pageCache = pages
+        options.contentCache = contents
+        options.knownDigests = inputs?.stamps.entries.mapValues(\.digest) ?? [:]
         do {
             // The bytes read to prove what changed are read once: handed to the build, then dropped here.
             let prefetched = PrefetchedFileSystem(base: fileSystem, contents: inputs?.contents ?? [:])
@@ -64,6 +67,7 @@ struct BuildCommand: ParsableCommand {
                     stamps: inputs.stamps)
             }
             try? pages?.save()
+            try? contents?.save()
             console.report(result.warnings)
             let milliseconds = (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
             let count = result.objects.filter { $0.kind == .page || $0.kind == .shell }.count
@@ -80,20 +84,15 @@ struct BuildCommand: ParsableCommand {
 /// the rendered pages.
 struct BuildCacheFolder {
     let root: URL
-    private var fingerprintURL: URL { root.appendingPathComponent("build.json") }
+    private var recordURL: URL { root.appendingPathComponent("build.bin") }
     private var stampsURL: URL { root.appendingPathComponent("inputs.txt") }
 
-    struct Record: Codable {
-        var fingerprint: InputFingerprint
-        var warnings: [Diagnostic]
-    }
-
     /// What the last successful build recorded, read once.
-    let saved: Record?
+    let saved: BuildRecord?
 
     init(root: URL) {
         self.root = root
-        saved = (try? Data(contentsOf: root.appendingPathComponent("build.json"))).flatMap { try? JSONDecoder().decode(Record.self, from: $0) }
+        saved = (try? Data(contentsOf: root.appendingPathComponent("build.bin"))).flatMap(BuildRecord.init(data:))
     }
 
     /// The digest of the config and every file of the folders it names, and the stamps of those files.
@@ -117,9 +116,7 @@ struct BuildCacheFolder {
     func record(_ fingerprint: InputFingerprint, warnings: [Diagnostic], stamps: InputStamps) {
         try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try? Data(stamps.text.utf8).write(to: stampsURL, options: .atomic)
-        if let data = try? JSONEncoder().encode(Record(fingerprint: fingerprint, warnings: warnings)) {
-            try? data.write(to: fingerprintURL, options: .atomic)
-        }
+        try? BuildRecord(fingerprint: fingerprint, warnings: warnings).encoded.write(to: recordURL, options: .atomic)
     }
 
     static func digest(of file: URL) -> String? {

@@ -301,16 +301,43 @@ struct IncrementalBuildTests {
         let second = PackedPageCache(file: file)
         #expect(second.page(for: "used") == page)
         #expect(second.page(for: "missing") == nil)
-        try second.save()  // "empty" was not asked for in this build: dropped.
-        #expect(PackedPageCache(file: file).page(for: "empty") == nil)
+        let size = try Data(contentsOf: file).count
+        try second.save()  // Nothing new, and "empty", unused, is less than half the file: left as it is.
+        #expect(try Data(contentsOf: file).count == size)
+        #expect(PackedPageCache(file: file).page(for: "empty") != nil)
+
+        // A new page is appended; a later entry for a key replaces an earlier one.
+        let third = PackedPageCache(file: file)
+        _ = third.page(for: "used")
+        var changed = page
+        changed.html = Data("<p>new</p>".utf8)
+        third.store(changed, for: "new")
+        third.store(changed, for: "empty")
+        try third.save()
+        #expect(try Data(contentsOf: file).count > size)
+        #expect(PackedPageCache(file: file).page(for: "new") == changed)
+        #expect(PackedPageCache(file: file).page(for: "empty") == changed)
         #expect(PackedPageCache(file: file).page(for: "used") == page)
 
+        // A build that uses only a small part of the file writes it anew without the rest.
+        let fourth = PackedPageCache(file: file)
+        _ = fourth.page(for: "new")
+        try fourth.save()
+        #expect(PackedPageCache(file: file).page(for: "used") == nil)
+        #expect(PackedPageCache(file: file).page(for: "new") == changed)
+
+        // An interrupted append loses only the entry it was writing.
+        let fifth = PackedPageCache(file: file)
+        _ = fifth.page(for: "new")
+        fifth.store(page, for: "last")
+        try fifth.save()
         var damaged = try Data(contentsOf: file)
         damaged.removeLast(5)
         try damaged.write(to: file)
-        #expect(PackedPageCache(file: file).page(for: "used") == nil)
+        #expect(PackedPageCache(file: file).page(for: "last") == nil)
+        #expect(PackedPageCache(file: file).page(for: "new") == changed)
         try Data("not a cache".utf8).write(to: file)
-        #expect(PackedPageCache(file: file).page(for: "used") == nil)
+        #expect(PackedPageCache(file: file).page(for: "new") == nil)
     }
 
     @Test("with the cache, a rebuild renders only what changed and the output is byte-identical to a clean build")
@@ -333,5 +360,86 @@ struct IncrementalBuildTests {
         let again = try build(retemplated, cache: cache)
         #expect(cache.stores == 5)
         #expect(again.objects == (try build(retemplated, cache: nil)).objects)
+    }
+
+    /// Counts reads of Markdown files.
+    struct CountingFileSystem: FileSystem {
+        let base: MemoryFileSystem
+        let counter = Counter()
+
+        final class Counter: @unchecked Sendable {
+            private let lock = NSLock()
+            private var paths: [String] = []
+            var markdownReads: [String] {
+                lock.lock()
+                defer { lock.unlock() }
+                return paths.sorted()
+            }
+            func add(_ path: String) {
+                lock.lock()
+                paths.append(path)
+                lock.unlock()
+            }
+        }
+
+        func read(_ path: String) throws(FileSystemError) -> Data {
+            if path.hasSuffix(".md") { counter.add(path) }
+            return try base.read(path)
+        }
+        func files(under directory: String, includeHidden: Bool) throws(FileSystemError) -> [String] {
+            try base.files(under: directory, includeHidden: includeHidden)
+        }
+        func kind(of path: String) -> FileKind { base.kind(of: path) }
+    }
+
+    /// Builds `files` with both caches, every file's digest known, as `site build` does.
+    func cachedBuild(_ files: [String: String], pages: MemoryCache, content: PackedContentCache) throws -> (BuildPipeline.Result, [String]) {
+        var options = BuildPipeline.Options()
+        options.pageCache = pages
+        options.contentCache = content
+        options.knownDigests = files.mapValues { Digest.sha256(Data($0.utf8)) }
+        let fileSystem = CountingFileSystem(base: MemoryFileSystem(files))
+        let result = try BuildPipeline(options: options).run(fileSystem: fileSystem)
+        return (result, fileSystem.counter.markdownReads)
+    }
+
+    @Test("unchanged Markdown is neither read nor parsed again; output and findings stay those of a clean build")
+    func contentCache() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("site-content-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("content.bin")
+        let pages = MemoryCache()
+        var files = TestProject.with([
+            "content/about.md": "---\ntitle: About\n---\nRead the [FAQ](/faq#top) first.\n",
+            "content/faq.md": "---\ntitle: FAQ\n---\n## Top\n\nAnswers.\n",
+        ])
+        let first = PackedContentCache(file: file)
+        let (clean, firstReads) = try cachedBuild(files, pages: pages, content: first)
+        #expect(firstReads == ["content/about.md", "content/faq.md", "content/privacy.md", "content/terms.md"])
+        try first.save()
+
+        // Nothing changed: no Markdown is read.
+        let (again, reads) = try cachedBuild(files, pages: pages, content: PackedContentCache(file: file))
+        #expect(reads.isEmpty)
+        #expect(again.objects == clean.objects)
+        #expect(again.pages.map(\.route) == clean.pages.map(\.route))
+
+        // A template change renders every page: their bodies are read then, and only then.
+        files["templates/partials/header.mustache"] = "<header><a href=\"/\">{{site.legal_name}}</a></header>"
+        let (retemplated, retemplatedReads) = try cachedBuild(files, pages: pages, content: PackedContentCache(file: file))
+        #expect(retemplatedReads == ["content/about.md", "content/faq.md", "content/privacy.md", "content/terms.md"])
+        #expect(retemplated.objects == (try build(files, cache: nil)).objects)
+
+        // A link in an unread page that breaks is reported where it is written, as a clean build does.
+        files["content/faq.md"] = nil
+        var failed: [Diagnostic] = []
+        do {
+            _ = try cachedBuild(files, pages: pages, content: PackedContentCache(file: file))
+        } catch let error as DiagnosticError {
+            failed = error.diagnostics
+        }
+        #expect(!failed.isEmpty)
+        #expect(failed == TestProject.failures(files))
+        #expect(failed.contains { $0.location.file == "content/about.md" && $0.location.line == 4 && $0.location.column > 1 })
     }
 }

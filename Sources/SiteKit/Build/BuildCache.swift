@@ -26,8 +26,10 @@ public struct CachedPage: Sendable, Equatable {
 }
 
 /// A ``PageCache`` in one file outside `dist/` (`.site-cache/pages.bin`): read once when a build
-/// starts, written once when it succeeds, with only the entries that build used. A file that is
-/// damaged or from another version is treated as empty.
+/// starts; when it succeeds, the pages it rendered are appended (a later entry for a key wins). The
+/// file is written anew, with only the entries that build used, once more than half of it is
+/// entries no build used or newer entries replaced, so it never grows without end. A file from
+/// another version is treated as empty; of a damaged one, the entries before the damage are kept.
 public final class PackedPageCache: PageCache, @unchecked Sendable {
     public let file: URL
     private let lock = NSLock()
@@ -40,6 +42,8 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
         case page(CachedPage)
     }
     private var used = Set<String>()
+    /// The file as read at start: its size, and whether every byte of it parsed.
+    private var loaded: (size: Int, complete: Bool)?
 
     /// The first bytes of the file: the format and the version of `site` that wrote it (a new
     /// version may check pages differently, so its cache starts empty).
@@ -48,7 +52,10 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
     public init(file: URL, version: String = "") {
         self.file = file
         self.header = Array("site page cache 4 \(version)\n".utf8)
-        if let data = try? Data(contentsOf: file) { entries = (Self.entries(in: data, header: header) ?? [:]).mapValues { .encoded($0) } }
+        if let data = try? Data(contentsOf: file), let found = Self.entries(in: data, header: header) {
+            entries = found.entries.mapValues { .encoded($0) }
+            loaded = (data.count, found.complete)
+        }
     }
 
     public func page(for key: String) -> CachedPage? {
@@ -72,11 +79,52 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Writes the entries this build used, so the file never grows without end: entry by entry
-    /// into a temporary file that replaces the old one when complete.
+    /// Appends the pages stored since the file was read, or writes the file anew when it is
+    /// missing, damaged, changed by someone else since, or more than half garbage.
     public func save() throws {
         lock.lock()
         defer { lock.unlock() }
+        var live = 0
+        for key in used {
+            if case .encoded(let data) = entries[key] { live += 16 + key.utf8.count + data.count }
+        }
+        guard let loaded, loaded.complete, live * 2 >= loaded.size - header.count else { return try rewrite() }
+        var added = ByteWriter()
+        for key in used.sorted() {
+            guard case .page(let page) = entries[key] else { continue }
+            var encoded = ByteWriter()
+            Self.encode(page, into: &encoded)
+            added.string(key)
+            added.bytes(encoded.data)
+        }
+        if try !append(added.data, expecting: loaded.size) { try rewrite() }
+    }
+
+    /// Appends `data` to the file if it still has `size` bytes; false when it does not.
+    private func append(_ data: Data, expecting size: Int) throws -> Bool {
+        if data.isEmpty { return true }
+        let descriptor = open(file.path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, Int(status.st_size) == size else { return false }
+        try data.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, base + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+                }
+                offset += written
+            }
+        }
+        return true
+    }
+
+    /// Writes the entries this build used into a temporary file that replaces the old one when complete.
+    private func rewrite() throws {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
@@ -112,15 +160,17 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
         }
     }
 
-    static func entries(in data: Data, header: [UInt8]) -> [String: Data]? {
+    /// The entries of a cache file, later ones replacing earlier ones of the same key, up to the
+    /// first that does not parse (an interrupted append); nil when the header is not `header`.
+    static func entries(in data: Data, header: [UInt8]) -> (entries: [String: Data], complete: Bool)? {
         guard data.starts(with: header) else { return nil }
         var reader = ByteReader(data[(data.startIndex + header.count)...])
         var entries: [String: Data] = [:]
         while !reader.isAtEnd {
-            guard let key = reader.string(), let entry = reader.bytes() else { return nil }
+            guard let key = reader.string(), let entry = reader.bytes() else { return (entries, false) }
             entries[key] = entry
         }
-        return entries
+        return (entries, true)
     }
 
     static func encode(_ page: CachedPage, into writer: inout ByteWriter) {
@@ -313,6 +363,39 @@ public struct InputFingerprint: Sendable, Equatable, Codable {
     }
 }
 
+/// What the last successful build recorded: the fingerprint of its inputs and output, and its
+/// warnings (shown again when nothing changed). Stored as bytes: thousands of warnings take
+/// Foundation's JSON coders tens of milliseconds.
+public struct BuildRecord: Sendable, Equatable {
+    public var fingerprint: InputFingerprint
+    public var warnings: [Diagnostic]
+
+    static let header = Array("site build record 1\n".utf8)
+
+    public init(fingerprint: InputFingerprint, warnings: [Diagnostic]) {
+        self.fingerprint = fingerprint
+        self.warnings = warnings
+    }
+
+    /// Reads what ``encoded`` wrote; nil for anything else.
+    public init?(data: Data) {
+        guard data.starts(with: Self.header) else { return nil }
+        var reader = ByteReader(data[(data.startIndex + Self.header.count)...])
+        guard let inputs = reader.string(), let manifest = reader.string(), let warnings = reader.diagnostics(), reader.isAtEnd
+        else { return nil }
+        self.init(fingerprint: InputFingerprint(inputs: inputs, manifest: manifest), warnings: warnings)
+    }
+
+    public var encoded: Data {
+        var writer = ByteWriter()
+        writer.data.append(contentsOf: Self.header)
+        writer.string(fingerprint.inputs)
+        writer.string(fingerprint.manifest)
+        writer.diagnostics(warnings)
+        return writer.data
+    }
+}
+
 /// What the file system says about a file, enough to tell that it did not change: size, change
 /// times in nanoseconds and inode.
 public struct FileStamp: Sendable, Equatable {
@@ -345,24 +428,66 @@ public struct InputStamps: Sendable, Equatable {
 
     /// `digest size modified changed inode path` lines, sorted by path.
     public var text: String {
-        var text = ""
+        var out: [UInt8] = []
         for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
             let stamp = entry.stamp
-            text += "\(entry.digest) \(stamp.size) \(stamp.modified) \(stamp.changed) \(stamp.inode) \(path)\n"
+            out.append(contentsOf: entry.digest.utf8)
+            for number in [stamp.size, stamp.modified, stamp.changed] {
+                out.append(0x20)
+                out.append(contentsOf: String(number).utf8)
+            }
+            out.append(0x20)
+            out.append(contentsOf: String(stamp.inode).utf8)
+            out.append(0x20)
+            out.append(contentsOf: path.utf8)
+            out.append(0x0A)
         }
-        return text
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Reads ``text``; lines that do not parse are left out (their files are read again).
     public init(text: String, trustedBefore: Int64) {
         self.trustedBefore = trustedBefore
-        for line in text.split(separator: "\n") {
-            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: false)
-            guard fields.count == 6, let size = Int64(fields[1]), let modified = Int64(fields[2]), let changed = Int64(fields[3]),
-                let inode = UInt64(fields[4])
-            else { continue }
-            entries[String(fields[5])] = Entry(
-                stamp: FileStamp(size: size, modified: modified, changed: changed, inode: inode), digest: String(fields[0]))
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count {
+                let end = (start..<bytes.count).first { bytes[$0] == 0x0A } ?? bytes.count
+                if let (path, entry) = Self.entry(UnsafeBufferPointer(rebasing: bytes[start..<end])) { entries[path] = entry }
+                start = end + 1
+            }
         }
+    }
+
+    /// One line: five space-separated fields, then the path (which may hold spaces).
+    private static func entry(_ line: UnsafeBufferPointer<UInt8>) -> (String, Entry)? {
+        var fields: [Range<Int>] = []
+        var start = 0
+        for index in 0..<line.count where fields.count < 5 && line[index] == 0x20 {
+            fields.append(start..<index)
+            start = index + 1
+        }
+        guard fields.count == 5, fields.allSatisfy({ !$0.isEmpty }) else { return nil }
+        func number(_ range: Range<Int>) -> UInt64? {
+            var value: UInt64 = 0
+            for index in range {
+                let digit = line[index] &- 0x30
+                guard digit < 10 else { return nil }
+                let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+                guard !overflow else { return nil }
+                value = shifted &+ UInt64(digit)
+            }
+            return value
+        }
+        guard let size = number(fields[1]), let modified = number(fields[2]), let changed = number(fields[3]),
+            let inode = number(fields[4]), size <= Int64.max, modified <= Int64.max, changed <= Int64.max
+        else { return nil }
+        let digest = String(decoding: UnsafeBufferPointer(rebasing: line[fields[0]]), as: UTF8.self)
+        let path = String(decoding: UnsafeBufferPointer(rebasing: line[start...]), as: UTF8.self)
+        return (
+            path,
+            Entry(
+                stamp: FileStamp(size: Int64(size), modified: Int64(modified), changed: Int64(changed), inode: inode), digest: digest)
+        )
     }
 }

@@ -14,6 +14,10 @@ public struct BuildPipeline: Sendable {
         public var strict: Bool = false
         /// Rendered pages of earlier builds (nil: render everything).
         public var pageCache: (any PageCache)?
+        /// Front matter of earlier builds, for files whose digest `knownDigests` gives.
+        public var contentCache: (any ContentCache)?
+        /// SHA-256 of input files known to be unchanged since they were hashed, by path.
+        public var knownDigests: [String: String] = [:]
 
         public init(configPath: String = "site.yml", includeDrafts: Bool = false, strict: Bool = false) {
             self.configPath = configPath
@@ -62,7 +66,9 @@ public struct BuildPipeline: Sendable {
         let config = try ConfigLoader.parse(configText, file: options.configPath)
 
         begin()
-        var content = try ContentLoader.load(config: config, from: fileSystem, includeDrafts: options.includeDrafts)
+        var content = try ContentLoader.load(
+            config: config, from: fileSystem, includeDrafts: options.includeDrafts, cache: options.contentCache,
+            known: options.knownDigests)
 
         begin()
         let templates = try TemplateSet.load(directory: config.content.templates, from: fileSystem)
@@ -89,7 +95,8 @@ public struct BuildPipeline: Sendable {
         }
         let checkerForPages = checker
         var pages = try renderer.render(
-            releasingBodiesOf: &content.pages, keys: plan.pageKeys, cache: options.pageCache, sharedKey: renderer.renderKey(configText: configText)
+            releasingBodiesOf: &content.pages, unread: content.unread,
+            loadBody: { page throws(DiagnosticError) in try Self.body(of: page, from: fileSystem) }, keys: plan.pageKeys, cache: options.pageCache, sharedKey: renderer.renderKey(configText: configText)
         ) { rendered, page in
             // The checks' first pass needs the source positions; the published page does not.
             var finished = rendered
@@ -154,6 +161,21 @@ public struct BuildPipeline: Sendable {
         return Result(
             config: config, pages: content.pages, objects: objects.sorted { $0.key < $1.key }, manifest: manifest,
             manifestData: manifestData, warnings: findings.sorted(), check: report)
+    }
+
+    /// The Markdown body of a page that came from the content cache, read when it must be rendered.
+    static func body(of page: ContentPage, from fileSystem: some FileSystem) throws(DiagnosticError) -> String {
+        let data: Data
+        do throws(FileSystemError) {
+            data = try fileSystem.read(page.source)
+        } catch {
+            throw DiagnosticError(error.diagnostic)
+        }
+        guard Digest.sha256(data) == page.sourceDigest else {
+            throw DiagnosticError(
+                .error(SourceLocation(file: page.source), "the file changed while the site was being built", hint: "run the build again"))
+        }
+        return try FrontMatter.split(TextDecoding.text(data, path: page.source), file: page.source).body
     }
 
     /// Checks every HTML object: structure, links, fragments. Pages with a summary (checked when

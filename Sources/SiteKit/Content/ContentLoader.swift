@@ -1,3 +1,5 @@
+import Foundation
+
 /// Stage 2: finds the Markdown pages and static files under the content folder.
 public enum ContentLoader {
     /// What the content folder holds.
@@ -6,11 +8,15 @@ public enum ContentLoader {
         public var pages: [ContentPage]
         /// Non-Markdown files, copied as they are.
         public var staticFiles: [StaticFile]
+        /// Sources of pages that came from the content cache: their `body` was not read.
+        public var unread: Set<String> = []
     }
 
-    /// Reads every page under `config.content.directory`.
+    /// Reads every page under `config.content.directory`. A file whose digest `known` gives (its
+    /// bytes are unchanged) and that `cache` holds is neither read nor parsed.
     public static func load(
-        config: SiteConfig, from fileSystem: some FileSystem, includeDrafts: Bool = false
+        config: SiteConfig, from fileSystem: some FileSystem, includeDrafts: Bool = false, cache: (any ContentCache)? = nil,
+        known: [String: String] = [:]
     ) throws(DiagnosticError) -> Result {
         let directory = config.content.directory
         let files: [String]
@@ -27,23 +33,38 @@ public enum ContentLoader {
         }
         // Reading and parsing front matter is independent per file: done on every core, merged in order.
         let markdown = files.filter { $0.hasSuffix(".md") }
-        let loaded = Parallel.map(markdown) { file -> Swift.Result<ContentPage, DiagnosticError> in
+        let defaultTemplate = config.content.defaultTemplate
+        let loaded = Parallel.map(markdown) { file -> Swift.Result<(page: ContentPage, read: Bool), DiagnosticError> in
+            if let digest = known[file], let page = cache?.page(source: file, digest: digest, defaultTemplate: defaultTemplate) {
+                return .success((page, false))
+            }
             let relative = String(file.dropFirst(directory.count + 1))
             do throws(DiagnosticError) {
-                let text = try fileSystem.readText(file)
-                return .success(
-                    try FrontMatter.page(
-                        from: text, file: file, defaultRoute: defaultRoute(for: relative),
-                        defaultTemplate: config.content.defaultTemplate))
+                let data: Data
+                do throws(FileSystemError) {
+                    data = try fileSystem.read(file)
+                } catch {
+                    throw DiagnosticError(error.diagnostic)
+                }
+                let text = try TextDecoding.text(data, path: file)
+                var page = try FrontMatter.page(
+                    from: text, file: file, defaultRoute: defaultRoute(for: relative), defaultTemplate: defaultTemplate)
+                page.sourceDigest = Digest.sha256(data)
+                cache?.store(page, defaultTemplate: defaultTemplate)
+                return .success((page, true))
             } catch {
                 return .failure(error)
             }
         }
         var bag = DiagnosticBag()
         var pages: [ContentPage] = []
+        var unread = Set<String>()
         for result in loaded {
             switch result {
-            case .success(let page): if !page.draft || includeDrafts { pages.append(page) }
+            case .success(let (page, read)):
+                guard !page.draft || includeDrafts else { continue }
+                pages.append(page)
+                if !read { unread.insert(page.source) }
             case .failure(let error): bag.append(contentsOf: error.diagnostics)
             }
         }
@@ -51,7 +72,7 @@ public enum ContentLoader {
             StaticFile(source: $0, key: String($0.dropFirst(directory.count + 1)))
         }
         try bag.throwIfErrors()
-        return Result(pages: pages.sorted { $0.route < $1.route }, staticFiles: staticFiles)
+        return Result(pages: pages.sorted { $0.route < $1.route }, staticFiles: staticFiles, unread: unread)
     }
 
     /// The route a file's path gives: `legal/cookies.md` -> `/legal/cookies`, `legal/index.md` -> `/legal`.

@@ -23,6 +23,8 @@ public struct ContentPage: Sendable, Equatable {
     public var bodyLine: Int
     /// Where front matter keys were written, for later diagnostics (`route`, `aliases[0]`, ...).
     public var locations: [String: SourceLocation]
+    /// SHA-256 (hex) of the source file's bytes, when it was read from a file.
+    public var sourceDigest: String = ""
 
     /// The location of a front matter key, or the file itself.
     public func location(of key: String) -> SourceLocation {

@@ -72,12 +72,13 @@ public struct SiteRenderer: Sendable {
         return Digest.sha256(Data(text.utf8))
     }
 
-    /// The cache key of one page: the shared key, the page's source and fields, and its object key.
+    /// The cache key of one page: the shared key, the page's source and fields, its object key,
+    /// and the digest of its source file (or, for a page not read from a file, its body).
     static func cacheKey(_ page: ContentPage, key: String, shared: String) -> String {
         let fields = [
             shared, page.source, key, page.route, page.title, page.description, page.effectiveDate ?? "-",
             page.updatedDate ?? "-", page.template, "\(page.draft)", page.aliases.joined(separator: ","), "\(page.showTOC)",
-            "\(page.bodyLine)", page.body,
+            "\(page.bodyLine)", page.sourceDigest.isEmpty ? "body " + page.body : "file " + page.sourceDigest,
         ]
         return Digest.sha256(Data(fields.joined(separator: "\u{0}").utf8))
     }
@@ -98,32 +99,40 @@ public struct SiteRenderer: Sendable {
 
     /// ``render(_:keys:cache:sharedKey:finish:)``, leaving `pages` without their Markdown bodies:
     /// each body is let go as soon as its page is rendered, so the Markdown of the whole site and
-    /// its HTML are never in memory together.
+    /// its HTML are never in memory together. Pages whose source is in `unread` came without their
+    /// body (from the content cache): `loadBody` reads it when the page must be rendered.
     public func render(
-        releasingBodiesOf pages: inout [ContentPage], keys: [String: String] = [:], cache: (any PageCache)? = nil,
-        sharedKey: String = "", finish: @Sendable (RenderedPage, ContentPage) -> RenderedPage = { rendered, _ in rendered }
+        releasingBodiesOf pages: inout [ContentPage], unread: Set<String> = [],
+        loadBody: @Sendable (ContentPage) throws(DiagnosticError) -> String = { $0.body }, keys: [String: String] = [:],
+        cache: (any PageCache)? = nil, sharedKey: String = "",
+        finish: @Sendable (RenderedPage, ContentPage) -> RenderedPage = { rendered, _ in rendered }
     ) throws(DiagnosticError) -> [RenderedPage] {
         let bodies = TakeOnce(pages.map(\.body))
         for index in pages.indices { pages[index].body = "" }
-        return try render(pages, bodies: bodies, keys: keys, cache: cache, sharedKey: sharedKey, finish: finish)
+        return try render(
+            pages, bodies: bodies, unread: unread, loadBody: loadBody, keys: keys, cache: cache, sharedKey: sharedKey, finish: finish)
     }
 
     private func render(
-        _ pages: [ContentPage], bodies: TakeOnce<String>?, keys: [String: String], cache: (any PageCache)?, sharedKey: String,
-        finish: @Sendable (RenderedPage, ContentPage) -> RenderedPage
+        _ pages: [ContentPage], bodies: TakeOnce<String>?, unread: Set<String> = [],
+        loadBody: @Sendable (ContentPage) throws(DiagnosticError) -> String = { $0.body }, keys: [String: String],
+        cache: (any PageCache)?, sharedKey: String, finish: @Sendable (RenderedPage, ContentPage) -> RenderedPage
     ) throws(DiagnosticError) -> [RenderedPage] {
         let results = Parallel.map(Array(pages.indices)) { index in
             var page = pages[index]
             if let bodies { page.body = bodies.take(index) ?? "" }
             return Result { () throws(DiagnosticError) -> RenderedPage in
                 let objectKey = keys[page.route] ?? URLPath.key(for: page.route)
-                guard let cache else { return finish(try render(page, key: objectKey), page) }
-                let cacheKey = Self.cacheKey(page, key: objectKey, shared: sharedKey)
-                if let hit = cache.page(for: cacheKey) {
-                    let object = OutputObject(key: objectKey, data: hit.html, kind: .page, source: page.source, digests: hit.digests)
-                    return RenderedPage(
-                        object: object, warnings: hit.warnings, summary: hit.summary, fromCache: true)
+                var cacheKey: String?
+                if let cache {
+                    let key = Self.cacheKey(page, key: objectKey, shared: sharedKey)
+                    if let hit = cache.page(for: key) {
+                        let object = OutputObject(key: objectKey, data: hit.html, kind: .page, source: page.source, digests: hit.digests)
+                        return RenderedPage(object: object, warnings: hit.warnings, summary: hit.summary, fromCache: true)
+                    }
+                    cacheKey = key
                 }
+                if unread.contains(page.source) { page.body = try loadBody(page) }
                 var rendered = try render(page, key: objectKey)
                 rendered.cacheKey = cacheKey
                 return finish(rendered, page)

@@ -65,13 +65,7 @@ extension FileSystem {
         } catch {
             throw DiagnosticError(error.diagnostic)
         }
-        if data.count > limit {
-            throw DiagnosticError(
-                .error(
-                    SourceLocation(file: path), "file is \(TextDecoding.megabytes(data.count)), over the \(TextDecoding.megabytes(limit)) limit for text sources",
-                    hint: "split it into several pages; a source this large is almost always a mistake"))
-        }
-        return try TextDecoding.decode(data, path: path)
+        return try TextDecoding.text(data, path: path, limit: limit)
     }
 }
 
@@ -82,6 +76,17 @@ public enum TextDecoding {
 
     static func megabytes(_ bytes: Int) -> String {
         String(format: "%.1f MB", Double(bytes) / 1_048_576)
+    }
+
+    /// The text of the file at `path` read as `data`: refused over `limit` bytes, then decoded.
+    public static func text(_ data: Data, path: String, limit: Int = defaultLimit) throws(DiagnosticError) -> String {
+        if data.count > limit {
+            throw DiagnosticError(
+                .error(
+                    SourceLocation(file: path), "file is \(megabytes(data.count)), over the \(megabytes(limit)) limit for text sources",
+                    hint: "split it into several pages; a source this large is almost always a mistake"))
+        }
+        return try decode(data, path: path)
     }
 
     /// Decodes `data` as UTF-8, rejecting invalid sequences and NUL bytes; a leading BOM is dropped.

@@ -1,0 +1,123 @@
+import Foundation
+
+/// Pages read from Markdown files in earlier builds, by path and the digest of the file's bytes:
+/// a file whose digest is known to be unchanged is neither read nor parsed again. The pages come
+/// without their body, which is read only if the page has to be rendered.
+public protocol ContentCache: Sendable {
+    /// The page read from `source` when its bytes had `digest`, with `defaultTemplate` in force.
+    func page(source: String, digest: String, defaultTemplate: String) -> ContentPage?
+    func store(_ page: ContentPage, defaultTemplate: String)
+}
+
+/// A ``ContentCache`` in one file (`.site-cache/content.bin`), read once when a build starts and
+/// written when it succeeds with the entries that build used. A file that is damaged or from
+/// another version is treated as empty.
+public final class PackedContentCache: ContentCache, @unchecked Sendable {
+    public let file: URL
+    private let lock = NSLock()
+    private var entries: [String: Data] = [:]
+    private var used = Set<String>()
+    private var changed = false
+    let header: [UInt8]
+
+    public init(file: URL, version: String = "") {
+        self.file = file
+        self.header = Array("site content cache 1 \(version)\n".utf8)
+        guard let data = try? Data(contentsOf: file), data.starts(with: header) else { return }
+        var reader = ByteReader(data[(data.startIndex + header.count)...])
+        var found: [String: Data] = [:]
+        while !reader.isAtEnd {
+            guard let key = reader.string(), let entry = reader.bytes() else { return }
+            found[key] = entry
+        }
+        entries = found
+    }
+
+    static func key(source: String, digest: String, defaultTemplate: String) -> String {
+        source + "\u{0}" + defaultTemplate + "\u{0}" + digest
+    }
+
+    public func page(source: String, digest: String, defaultTemplate: String) -> ContentPage? {
+        let key = Self.key(source: source, digest: digest, defaultTemplate: defaultTemplate)
+        lock.lock()
+        let entry = entries[key]
+        if entry != nil { used.insert(key) }
+        lock.unlock()
+        guard let entry else { return nil }
+        var reader = ByteReader(entry)
+        guard let page = Self.decode(&reader), reader.isAtEnd, page.source == source, page.sourceDigest == digest else { return nil }
+        return page
+    }
+
+    public func store(_ page: ContentPage, defaultTemplate: String) {
+        guard !page.sourceDigest.isEmpty else { return }
+        var writer = ByteWriter()
+        Self.encode(page, into: &writer)
+        let key = Self.key(source: page.source, digest: page.sourceDigest, defaultTemplate: defaultTemplate)
+        lock.lock()
+        entries[key] = writer.data
+        used.insert(key)
+        changed = true
+        lock.unlock()
+    }
+
+    /// Writes the entries this build used (nothing when they are exactly what was read).
+    public func save() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard changed || used.count != entries.count else { return }
+        var writer = ByteWriter()
+        writer.data.append(contentsOf: header)
+        for key in used.sorted() {
+            guard let entry = entries[key] else { continue }
+            writer.string(key)
+            writer.bytes(entry)
+        }
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try writer.data.write(to: file, options: .atomic)
+    }
+
+    static func encode(_ page: ContentPage, into writer: inout ByteWriter) {
+        writer.string(page.source)
+        writer.string(page.route)
+        writer.string(page.title)
+        writer.string(page.description)
+        writer.optional(page.effectiveDate)
+        writer.optional(page.updatedDate)
+        writer.string(page.template)
+        writer.integer(page.draft ? 1 : 0)
+        writer.integer(page.aliases.count)
+        for alias in page.aliases { writer.string(alias) }
+        writer.integer(page.showTOC ? 1 : 0)
+        writer.integer(page.bodyLine)
+        writer.integer(page.locations.count)
+        for (key, location) in page.locations.sorted(by: { $0.key < $1.key }) {
+            writer.string(key)
+            writer.location(location)
+        }
+        writer.string(page.sourceDigest)
+    }
+
+    static func decode(_ reader: inout ByteReader) -> ContentPage? {
+        guard let source = reader.string(), let route = reader.string(), let title = reader.string(),
+            let description = reader.string(), let effectiveDate = reader.optional(), let updatedDate = reader.optional(),
+            let template = reader.string(), let draft = reader.integer(), let aliasCount = reader.integer()
+        else { return nil }
+        var aliases: [String] = []
+        for _ in 0..<aliasCount {
+            guard let alias = reader.string() else { return nil }
+            aliases.append(alias)
+        }
+        guard let showTOC = reader.integer(), let bodyLine = reader.integer(), let locationCount = reader.integer() else { return nil }
+        var locations: [String: SourceLocation] = [:]
+        for _ in 0..<locationCount {
+            guard let key = reader.string(), let location = reader.location() else { return nil }
+            locations[key] = location
+        }
+        guard let digest = reader.string() else { return nil }
+        return ContentPage(
+            source: source, route: route, title: title, description: description, effectiveDate: effectiveDate,
+            updatedDate: updatedDate, template: template, draft: draft == 1, aliases: aliases, showTOC: showTOC == 1, body: "",
+            bodyLine: bodyLine, locations: locations, sourceDigest: digest)
+    }
+}
