@@ -276,8 +276,8 @@ struct ByteReader {
 
     mutating func integer() -> Int? {
         guard data.endIndex - position >= 8 else { return nil }
-        var value: UInt64 = 0
-        for offset in 0..<8 { value |= UInt64(data[position + offset]) << (8 * UInt64(offset)) }
+        let offset = position - data.startIndex
+        let value = UInt64(littleEndian: data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self) })
         position += 8
         guard value <= UInt64(Int32.max) else { return nil }
         return Int(value)
@@ -289,8 +289,10 @@ struct ByteReader {
         return data[position..<(position + count)]
     }
 
+    /// A string; invalid UTF-8 (a damaged file) reads as nil.
     mutating func string() -> String? {
-        bytes().flatMap { String(data: $0, encoding: .utf8) }
+        guard let bytes = bytes() else { return nil }
+        return bytes.withUnsafeBytes { String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) }
     }
 
     /// `.some(nil)` for an absent value, nil when the bytes are bad.

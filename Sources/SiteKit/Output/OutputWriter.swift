@@ -127,7 +127,19 @@ public enum OutputWriter {
             }
             let stagingPath = staging.path
             let targetPath = target.path
-            let failures = Parallel.map(sorted) { path, data -> String? in
+            // One folder's files on one core: creating or linking files in a folder takes the
+            // folder's lock, and two cores in the same folder mostly wait for each other.
+            var groups: [[(key: String, value: Data)]] = []
+            var currentFolder: Substring?
+            for entry in sorted {
+                let folder = entry.key.lastIndex(of: "/").map { entry.key[..<$0] } ?? ""
+                if folder != currentFolder || groups.isEmpty {
+                    groups.append([])
+                    currentFolder = folder
+                }
+                groups[groups.count - 1].append(entry)
+            }
+            let failures = Parallel.map(groups) { group in group.compactMap { path, data -> String? in
                 let destination = stagingPath + "/" + path
                 // A file the previous output already holds byte for byte is linked, not written:
                 // no new inode, and the folder swap below stays all-or-nothing.
@@ -142,8 +154,8 @@ public enum OutputWriter {
                 }
                 if wantsExecutable, chmod(destination, 0o755) != 0 { return "\(path): cannot make it executable" }
                 return nil
-            }
-            if let failure = failures.compactMap({ $0 }).first {
+            } }
+            if let failure = failures.joined().first {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: failure])
             }
         } catch {
