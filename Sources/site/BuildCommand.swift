@@ -59,6 +59,7 @@ struct BuildCommand: ParsableCommand {
             let prefetched = PrefetchedFileSystem(base: fileSystem, contents: inputs?.contents ?? [:])
             inputs?.contents = [:]
             let result = try BuildPipeline(options: options).run(fileSystem: prefetched, progress: console.progress)
+            KeptUntilExit.keep(result)
             console.progress(BuildPipeline.steps.count + 1, BuildPipeline.steps.count + 1, "Write \(outputURL.lastPathComponent)")
             try OutputWriter.write(objects: result.objects, manifest: result.manifestData, to: outputURL)
             if let inputs {
@@ -68,6 +69,7 @@ struct BuildCommand: ParsableCommand {
             }
             try? pages?.save()
             try? contents?.save()
+            KeptUntilExit.keep((pages as Any, contents as Any, inputs as Any))
             console.report(result.warnings)
             let milliseconds = (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
             let count = result.objects.filter { $0.kind == .page || $0.kind == .shell }.count

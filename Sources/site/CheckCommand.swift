@@ -33,6 +33,7 @@ struct CheckCommand: ParsableCommand {
             options: .init(configPath: project.configName, includeDrafts: drafts, strict: reporting.strict))
         do {
             let result = try pipeline.run(fileSystem: DiskFileSystem(root: project.root))
+            KeptUntilExit.keep(result)
             console.report(result.warnings)
             if external {
                 for link in result.check.externalLinks {

@@ -37,6 +37,7 @@ struct PlanInfraCommand: ParsableCommand {
         do throws(DiagnosticError) {
             let result = try BuildPipeline(options: .init(configPath: project.configName, strict: reporting.strict))
                 .run(fileSystem: DiskFileSystem(root: project.root))
+            KeptUntilExit.keep(result)
             let notFound = result.objects.first { $0.key == result.manifest.routes.notFound }
                 .map { String(decoding: $0.data, as: UTF8.self) }
             let planner = try InfraPlanner(config: result.config, manifest: result.manifest, notFoundPage: notFound)
@@ -59,6 +60,7 @@ struct PlanInfraCommand: ParsableCommand {
             } catch {
                 throw DiagnosticError(.error(SourceLocation(file: outputURL.path), "cannot encode the plan: \(error)"))
             }
+            KeptUntilExit.keep((publish, files, planner))
             try OutputWriter.write(
                 files: files, executable: [InfraLayout.deployScript, InfraLayout.previousManifestScript], to: outputURL)
             console.report(result.warnings)
