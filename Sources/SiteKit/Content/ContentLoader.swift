@@ -49,7 +49,8 @@ public enum ContentLoader {
                 let text = try TextDecoding.text(data, path: file)
                 var page = try FrontMatter.page(
                     from: text, file: file, defaultRoute: defaultRoute(for: relative), defaultTemplate: defaultTemplate)
-                page.sourceDigest = Digest.sha256(data)
+                // A digest proved for this file (from the bytes just read, or by unchanged stamps) is not computed again.
+                page.sourceDigest = known[file] ?? Digest.sha256(data)
                 cache?.store(page, defaultTemplate: defaultTemplate)
                 return .success((page, true))
             } catch {
