@@ -61,14 +61,21 @@ struct BuildCommand: ParsableCommand {
             let result = try BuildPipeline(options: options).run(fileSystem: prefetched, progress: console.progress)
             KeptUntilExit.keep(result)
             console.progress(BuildPipeline.steps.count + 1, BuildPipeline.steps.count + 1, "Write \(outputURL.lastPathComponent)")
+            // The caches hold what this build rendered and read, whether or not the output can be
+            // written: saved while it is, and waited for before the command ends.
+            let saving = DispatchGroup()
+            DispatchQueue.global().async(group: saving) {
+                try? pages?.save()
+                try? contents?.save()
+            }
+            defer { saving.wait() }
             try OutputWriter.write(objects: result.objects, manifest: result.manifestData, to: outputURL)
             if let inputs {
                 cache.record(
                     InputFingerprint(inputs: inputs.digest, manifest: Digest.sha256(result.manifestData)), warnings: result.warnings,
                     stamps: inputs.stamps)
             }
-            try? pages?.save()
-            try? contents?.save()
+            saving.wait()
             KeptUntilExit.keep((pages as Any, contents as Any, inputs as Any))
             console.report(result.warnings)
             let milliseconds = (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
