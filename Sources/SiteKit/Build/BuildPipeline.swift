@@ -88,20 +88,19 @@ public struct BuildPipeline: Sendable {
         var pathByKey: [String: String] = [:]
         for entry in plan.table.entries where pathByKey[entry.key] == nil { pathByKey[entry.key] = entry.path }
         let paths = pathByKey
-        var checker = SiteChecker(routes: plan.table, templates: templates, baseURL: config.site.baseURL)
         // Bodies are let go as pages are rendered; a link finding that needs one reads it again.
-        checker.markdown = { page in
+        let checker = SiteChecker(routes: plan.table, templates: templates, baseURL: config.site.baseURL) { page in
             (try? fileSystem.readText(page.source)).flatMap { try? FrontMatter.split($0, file: page.source).body }
         }
-        let checkerForPages = checker
         var pages = try renderer.render(
             releasingBodiesOf: &content.pages, unread: content.unread,
-            loadBody: { page throws(DiagnosticError) in try Self.body(of: page, from: fileSystem) }, keys: plan.pageKeys, cache: options.pageCache, sharedKey: renderer.renderKey(configText: configText)
+            loadBody: { page throws(DiagnosticError) in try Self.body(of: page, from: fileSystem) }, keys: plan.pageKeys,
+            cache: options.pageCache, sharedKey: renderer.renderKey(configText: configText)
         ) { rendered, page in
             // The checks' first pass needs the source positions; the published page does not.
             var finished = rendered
             let key = rendered.object.key
-            finished.summary = checkerForPages.summarize(
+            finished.summary = checker.summarize(
                 SiteChecker.Page(
                     key: key, kind: .page, path: paths[key] ?? "/" + key, data: rendered.object.data, content: page,
                     template: page.template))

@@ -75,10 +75,13 @@ public struct SiteChecker: Sendable {
     /// a link finding of the second pass, which needs the line and column, asks for it.
     public var markdown: (@Sendable (ContentPage) -> String?)?
 
-    public init(routes: RoutingTable, templates: TemplateSet, baseURL: String) {
+    public init(
+        routes: RoutingTable, templates: TemplateSet, baseURL: String, markdown: (@Sendable (ContentPage) -> String?)? = nil
+    ) {
         self.routes = routes
         self.baseURL = baseURL
         self.locator = SourceLocator(templates: templates)
+        self.markdown = markdown
     }
 
     /// Checks `pages` in two passes over every core. The first parses each page, checks what needs
