@@ -38,7 +38,7 @@ struct BuildCommand: ParsableCommand {
         let fileSystem = DiskFileSystem(root: project.root)
         let outputURL = out.map { URL(fileURLWithPath: $0) } ?? project.root.appendingPathComponent("dist")
         let cache = BuildCacheFolder(root: project.root.appendingPathComponent(".site-cache"))
-        let salt = "\(SiteCommand.configuration.version) drafts=\(drafts) strict=\(reporting.strict) out=\(outputURL.standardizedFileURL.path)"
+        let salt = "\(Self.cacheVersion) drafts=\(drafts) strict=\(reporting.strict) out=\(outputURL.standardizedFileURL.path)"
         var inputs = noCache ? nil : cache.inputDigest(configName: project.configName, salt: salt, fileSystem: fileSystem)
         if let inputs, let recorded = cache.saved?.fingerprint, recorded.inputs == inputs.digest,
             recorded.manifest == BuildCacheFolder.digest(of: outputURL.appendingPathComponent(Manifest.key))
@@ -48,8 +48,8 @@ struct BuildCommand: ParsableCommand {
             console.line("Up to date: no input changed since the last build (\(milliseconds) ms) -> \(outputURL.path)")
             return
         }
-        let pages = noCache ? nil : PackedPageCache(file: cache.root.appendingPathComponent("pages.bin"), version: SiteCommand.configuration.version)
-        let contents = noCache ? nil : PackedContentCache(file: cache.root.appendingPathComponent("content.bin"), version: SiteCommand.configuration.version)
+        let pages = noCache ? nil : PackedPageCache(file: cache.root.appendingPathComponent("pages.bin"), version: Self.cacheVersion)
+        let contents = noCache ? nil : PackedContentCache(file: cache.root.appendingPathComponent("content.bin"), version: Self.cacheVersion)
         var options = BuildPipeline.Options(configPath: project.configName, includeDrafts: drafts, strict: reporting.strict)
         options.pageCache = pages
         options.contentCache = contents
@@ -87,6 +87,17 @@ struct BuildCommand: ParsableCommand {
             throw BuildFailure()
         }
     }
+}
+
+extension BuildCommand {
+    /// What the caches are valid for: the version of `site` and the size and time of its
+    /// executable, so that a rebuilt `site` of the same version never reuses pages another build of
+    /// it rendered.
+    static let cacheVersion: String = {
+        var status = stat()
+        guard let path = Bundle.main.executablePath, stat(path, &status) == 0 else { return SiteCommand.configuration.version }
+        return "\(SiteCommand.configuration.version) \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
+    }()
 }
 
 /// `.site-cache/`: the fingerprint of the last build's inputs, the stamps of the input files, and
