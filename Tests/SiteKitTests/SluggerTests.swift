@@ -34,6 +34,14 @@ struct SluggerTests {
         #expect(Slugger.slug(testCase.text) == testCase.slug)
     }
 
+    @Test("the ASCII shortcut gives the slug the Unicode rules give, for every ASCII character")
+    func asciiShortcut() {
+        for scalar in (0..<128).compactMap(Unicode.Scalar.init) {
+            let text = "A\(Character(scalar))b \(Character(scalar))9"
+            #expect(Slugger.slug(text) == Slugger.unicodeSlug(text), "U+\(String(scalar.value, radix: 16))")
+        }
+    }
+
     struct SequenceCase: CustomTestStringConvertible, Sendable {
         let name: String
         let titles: [String]

@@ -104,9 +104,11 @@ struct SourceLocator: Sendable {
 
     /// `"12:1-14:3"` -> 12...14.
     static func lines(_ sourcepos: String) -> ClosedRange<Int>? {
-        let parts = sourcepos.split(separator: "-")
-        guard let start = parts.first?.split(separator: ":").first.flatMap({ Int($0) }) else { return nil }
-        let end = parts.count > 1 ? parts[1].split(separator: ":").first.flatMap { Int($0) } ?? start : start
+        // `line:column-line:column`; the line of each side is what comes before its first `:`.
+        func line(_ side: Substring) -> Int? { Int(side[..<(side.firstIndex(of: ":") ?? side.endIndex)]) }
+        let dash = sourcepos.firstIndex(of: "-")
+        guard let start = line(sourcepos[..<(dash ?? sourcepos.endIndex)]) else { return nil }
+        let end = dash.flatMap { line(sourcepos[sourcepos.index(after: $0)...]) } ?? start
         return start...max(start, end)
     }
 
@@ -137,14 +139,22 @@ final class LineIndex: @unchecked Sendable {
     private let starts: [String.Index]
 
     init(_ text: String) {
+        var text = text
+        text.makeContiguousUTF8()
         self.text = text
-        var starts = [text.startIndex]
-        var index = text.utf8.startIndex
-        while let newline = text.utf8[index...].firstIndex(of: 0x0A) {
-            index = text.utf8.index(after: newline)
-            starts.append(index)
-        }
-        self.starts = starts
+        // Byte offsets of the line breaks, found with memchr; native strings index their UTF-8 in O(1).
+        let offsets: [Int] = text.utf8.withContiguousStorageIfAvailable { bytes -> [Int] in
+            guard let base = bytes.baseAddress else { return [] }
+            var offsets: [Int] = []
+            var position = 0
+            while position < bytes.count, let found = memchr(base + position, 0x0A, bytes.count - position) {
+                position = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found)) + 1
+                offsets.append(position)
+            }
+            return offsets
+        } ?? []
+        let utf8 = text.utf8
+        self.starts = [text.startIndex] + offsets.map { utf8.index(utf8.startIndex, offsetBy: $0) }
     }
 
     var count: Int { starts.count }

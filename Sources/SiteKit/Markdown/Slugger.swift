@@ -12,6 +12,27 @@ public struct Slugger: Sendable {
 
     /// The slug of `text` as GitHub writes it, without de-duplication.
     public static func slug(_ text: String) -> String {
+        // Most headings are ASCII: their bytes decide alone, without Unicode properties.
+        let utf8 = text.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(utf8.count)
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: " "): bytes.append(UInt8(ascii: "-"))
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes.append(byte | 0x20)
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                    bytes.append(byte)
+                default: continue
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return unicodeSlug(text)
+    }
+
+    /// ``slug(_:)`` by Unicode properties, for any text.
+    static func unicodeSlug(_ text: String) -> String {
         var result = ""
         for character in text.lowercased() {
             if character == " " {
