@@ -13,18 +13,22 @@ public enum ByteSearch {
     }
 
     /// The offset of the first `needle` in the bytes of `haystack` at or after `start`.
-    public static func first(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        guard let head = needle.first, start >= 0, haystack.count - start >= needle.count, let base = haystack.baseAddress
+    ///
+    /// `memchr` looks for the needle's byte at `anchor` first: a byte that is rare in the haystack
+    /// (the `]` of `\n  ]` rather than the line break) keeps long searches fast.
+    public static func first(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer, from start: Int, anchor: Int = 0) -> Int? {
+        guard needle.indices.contains(anchor), start >= 0, haystack.count - start >= needle.count, let base = haystack.baseAddress
         else { return nil }
         return needle.withUnsafeBufferPointer { pattern -> Int? in
             guard let patternBase = pattern.baseAddress else { return nil }
-            var position = start
-            let last = haystack.count - pattern.count
+            // Candidate starts run from `start` to `last`; their anchor bytes from start + anchor.
+            var position = start + anchor
+            let last = haystack.count - pattern.count + anchor
             while position <= last {
-                guard let hit = memchr(base + position, Int32(head), last - position + 1) else { return nil }
-                let offset = UnsafeRawPointer(hit) - base
+                guard let hit = memchr(base + position, Int32(pattern[anchor]), last - position + 1) else { return nil }
+                let offset = UnsafeRawPointer(hit) - base - anchor
                 if memcmp(base + offset, patternBase, pattern.count) == 0 { return offset }
-                position = offset + 1
+                position = offset + anchor + 1
             }
             return nil
         }
