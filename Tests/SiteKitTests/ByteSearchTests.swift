@@ -40,4 +40,12 @@ struct ByteSearchTests {
         #expect(ByteSearch.first(Array("c".utf8), in: haystack, from: 2) == 2)
         #expect(ByteSearch.first(Array("c".utf8), in: haystack, from: 3) == nil)
     }
+
+    @Test("the default anchor is a rare byte of the needle", arguments: [
+        (" data-sourcepos=\"", "-"), ("\n  ]", "]"), ("\n  \"objects\" : [\n", "["), ("abc", "b"), (" ", " "),
+    ])
+    func rareAnchor(needle: String, anchor: String) {
+        let bytes = Array(needle.utf8)
+        #expect(bytes[ByteSearch.rarestByte(of: bytes)] == Array(anchor.utf8)[0])
+    }
 }

@@ -120,12 +120,11 @@ public struct Manifest: Sendable, Equatable, Codable {
         let head = Array("\n\(indent)\"\(member)\" : [\n".utf8)
         let tail = Array("\n\(indent)]".utf8)
         let empty = head + tail
-        guard count > 0, let at = frame.withUnsafeBytes({ ByteSearch.first(empty, in: $0, from: 0, anchor: head.count - 2) })
-        else { return frame }
+        guard count > 0, let at = frame.withUnsafeBytes({ ByteSearch.first(empty, in: $0, from: 0) }) else { return frame }
         // The list's elements in `earlier`: every line inside is indented deeper than its closing bracket.
-        // Searched by their brackets: a manifest has a line break every few dozen bytes, and few brackets.
-        if let earlier, let open = earlier.withUnsafeBytes({ ByteSearch.first(head, in: $0, from: 0, anchor: head.count - 2) }),
-            let close = earlier.withUnsafeBytes({ ByteSearch.first(tail, in: $0, from: open + head.count, anchor: tail.count - 1) })
+        // ByteSearch finds them by their brackets: a manifest has a line break every few dozen bytes, and few brackets.
+        if let earlier, let open = earlier.withUnsafeBytes({ ByteSearch.first(head, in: $0, from: 0) }),
+            let close = earlier.withUnsafeBytes({ ByteSearch.first(tail, in: $0, from: open + head.count) })
         {
             var result = Array(frame[..<(at + head.count)])
             result.append(contentsOf: earlier[(open + head.count)..<close])

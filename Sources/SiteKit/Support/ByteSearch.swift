@@ -14,9 +14,11 @@ public enum ByteSearch {
 
     /// The offset of the first `needle` in the bytes of `haystack` at or after `start`.
     ///
-    /// `memchr` looks for the needle's byte at `anchor` first: a byte that is rare in the haystack
-    /// (the `]` of `\n  ]` rather than the line break) keeps long searches fast.
-    public static func first(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer, from start: Int, anchor: Int = 0) -> Int? {
+    /// `memchr` looks for the needle's byte at `anchor` first; by default the byte of the needle
+    /// that is rarest in HTML and prose (the `=` of ` data-sourcepos="`, not its leading space,
+    /// which would stop the search at every word).
+    public static func first(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer, from start: Int, anchor: Int? = nil) -> Int? {
+        let anchor = anchor ?? rarestByte(of: needle)
         guard needle.indices.contains(anchor), start >= 0, haystack.count - start >= needle.count, let base = haystack.baseAddress
         else { return nil }
         return needle.withUnsafeBufferPointer { pattern -> Int? in
@@ -36,6 +38,33 @@ public enum ByteSearch {
 }
 
 extension ByteSearch {
+    /// How often each byte turns up in HTML and English prose, roughly: higher is more common.
+    static let frequency: [UInt8] = (0...255).map { value -> UInt8 in
+        let byte = UInt8(value)
+        switch byte {
+        case UInt8(ascii: " "): return 100
+        case UInt8(ascii: "e"), UInt8(ascii: "t"), UInt8(ascii: "a"), UInt8(ascii: "o"), UInt8(ascii: "i"), UInt8(ascii: "n"): return 90
+        case UInt8(ascii: "s"), UInt8(ascii: "r"), UInt8(ascii: "h"), UInt8(ascii: "l"), UInt8(ascii: "d"), UInt8(ascii: "c"): return 80
+        case 0x0A: return 70
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): return 60
+        case UInt8(ascii: "\""), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "/"): return 50
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: "="): return 30
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return 25
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return 20
+        case 0x80...0xFF: return 20
+        case UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "|"): return 5
+        default: return 10
+        }
+    }
+
+    /// The index of the byte of `needle` least likely to occur, the first of equals.
+    static func rarestByte(of needle: [UInt8]) -> Int {
+        if needle.count < 2 { return 0 }
+        var best = 0
+        for index in needle.indices where frequency[Int(needle[index])] < frequency[Int(needle[best])] { best = index }
+        return best
+    }
+
     /// `bytes` with every `needle` replaced by `replacement`, left to right, in one pass.
     public static func replacingAll(_ needle: [UInt8], with replacement: [UInt8], in bytes: [UInt8]) -> [UInt8] {
         guard var found = first(needle, in: bytes, from: 0) else { return bytes }
