@@ -137,6 +137,11 @@ struct BuildCacheFolder {
         try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try? Data(stamps.text.utf8).write(to: stampsURL, options: .atomic)
         try? BuildRecord(fingerprint: fingerprint, warnings: warnings).encoded.write(to: recordURL, options: .atomic)
+        // Files of earlier cache formats: the record as JSON, and one file a page.
+        for obsolete in ["build.json", "pages"] {
+            let url = root.appendingPathComponent(obsolete)
+            if FileManager.default.fileExists(atPath: url.path) { try? FileManager.default.removeItem(at: url) }
+        }
     }
 
     static func digest(of file: URL) -> String? {
