@@ -23,14 +23,10 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
     public init(file: URL, version: String = "") {
         self.file = file
         self.header = Array("site content cache 1 \(version)\n".utf8)
-        guard let data = try? Data(contentsOf: file), data.starts(with: header) else { return }
-        var reader = ByteReader(data[(data.startIndex + header.count)...])
-        var found: [String: Data] = [:]
-        while !reader.isAtEnd {
-            guard let key = reader.string(), let entry = reader.bytes() else { return }
-            found[key] = entry
-        }
-        entries = found
+        // The same layout as the page cache: keyed, length-prefixed entries after the header.
+        guard let data = try? Data(contentsOf: file), let found = PackedPageCache.entries(in: data, header: header), found.complete
+        else { return }
+        entries = found.entries
     }
 
     static func key(source: String, digest: String, defaultTemplate: String) -> String {

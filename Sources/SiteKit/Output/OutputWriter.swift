@@ -13,17 +13,23 @@ public enum OutputWriter {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         defer { close(descriptor) }
-        try data.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return }
+        guard writeAll(data, to: descriptor) else { throw CocoaError(.fileWriteOutOfSpace, userInfo: [NSFilePathErrorKey: path]) }
+    }
+
+    /// Writes all of `data` to an open file, retrying short and interrupted writes; false on an error.
+    static func writeAll(_ data: Data, to descriptor: Int32) -> Bool {
+        data.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return true }
             var offset = 0
             while offset < buffer.count {
                 let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    throw CocoaError(.fileWriteOutOfSpace, userInfo: [NSFilePathErrorKey: path])
+                    return false
                 }
                 offset += written
             }
+            return true
         }
     }
 
@@ -58,30 +64,16 @@ public enum OutputWriter {
     /// Deletes the folder at `path` and everything in it, its top-level entries on every core
     /// (the old output of a large site is tens of thousands of files). Links are removed, not followed.
     static func removeTree(_ path: String) {
-        let children = entries(of: path)
+        let children = FolderEntries.read(path) ?? []
         _ = Parallel.map(children) { name, type in removeEntry(path + "/" + name, type: type) }
         rmdir(path)
     }
 
     private static func removeEntry(_ path: String, type: UInt8) {
-        // d_type 4 is a folder; an unknown type (0) is tried as a file first.
-        if type != 4, unlink(path) == 0 || errno != EISDIR { return }
-        for (name, childType) in entries(of: path) { removeEntry(path + "/" + name, type: childType) }
+        // A type the file system does not report is tried as a file first.
+        if type != FolderEntries.directory, unlink(path) == 0 || errno != EISDIR { return }
+        for (name, childType) in FolderEntries.read(path) ?? [] { removeEntry(path + "/" + name, type: childType) }
         rmdir(path)
-    }
-
-    /// The names and `d_type`s in a folder, without `.` and `..`.
-    private static func entries(of path: String) -> [(name: String, type: UInt8)] {
-        guard let stream = opendir(path) else { return [] }
-        defer { closedir(stream) }
-        var entries: [(name: String, type: UInt8)] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { String(cString: $0) }
-            }
-            if name != ".", name != ".." { entries.append((name, entry.pointee.d_type)) }
-        }
-        return entries
     }
 
     /// Writes `objects` and the manifest into `directory`, replacing what was there.

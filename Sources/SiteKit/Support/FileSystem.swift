@@ -230,20 +230,10 @@ public struct DiskFileSystem: FileSystem {
 
     private func walk(_ directory: String, includeHidden: Bool, into result: inout [String]) throws(FileSystemError) {
         // readdir tells each entry's type, so only links and file systems that do not say need a stat.
-        guard let stream = opendir(fullPath(directory)) else {
+        guard var entries = FolderEntries.read(fullPath(directory)) else {
             throw .unreadable(directory, reason: String(cString: strerror(errno)))
         }
-        var entries: [(name: String, type: UInt8)] = []
-        while let entry = readdir(stream) {
-            let (name, type) = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
-                    (String(cString: $0), entry.pointee.d_type)
-                }
-            }
-            if name == "." || name == ".." || (!includeHidden && name.hasPrefix(".")) { continue }
-            entries.append((name, type))
-        }
-        closedir(stream)
+        if !includeHidden { entries.removeAll { $0.name.hasPrefix(".") } }
         entries.sort { $0.name < $1.name }
         for (name, type) in entries {
             let path = directory.isEmpty || directory == "." ? name : directory + "/" + name
@@ -270,9 +260,8 @@ public struct DiskFileSystem: FileSystem {
         }
     }
 
-    /// `d_type` values of `readdir` (dirent.h): a folder, a regular file.
-    private static let directoryType: Int32 = 4
-    private static let regularType: Int32 = 8
+    private static let directoryType = Int32(FolderEntries.directory)
+    private static let regularType = Int32(FolderEntries.regularFile)
 
     /// Refuses a symbolic link (or a path through one) that resolves outside the root. A file that
     /// is not a link needs only its folder checked, and each folder is resolved once.
@@ -412,4 +401,29 @@ public struct PrefetchedFileSystem<Base: FileSystem>: FileSystem {
     public func kind(of path: String) -> FileKind { base.kind(of: path) }
 
     public func stamp(of path: String) -> FileStamp? { base.stamp(of: path) }
+}
+
+/// The entries of a folder as `readdir` lists them, with the type it reports for each (which saves
+/// a `stat` a file where the file system says).
+enum FolderEntries {
+    /// `d_type` values (dirent.h): a folder, a regular file; 0 means the file system does not say.
+    static let directory: UInt8 = 4
+    static let regularFile: UInt8 = 8
+
+    /// Names and types, without `.` and `..`, in the order the file system gives; nil when the
+    /// folder cannot be opened (`errno` says why).
+    static func read(_ path: String) -> [(name: String, type: UInt8)]? {
+        guard let stream = opendir(path) else { return nil }
+        defer { closedir(stream) }
+        var entries: [(name: String, type: UInt8)] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
+                    String(cString: $0)
+                }
+            }
+            if name != ".", name != ".." { entries.append((name, entry.pointee.d_type)) }
+        }
+        return entries
+    }
 }
