@@ -91,11 +91,8 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
         guard let loaded, loaded.complete, live * 2 >= loaded.size - header.count else { return try rewrite() }
         var added = ByteWriter()
         for key in used.sorted() {
-            guard case .page(let page) = entries[key] else { continue }
-            var encoded = ByteWriter()
-            Self.encode(page, into: &encoded)
-            added.string(key)
-            added.bytes(encoded.data)
+            guard let entry = entries[key], case .page = entry else { continue }
+            Self.write(key, entry, into: &added)
         }
         if try !append(added.data, expecting: loaded.size) { try rewrite() }
     }
@@ -128,13 +125,7 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
             writer.data.append(contentsOf: header)
             for key in used.sorted() {
                 guard let entry = entries[key] else { continue }
-                var encoded = ByteWriter()
-                switch entry {
-                case .encoded(let data): encoded.data = data
-                case .page(let page): Self.encode(page, into: &encoded)
-                }
-                writer.string(key)
-                writer.bytes(encoded.data)
+                Self.write(key, entry, into: &writer)
                 if writer.data.count > 1 << 20 {
                     try handle.write(contentsOf: writer.data)
                     writer.data.removeAll(keepingCapacity: true)
@@ -148,6 +139,18 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
+        }
+    }
+
+    /// One entry of the file: its key, then its bytes (a page is encoded here, on its way out).
+    private static func write(_ key: String, _ entry: Entry, into writer: inout ByteWriter) {
+        writer.string(key)
+        switch entry {
+        case .encoded(let data): writer.bytes(data)
+        case .page(let page):
+            var encoded = ByteWriter()
+            encode(page, into: &encoded)
+            writer.bytes(encoded.data)
         }
     }
 

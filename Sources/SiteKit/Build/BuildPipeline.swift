@@ -90,7 +90,7 @@ public struct BuildPipeline: Sendable {
         let paths = pathByKey
         // Bodies are let go as pages are rendered; a link finding that needs one reads it again.
         let checker = SiteChecker(routes: plan.table, templates: templates, baseURL: config.site.baseURL) { page in
-            (try? fileSystem.readText(page.source)).flatMap { try? FrontMatter.split($0, file: page.source).body }
+            try? Self.body(of: page, from: fileSystem)
         }
         var pages = try renderer.render(
             releasingBodiesOf: &content.pages, unread: content.unread,
@@ -162,7 +162,8 @@ public struct BuildPipeline: Sendable {
             manifestData: manifestData, warnings: findings.sorted(), check: report)
     }
 
-    /// The Markdown body of a page that came from the content cache, read when it must be rendered.
+    /// The Markdown body of a page whose body was not kept (it came from the content cache, or
+    /// was let go after rendering), read again and refused if the file changed since it was loaded.
     static func body(of page: ContentPage, from fileSystem: some FileSystem) throws(DiagnosticError) -> String {
         let data: Data
         do throws(FileSystemError) {

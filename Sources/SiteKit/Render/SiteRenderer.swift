@@ -94,7 +94,8 @@ public struct SiteRenderer: Sendable {
         _ pages: [ContentPage], keys: [String: String] = [:], cache: (any PageCache)? = nil, sharedKey: String = "",
         finish: @Sendable (RenderedPage, ContentPage) -> RenderedPage = { rendered, _ in rendered }
     ) throws(DiagnosticError) -> [RenderedPage] {
-        try render(pages, bodies: nil, keys: keys, cache: cache, sharedKey: sharedKey, finish: finish)
+        try render(
+            pages, bodies: nil, unread: [], loadBody: { $0.body }, keys: keys, cache: cache, sharedKey: sharedKey, finish: finish)
     }
 
     /// ``render(_:keys:cache:sharedKey:finish:)``, leaving `pages` without their Markdown bodies:
@@ -114,8 +115,8 @@ public struct SiteRenderer: Sendable {
     }
 
     private func render(
-        _ pages: [ContentPage], bodies: TakeOnce<String>?, unread: Set<String> = [],
-        loadBody: @Sendable (ContentPage) throws(DiagnosticError) -> String = { $0.body }, keys: [String: String],
+        _ pages: [ContentPage], bodies: TakeOnce<String>?, unread: Set<String>,
+        loadBody: @Sendable (ContentPage) throws(DiagnosticError) -> String, keys: [String: String],
         cache: (any PageCache)?, sharedKey: String, finish: @Sendable (RenderedPage, ContentPage) -> RenderedPage
     ) throws(DiagnosticError) -> [RenderedPage] {
         let results = Parallel.map(Array(pages.indices)) { index in
