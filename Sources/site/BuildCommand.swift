@@ -54,6 +54,7 @@ struct BuildCommand: ParsableCommand {
         options.pageCache = pages
         options.contentCache = contents
         options.knownDigests = inputs?.stamps.entries.mapValues(\.digest) ?? [:]
+        options.listsExternalLinks = false
         do {
             // The bytes read to prove what changed are read once: handed to the build, then dropped here.
             let prefetched = PrefetchedFileSystem(base: fileSystem, contents: inputs?.contents ?? [:])

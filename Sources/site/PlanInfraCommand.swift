@@ -35,8 +35,9 @@ struct PlanInfraCommand: ParsableCommand {
         let console = Console(quiet: reporting.quiet, format: reporting.format, pathPrefix: project.displayPrefix)
         let outputURL = out.map { URL(fileURLWithPath: $0) } ?? project.root.appendingPathComponent("infra")
         do throws(DiagnosticError) {
-            let result = try BuildPipeline(options: .init(configPath: project.configName, strict: reporting.strict))
-                .run(fileSystem: DiskFileSystem(root: project.root))
+            var options = BuildPipeline.Options(configPath: project.configName, strict: reporting.strict)
+            options.listsExternalLinks = false
+            let result = try BuildPipeline(options: options).run(fileSystem: DiskFileSystem(root: project.root))
             KeptUntilExit.keep(result)
             let notFound = result.objects.first { $0.key == result.manifest.routes.notFound }
                 .map { String(decoding: $0.data, as: UTF8.self) }

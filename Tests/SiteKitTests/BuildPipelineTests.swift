@@ -125,6 +125,21 @@ struct BuildPipelineTests {
         #expect(first.manifestData == second.manifestData)
     }
 
+    @Test("a build that does not list external links finds the same and writes the same, without locating them")
+    func withoutExternalLinks() throws {
+        let files = TestProject.with(["content/privacy.md": TestProject.files["content/privacy.md"]! + "\nSee [the law](https://example.org/law).\n"])
+        let listed = try BuildPipeline(options: .init()).run(fileSystem: MemoryFileSystem(files))
+        var options = BuildPipeline.Options()
+        options.listsExternalLinks = false
+        let unlisted = try BuildPipeline(options: options).run(fileSystem: MemoryFileSystem(files))
+        #expect(listed.check.externalLinks.map(\.url).contains("https://example.org/law"))
+        #expect(unlisted.check.externalLinks.isEmpty)
+        #expect(unlisted.check.linksChecked == listed.check.linksChecked)
+        #expect(unlisted.check.diagnostics == listed.check.diagnostics)
+        #expect(unlisted.objects == listed.objects)
+        #expect(unlisted.manifestData == listed.manifestData)
+    }
+
     @Test("a page with pages below it is stored at route/index.html and still answers at its route")
     func sectionIndex() throws {
         let files = TestProject.with([

@@ -18,6 +18,9 @@ public struct BuildPipeline: Sendable {
         public var contentCache: (any ContentCache)?
         /// SHA-256 of input files known to be unchanged since they were hashed, by path.
         public var knownDigests: [String: String] = [:]
+        /// Gather the links to other sites with their source lines, for `site check` to list
+        /// (``SiteChecker/Report/externalLinks``); a build does not list them and skips the work.
+        public var listsExternalLinks = true
 
         public init(configPath: String = "site.yml", includeDrafts: Bool = false, strict: Bool = false) {
             self.configPath = configPath
@@ -89,7 +92,9 @@ public struct BuildPipeline: Sendable {
         for entry in plan.table.entries where pathByKey[entry.key] == nil { pathByKey[entry.key] = entry.path }
         let paths = pathByKey
         // Bodies are let go as pages are rendered; a link finding that needs one reads it again.
-        let checker = SiteChecker(routes: plan.table, templates: templates, baseURL: config.site.baseURL) { page in
+        let checker = SiteChecker(
+            routes: plan.table, templates: templates, baseURL: config.site.baseURL, listsExternalLinks: options.listsExternalLinks
+        ) { page in
             try? Self.body(of: page, from: fileSystem)
         }
         var pages = try renderer.render(

@@ -70,16 +70,23 @@ public struct SiteChecker: Sendable {
 
     let routes: RoutingTable
     let baseURL: String
+    let lowercasedBaseURL: String
     let locator: SourceLocator
     /// Reads a page's Markdown body again, for pages whose body was let go after rendering; only
     /// a link finding of the second pass, which needs the line and column, asks for it.
     public var markdown: (@Sendable (ContentPage) -> String?)?
+    /// Whether links to other sites are gathered, each located in its source (the location
+    /// costs a search of the page's Markdown); false leaves ``PageSummary/external`` empty.
+    public var listsExternalLinks: Bool
 
     public init(
-        routes: RoutingTable, templates: TemplateSet, baseURL: String, markdown: (@Sendable (ContentPage) -> String?)? = nil
+        routes: RoutingTable, templates: TemplateSet, baseURL: String, listsExternalLinks: Bool = true,
+        markdown: (@Sendable (ContentPage) -> String?)? = nil
     ) {
+        self.listsExternalLinks = listsExternalLinks
         self.routes = routes
         self.baseURL = baseURL
+        self.lowercasedBaseURL = baseURL.lowercased()
         self.locator = SourceLocator(templates: templates)
         self.markdown = markdown
     }
@@ -168,7 +175,43 @@ public struct SiteChecker: Sendable {
 
     private func checkPage(_ page: Page, _ document: HTMLDocument) -> PageSummary {
         var result = PageSummary()
-        result.ids = Set(document.elements.compactMap { $0["id"] } + document.elements(named: "a").compactMap { $0["name"] }).sorted()
+        // One pass over the elements gathers what the checks below look at.
+        var html: Int?
+        var hasCharset = false, hasViewport = false, hasTitleText = false
+        var headings: [Int] = []
+        var identified: [(index: Int, id: String)] = []
+        var names: [String] = []
+        var urls: [(index: Int, value: String)] = []
+        for index in document.elements.indices {
+            let element = document.elements[index]
+            var mayLink = false, hasID = false
+            for attribute in element.attributes {
+                switch attribute.name {
+                case "id":
+                    // The first, as `element["id"]` reads it.
+                    if !hasID { identified.append((index, attribute.value)) }
+                    hasID = true
+                case "href", "src", "poster", "action": mayLink = true
+                default: break
+                }
+            }
+            switch element.name {
+            case "html": if html == nil { html = index }
+            case "meta":
+                if element["charset"] != nil { hasCharset = true }
+                if element["name"]?.lowercased() == "viewport" { hasViewport = true }
+            case "title": if !hasTitleText, !Self.isBlank(element.text ?? "", newlines: true) { hasTitleText = true }
+            case "h1": headings.append(index)
+            case "a": if let name = element["name"] { names.append(name) }
+            default: break
+            }
+            guard mayLink, let attributes = Self.linkAttributes[element.name] else { continue }
+            for attribute in attributes {
+                guard let value = element[attribute]?.trimmingSpaces(), !value.isEmpty else { continue }
+                urls.append((index, value))
+            }
+        }
+        result.ids = Set(identified.map(\.id) + names).sorted()
         let templateFile = locator.templates.file(of: page.template)
         /// A missing element is reported at the template line that writes the enclosing tag.
         func structural(_ message: String, near tag: String, hint: String) {
@@ -203,23 +246,19 @@ public struct SiteChecker: Sendable {
         if !document.hasHTML5Doctype {
             structural("the page does not start with <!DOCTYPE html>", near: "<html", hint: "put <!DOCTYPE html> on the template's first line")
         }
-        let html = document.elements(named: "html").first
-        if (html?["lang"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        if Self.isBlank(html.flatMap { document.elements[$0]["lang"] } ?? "", newlines: false) {
             structural("<html> has no lang attribute", near: "<html", hint: "write <html lang=\"{{site.language}}\">")
         }
-        let metas = document.elements(named: "meta")
-        if !metas.contains(where: { $0["charset"] != nil }) {
+        if !hasCharset {
             structural("<head> has no <meta charset>", near: "<head", hint: "add <meta charset=\"utf-8\"> first in <head>")
         }
-        if !metas.contains(where: { $0["name"]?.lowercased() == "viewport" }) {
+        if !hasViewport {
             structural("<head> has no viewport <meta>", near: "<head", hint: "add <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         }
-        let titles = document.elements(named: "title")
-        if titles.allSatisfy({ ($0.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
+        if !hasTitleText {
             structural("<head> has no <title> text", near: "<head", hint: "add <title>{{page.title}}</title> to <head>")
         }
         if page.kind == .page {
-            let headings = document.elements.indices.filter { document.elements[$0].name == "h1" }
             if headings.isEmpty {
                 structural("the page has no <h1>", near: "<main", hint: "render the title as <h1>{{page.title}}</h1>")
             } else if headings.count > 1 {
@@ -233,9 +272,8 @@ public struct SiteChecker: Sendable {
             }
         }
         var seenIDs: Set<String> = []
-        for (index, element) in document.elements.enumerated() {
-            guard let id = element["id"] else { continue }
-            if id.isEmpty || id.contains(where: \.isWhitespace) {
+        for (index, id) in identified {
+            if id.isEmpty || Self.hasWhitespace(id) {
                 result.diagnostics.append(
                     .error(locator.locate("id=\"\(id)\"", element: index, in: document, page: page), "id '\(id)' is empty or has spaces on page \(page.path)"))
             } else if !seenIDs.insert(id).inserted {
@@ -248,14 +286,29 @@ public struct SiteChecker: Sendable {
 
         // Links, with the source position of the block they sit in.
         let body = lines(of: page)
-        for (index, element) in document.elements.enumerated() {
-            for attribute in Self.linkAttributes[element.name] ?? [] {
-                guard let value = element[attribute]?.trimmingSpaces(), !value.isEmpty else { continue }
-                result.linkCount += 1
-                classify(value, sourcepos: document.nearest("data-sourcepos", from: index), page: page, body: body, into: &result)
-            }
+        for (index, value) in urls {
+            result.linkCount += 1
+            classify(value, sourcepos: document.nearest("data-sourcepos", from: index), page: page, body: body, into: &result)
         }
         return result
+    }
+
+    /// Whether `text` is empty or only white space (with line breaks when `newlines`), as
+    /// Foundation's trimming sees it; checked by bytes when the first one decides.
+    static func isBlank(_ text: String, newlines: Bool) -> Bool {
+        guard let first = text.utf8.first else { return true }
+        if first > 0x20, first < 0x80 { return false }
+        return text.trimmingCharacters(in: newlines ? .whitespacesAndNewlines : .whitespaces).isEmpty
+    }
+
+    /// Whether `text` has a white-space character; checked by bytes when it is ASCII.
+    static func hasWhitespace(_ text: String) -> Bool {
+        var ascii = true
+        for byte in text.utf8 {
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { return true }
+            if byte >= 0x80 { ascii = false }
+        }
+        return ascii ? false : text.contains(where: \.isWhitespace)
     }
 
     private func errorsThatMatter(_ document: HTMLDocument) -> [HTMLDocument.ParseError] {
@@ -268,7 +321,9 @@ public struct SiteChecker: Sendable {
         _ value: String, sourcepos: String?, page: Page, body: () -> LineIndex, into result: inout PageSummary
     ) {
         func location() -> SourceLocation { locator.locate(value, sourcepos: sourcepos, page: page, body: body) }
-        if value.lowercased().hasPrefix("javascript:") {
+        // Only a `j` or a non-ASCII first letter can lower-case to `javascript:`.
+        let first = value.utf8.first ?? 0
+        if first >= 0x80 || first | 0x20 == UInt8(ascii: "j"), value.lowercased().hasPrefix("javascript:") {
             let at = location()
             result.diagnostics.append(
                 .error(at, "javascript: URL in a link\(on(at, page))", hint: "use a real URL; inline script breaks the Content-Security-Policy"))
@@ -277,14 +332,15 @@ public struct SiteChecker: Sendable {
         var target = value
         if let scheme = Self.scheme(of: value) {
             guard scheme == "http" || scheme == "https" else { return }  // mailto:, tel:, data: ...
-            guard value.lowercased().hasPrefix(baseURL.lowercased() + "/") || value.lowercased() == baseURL.lowercased() else {
-                result.external.append(ExternalLink(url: value, location: location()))
+            let lowercased = value.lowercased()
+            guard lowercased.hasPrefix(lowercasedBaseURL + "/") || lowercased == lowercasedBaseURL else {
+                if listsExternalLinks { result.external.append(ExternalLink(url: value, location: location())) }
                 return
             }
             target = String(value.dropFirst(baseURL.count))
             if target.isEmpty { target = "/" }
         } else if value.hasPrefix("//") {
-            result.external.append(ExternalLink(url: value, location: location()))
+            if listsExternalLinks { result.external.append(ExternalLink(url: value, location: location())) }
             return
         }
         result.links.append(Link(value: value, target: target, sourcepos: sourcepos))

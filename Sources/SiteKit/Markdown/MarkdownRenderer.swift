@@ -39,7 +39,9 @@ public struct MarkdownRenderer: Sendable {
         _ markdown: String, file: String, firstLine: Int = 1, variables: ContentVariables? = nil
     ) throws(DiagnosticError) -> Output {
         _ = Self.registered
-        var options = CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8
+        // No CMARK_OPT_VALIDATE_UTF8: a Swift string is valid UTF-8 already (cmark replaces NUL
+        // bytes either way).
+        var options = CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES
         if allowRawHTML { options |= CMARK_OPT_UNSAFE }
         guard let parser = cmark_parser_new(options) else {
             throw DiagnosticError(.error(SourceLocation(file: file), "cannot start the Markdown parser (out of memory)"))
@@ -48,8 +50,11 @@ public struct MarkdownRenderer: Sendable {
         for name in Self.extensionNames {
             if let syntax = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, syntax) }
         }
-        markdown.utf8CString.withUnsafeBufferPointer { buffer in
-            if let base = buffer.baseAddress { cmark_parser_feed(parser, base, buffer.count - 1) }
+        var text = markdown
+        text.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { bytes in
+                if let base = bytes.baseAddress { cmark_parser_feed(parser, base, bytes.count) }
+            }
         }
         // cmark-gfm adds and removes the extensions' special characters in one global table around
         // the inline pass of `finish`, so two at once lose autolinks and strikethroughs: finish one at
@@ -72,7 +77,7 @@ public struct MarkdownRenderer: Sendable {
         }
         defer { free(rendered) }
         let html = HTMLPostProcessor.process(
-            String(cString: rendered), headingIDs: walker.headingIDs, keepPositions: keepSourcePositions)
+            UnsafeRawBufferPointer(start: rendered, count: strlen(rendered)), headingIDs: walker.headingIDs, keepPositions: keepSourcePositions)
         let headings = walker.headings.map {
             Heading(level: $0.level, title: $0.title, id: $0.id, line: $0.line + firstLine - 1)
         }
@@ -177,9 +182,8 @@ private struct TreeWalker {
     }
 
     private mutating func expandLiteral(_ node: OpaquePointer, near line: Int) {
-        guard let variables, let literal = cmark_node_get_literal(node) else { return }
+        guard let variables, let literal = cmark_node_get_literal(node), strstr(literal, "{{") != nil else { return }
         let text = String(cString: literal)
-        guard ContentVariables.mayContainTags(text) else { return }
         let (expanded, failures) = variables.expand(text)
         report(failures, near: line)
         if expanded != text { cmark_node_set_literal(node, expanded) }
@@ -187,22 +191,16 @@ private struct TreeWalker {
 
     private mutating func expandURL(_ node: OpaquePointer, near line: Int) {
         guard let variables else { return }
-        if let url = cmark_node_get_url(node) {
+        if let url = cmark_node_get_url(node), strstr(url, "{{") != nil {
             // cmark keeps `{` and `}` in link targets as written; expand them before rendering escapes them.
-            let text = String(cString: url)
-            if ContentVariables.mayContainTags(text) {
-                let (expanded, failures) = variables.expand(text)
-                report(failures, near: line)
-                cmark_node_set_url(node, expanded)
-            }
+            let (expanded, failures) = variables.expand(String(cString: url))
+            report(failures, near: line)
+            cmark_node_set_url(node, expanded)
         }
-        if let title = cmark_node_get_title(node) {
-            let text = String(cString: title)
-            if ContentVariables.mayContainTags(text) {
-                let (expanded, failures) = variables.expand(text)
-                report(failures, near: line)
-                cmark_node_set_title(node, expanded)
-            }
+        if let title = cmark_node_get_title(node), strstr(title, "{{") != nil {
+            let (expanded, failures) = variables.expand(String(cString: title))
+            report(failures, near: line)
+            cmark_node_set_title(node, expanded)
         }
     }
 
@@ -271,19 +269,25 @@ private struct TreeWalker {
 /// Rewrites cmark's HTML: heading ids in place of source positions, and no presentational attributes.
 public enum HTMLPostProcessor {
     static let marker = Array(" data-sourcepos=\"".utf8)
+    static let markerAnchor = ByteSearch.rarestByte(of: marker)
+    static let quote = [UInt8(ascii: "\"")]
     static let align = Array(" align=\"".utf8)
 
     /// Gives headings their id, drops `data-sourcepos` unless `keepPositions`, and turns table `align`
     /// attributes (obsolete in HTML5) into classes that a strict Content-Security-Policy allows.
     static func process(_ html: String, headingIDs: [String: String], keepPositions: Bool = false) -> String {
-        let bytes = Array(html.utf8)
+        Array(html.utf8).withUnsafeBytes { process($0, headingIDs: headingIDs, keepPositions: keepPositions) }
+    }
+
+    /// The same for the UTF-8 bytes cmark rendered, read where they are.
+    static func process(_ bytes: UnsafeRawBufferPointer, headingIDs: [String: String], keepPositions: Bool = false) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + headingIDs.count * 24)
         var index = 0
-        while let found = ByteSearch.first(marker, in: bytes, from: index),
-            let end = ByteSearch.first([UInt8(ascii: "\"")], in: bytes, from: found + marker.count)
+        while let found = ByteSearch.first(marker, in: bytes, from: index, anchor: markerAnchor),
+            let end = ByteSearch.first(quote, in: bytes, from: found + marker.count, anchor: 0)
         {
-            output += bytes[index..<found]
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<found]))
             // A heading tag just opened: `<h2` directly before the attribute.
             if found >= 3, bytes[found - 3] == UInt8(ascii: "<"), bytes[found - 2] == UInt8(ascii: "h") {
                 let position = bytes[(found + marker.count)..<end]
@@ -292,24 +296,24 @@ public enum HTMLPostProcessor {
                     output += Array(" id=\"\(id)\"".utf8)
                 }
             }
-            if keepPositions { output += bytes[found...end] }
+            if keepPositions { output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[found...end])) }
             index = end + 1
         }
-        output += bytes[index...]
+        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index...]))
         return replacingAlignment(output)
     }
 
     /// Removes every `data-sourcepos` attribute from UTF-8 bytes; bytes without one are returned as they are.
     public static func stripSourcePositions(_ data: Data) -> Data {
         data.withUnsafeBytes { bytes -> Data in
-            guard var found = ByteSearch.first(marker, in: bytes, from: 0) else { return data }
+            guard var found = ByteSearch.first(marker, in: bytes, from: 0, anchor: markerAnchor) else { return data }
             var output = Data(capacity: bytes.count)
             var index = 0
             while true {
-                guard let end = ByteSearch.first([UInt8(ascii: "\"")], in: bytes, from: found + marker.count) else { break }
+                guard let end = ByteSearch.first(quote, in: bytes, from: found + marker.count, anchor: 0) else { break }
                 output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<found]))
                 index = end + 1
-                guard let next = ByteSearch.first(marker, in: bytes, from: index) else { break }
+                guard let next = ByteSearch.first(marker, in: bytes, from: index, anchor: markerAnchor) else { break }
                 found = next
             }
             output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index...]))
