@@ -140,16 +140,7 @@ private struct Scanner {
                 position += 3
                 return true
             }
-            if byte == newline {
-                line += 1
-            } else if byte >= 0x80 {
-                guard let length = validUTF8(at: position) else { return false }
-                position += length
-                continue
-            } else if byte < 0x20 && byte != tab {
-                return false
-            }
-            position += 1
+            guard stepOverCharacter() else { return false }
         }
         return false
     }
@@ -269,16 +260,7 @@ private struct Scanner {
                 while end < count, isNameByte(base[end]) { end += 1 }
                 if closes(name, names.id(base + position + 1, end - position - 1)) { return false }
             }
-            if byte == newline {
-                line += 1
-            } else if byte >= 0x80 {
-                guard let length = validUTF8(at: position) else { return false }
-                position += length
-                continue
-            } else if byte < 0x20 && byte != tab {
-                return false
-            }
-            position += 1
+            guard stepOverCharacter() else { return false }
         }
         return false
     }
@@ -308,22 +290,14 @@ private struct Scanner {
             guard position < count else { return nil }
             let byte = base[position]
             if byte == quote { break }
-            if byte == newline {
-                line += 1
-            } else if byte == amp {
+            if byte == amp {
                 value.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: position - runStart))
                 guard let scalar = reference() else { return nil }
                 append(scalar, to: &value)
                 runStart = position
-                continue
-            } else if byte >= 0x80 {
-                guard let length = validUTF8(at: position) else { return nil }
-                position += length
-                continue
-            } else if byte < 0x20 && byte != tab {
+            } else if !stepOverCharacter() {
                 return nil
             }
-            position += 1
         }
         let text: String
         if value.isEmpty {
@@ -417,6 +391,24 @@ private struct Scanner {
         }
         guard position < count, isBlank(base[position]) || base[position] == gt || base[position] == slash else { return nil }
         return names.id(base + start, position - start)
+    }
+
+    /// Steps over the character at `position` of text read as written (a comment, a script, an
+    /// attribute value), counting line feeds; false for a control character or invalid UTF-8.
+    mutating func stepOverCharacter() -> Bool {
+        let byte = base[position]
+        if byte >= 0x80 {
+            guard let length = validUTF8(at: position) else { return false }
+            position += length
+            return true
+        }
+        if byte == newline {
+            line += 1
+        } else if byte < 0x20 && byte != tab {
+            return false
+        }
+        position += 1
+        return true
     }
 
     /// The length of the UTF-8 sequence at `offset`, or nil when it is invalid or a character
