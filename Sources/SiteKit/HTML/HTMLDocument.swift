@@ -128,11 +128,6 @@ public struct HTMLDocument: Sendable {
         }
     }
 
-    /// Elements named `name`, in document order.
-    public func elements(named name: String) -> [Element] {
-        elements.filter { $0.name == name }
-    }
-
     /// The nearest ancestor-or-self of element `index` that has `attribute`, and its value.
     public func nearest(_ attribute: String, from index: Int) -> String? {
         var current: Int? = index
