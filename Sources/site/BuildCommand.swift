@@ -70,7 +70,9 @@ struct BuildCommand: ParsableCommand {
                 try? contents?.save()
             }
             defer { saving.wait() }
-            try OutputWriter.write(objects: result.objects, manifest: result.manifestData, to: outputURL)
+            let written = try OutputWriter.write(
+                objects: result.objects, manifest: result.manifestData, to: outputURL, known: noCache ? nil : cache.writtenFiles())
+            if !noCache { cache.record(written) }
             if let inputs {
                 cache.record(
                     InputFingerprint(inputs: inputs.digest, manifest: Digest.sha256(result.manifestData)), warnings: result.warnings,
@@ -107,6 +109,7 @@ struct BuildCacheFolder {
     let root: URL
     private var recordURL: URL { root.appendingPathComponent("build.bin") }
     private var stampsURL: URL { root.appendingPathComponent("inputs.txt") }
+    private var writtenURL: URL { root.appendingPathComponent("outputs.txt") }
 
     /// What the last successful build recorded, read once.
     let saved: BuildRecord?
@@ -132,6 +135,16 @@ struct BuildCacheFolder {
             let written = (try? FileManager.default.attributesOfItem(atPath: stampsURL.path))?[.modificationDate] as? Date
         else { return InputStamps() }
         return InputStamps(text: text, trustedBefore: Int64((written.timeIntervalSince1970 - 2) * 1_000_000_000))
+    }
+
+    /// What the last build wrote into its output folder.
+    func writtenFiles() -> WrittenFiles? {
+        (try? String(contentsOf: writtenURL, encoding: .utf8)).flatMap(WrittenFiles.init(text:))
+    }
+
+    func record(_ written: WrittenFiles) {
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try? Data(written.text.utf8).write(to: writtenURL, options: .atomic)
     }
 
     func record(_ fingerprint: InputFingerprint, warnings: [Diagnostic], stamps: InputStamps) {

@@ -44,6 +44,50 @@ struct OutputWriterTests {
         #expect(project.topLevel == ["dist"])
     }
 
+    func hashed(_ key: String, _ text: String) -> OutputObject {
+        var made = object(key, text)
+        made.digests = .init(sha256: Digest.sha256(made.data), md5: Digest.md5(made.data))
+        return made
+    }
+
+    func inode(_ path: String) -> UInt64 {
+        var status = stat()
+        return lstat(path, &status) == 0 ? UInt64(status.st_ino) : 0
+    }
+
+    @Test("a file recorded by the last write is linked, not written; one changed since is compared and written anew")
+    func recordedFiles() throws {
+        let project = try TemporaryProject([:])
+        let out = project.root.appendingPathComponent("dist")
+        let first = try OutputWriter.write(objects: [hashed("a.txt", "one"), hashed("b.txt", "two")], manifest: Data("{}".utf8), to: out)
+        #expect(first.folder == out.standardizedFileURL.path)
+        #expect(Set(first.entries.keys) == ["a.txt", "b.txt", "_site/manifest.json"])
+        #expect(WrittenFiles(text: first.text) == first)
+        let a = inode(out.path + "/a.txt")
+        let sha256 = Digest.sha256(Data("two".utf8))
+        #expect(first.unchanged("b.txt", at: out.path + "/b.txt", sha256: sha256, executable: false))
+        #expect(!first.unchanged("b.txt", at: out.path + "/b.txt", sha256: Digest.sha256(Data("TWO".utf8)), executable: false))
+        #expect(!first.unchanged("b.txt", at: out.path + "/b.txt", sha256: sha256, executable: true))
+        // b.txt changes in place, same size: its change time moves, so the record no longer vouches for it.
+        try Data("TWO".utf8).write(to: out.appendingPathComponent("b.txt"))
+        #expect(!first.unchanged("b.txt", at: out.path + "/b.txt", sha256: sha256, executable: false))
+        let second = try OutputWriter.write(
+            objects: [hashed("a.txt", "one"), hashed("b.txt", "two")], manifest: Data("{}".utf8), to: out, known: first)
+        #expect(inode(out.path + "/a.txt") == a)
+        #expect(project.snapshot("dist") == ["a.txt": Data("one".utf8), "b.txt": Data("two".utf8), "_site/manifest.json": Data("{}".utf8)])
+        // A record of another folder, or of other content, is not trusted either.
+        var elsewhere = second
+        elsewhere.folder = "/elsewhere"
+        try OutputWriter.write(objects: [hashed("a.txt", "uno"), hashed("b.txt", "two")], manifest: Data("{}".utf8), to: out, known: elsewhere)
+        try OutputWriter.write(objects: [hashed("a.txt", "one"), hashed("b.txt", "two")], manifest: Data("{}".utf8), to: out, known: second)
+        #expect(project.snapshot("dist") == ["a.txt": Data("one".utf8), "b.txt": Data("two".utf8), "_site/manifest.json": Data("{}".utf8)])
+    }
+
+    @Test("a record that is not one is refused", arguments: ["", "relative\n", "/dist\nshort 1 2 3 a\n", "/dist\n" + String(repeating: "a", count: 64) + " x 2 3 a\n"])
+    func damagedRecord(text: String) {
+        #expect(WrittenFiles(text: text) == nil)
+    }
+
     @Test("an output path that is a file is refused")
     func refusesFile() throws {
         let project = try TemporaryProject(["dist": "not a folder"])

@@ -444,42 +444,18 @@ public struct InputStamps: Sendable, Equatable {
     /// Reads ``text``; lines that do not parse are left out (their files are read again).
     public init(text: String, trustedBefore: Int64) {
         self.trustedBefore = trustedBefore
-        var text = text
-        text.withUTF8 { bytes in
-            var start = 0
-            while start < bytes.count {
-                let end = (start..<bytes.count).first { bytes[$0] == 0x0A } ?? bytes.count
-                if let (path, entry) = Self.entry(UnsafeBufferPointer(rebasing: bytes[start..<end])) { entries[path] = entry }
-                start = end + 1
-            }
+        FieldLine.forEach(in: text, fields: 5) { line in
+            if let (path, entry) = Self.entry(line) { entries[path] = entry }
         }
     }
 
     /// One line: five space-separated fields, then the path (which may hold spaces).
-    private static func entry(_ line: UnsafeBufferPointer<UInt8>) -> (String, Entry)? {
-        var fields: [Range<Int>] = []
-        var start = 0
-        for index in 0..<line.count where fields.count < 5 && line[index] == 0x20 {
-            fields.append(start..<index)
-            start = index + 1
-        }
-        guard fields.count == 5, fields.allSatisfy({ !$0.isEmpty }) else { return nil }
-        func number(_ range: Range<Int>) -> UInt64? {
-            var value: UInt64 = 0
-            for index in range {
-                let digit = line[index] &- 0x30
-                guard digit < 10 else { return nil }
-                let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
-                guard !overflow else { return nil }
-                value = shifted &+ UInt64(digit)
-            }
-            return value
-        }
-        guard let size = number(fields[1]), let modified = number(fields[2]), let changed = number(fields[3]),
-            let inode = number(fields[4]), size <= Int64.max, modified <= Int64.max, changed <= Int64.max
+    private static func entry(_ line: FieldLine) -> (String, Entry)? {
+        guard let size = line.number(1), let modified = line.number(2), let changed = line.number(3),
+            let inode = line.number(4), size <= Int64.max, modified <= Int64.max, changed <= Int64.max
         else { return nil }
-        let digest = String(decoding: UnsafeBufferPointer(rebasing: line[fields[0]]), as: UTF8.self)
-        let path = String(decoding: UnsafeBufferPointer(rebasing: line[start...]), as: UTF8.self)
+        let digest = line.text(0)
+        let path = line.path
         return (
             path,
             Entry(

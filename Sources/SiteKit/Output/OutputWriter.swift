@@ -77,15 +77,27 @@ public enum OutputWriter {
     }
 
     /// Writes `objects` and the manifest into `directory`, replacing what was there.
-    public static func write(objects: [OutputObject], manifest: Data, to directory: URL) throws(DiagnosticError) {
+    /// Writes a build's objects and manifest; `known` is what the previous build wrote there.
+    @discardableResult
+    public static func write(
+        objects: [OutputObject], manifest: Data, to directory: URL, known: WrittenFiles? = nil
+    ) throws(DiagnosticError) -> WrittenFiles {
         var files = Dictionary(objects.map { ($0.key, $0.data) }, uniquingKeysWith: { first, _ in first })
         files[Manifest.key] = manifest
-        try write(files: files, to: directory)
+        var digests = Dictionary(objects.compactMap { object in object.digests.map { (object.key, $0.sha256) } }, uniquingKeysWith: { first, _ in first })
+        digests[Manifest.key] = Digest.sha256(manifest)
+        return try write(files: files, to: directory, digests: digests, known: known)
     }
 
     /// Writes `files` (path below the folder -> bytes) into `directory`, replacing what was there.
-    /// Paths in `executable` get mode 0755.
-    public static func write(files: [String: Data], executable: Set<String> = [], to directory: URL) throws(DiagnosticError) {
+    /// Paths in `executable` get mode 0755. A file the folder already holds is linked into the new
+    /// folder instead of written: `known` (what an earlier write recorded) vouches for it when its
+    /// SHA-256 in `digests` and its stamp match; otherwise its bytes are compared. Gives the record
+    /// of the files that have a digest.
+    @discardableResult
+    public static func write(
+        files: [String: Data], executable: Set<String> = [], to directory: URL, digests: [String: String] = [:], known: WrittenFiles? = nil
+    ) throws(DiagnosticError) -> WrittenFiles {
         let fileManager = FileManager.default
         let target = directory.standardizedFileURL
         let parent = target.deletingLastPathComponent()
@@ -119,6 +131,7 @@ public enum OutputWriter {
             }
             let stagingPath = staging.path
             let targetPath = target.path
+            let known = known?.folder == targetPath ? known : nil
             // One folder's files on one core: creating or linking files in a folder takes the
             // folder's lock, and two cores in the same folder mostly wait for each other.
             var groups: [[(key: String, value: Data)]] = []
@@ -137,7 +150,10 @@ public enum OutputWriter {
                 // no new inode, and the folder swap below stays all-or-nothing.
                 let previous = targetPath + "/" + path
                 let wantsExecutable = executable.contains(path)
-                if !(holds(data, at: previous, executable: wantsExecutable) && link(previous, destination) == 0) {
+                let same =
+                    known?.unchanged(path, at: previous, sha256: digests[path], executable: wantsExecutable) == true
+                    || holds(data, at: previous, executable: wantsExecutable)
+                if !(same && link(previous, destination) == 0) {
                     do {
                         try writeFile(data, to: destination)
                     } catch {
@@ -168,5 +184,11 @@ public enum OutputWriter {
             try? fileManager.removeItem(at: staging)
             throw fail("cannot replace the output folder", error)
         }
+        // Stamped once the old folder is gone: linking changes a file's change time.
+        let targetPath = target.path
+        let recorded = Parallel.map(digests.sorted(by: { $0.key < $1.key })) { path, sha256 in
+            WrittenFiles.entry(at: targetPath + "/" + path, sha256: sha256).map { (path, $0) }
+        }
+        return WrittenFiles(folder: targetPath, entries: Dictionary(recorded.compactMap { $0 }, uniquingKeysWith: { first, _ in first }))
     }
 }

@@ -1,0 +1,84 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a build wrote into its output folder: each file's SHA-256, and the size, inode and change
+/// time the file had once the folder was in place.
+///
+/// The next build links a file whose new content has the same digest, and whose stamp has not moved
+/// since, without reading it back: any write to a file moves its change time, which no tool can set.
+public struct WrittenFiles: Sendable, Equatable {
+    /// One file.
+    public struct Entry: Sendable, Equatable {
+        public var sha256: String
+        public var size: Int
+        public var inode: UInt64
+        /// The change time (ctime), in nanoseconds.
+        public var changed: Int64
+    }
+
+    /// The output folder, as an absolute path.
+    public var folder: String
+    /// By path below the folder.
+    public var entries: [String: Entry]
+
+    public init(folder: String, entries: [String: Entry]) {
+        self.folder = folder
+        self.entries = entries
+    }
+
+    /// Whether the file at `path` below the folder, now at `location`, is still the file recorded
+    /// with content `sha256`: same digest, a regular file with one link, the same size, inode and
+    /// change time, and the wanted executable bit.
+    func unchanged(_ path: String, at location: String, sha256: String?, executable: Bool) -> Bool {
+        guard let sha256, let entry = entries[path], entry.sha256 == sha256 else { return false }
+        var status = stat()
+        guard lstat(location, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_nlink == 1,
+            (status.st_mode & S_IXUSR != 0) == executable
+        else { return false }
+        return Self.stamp(status) == (entry.size, entry.inode, entry.changed)
+    }
+
+    /// The entry of the file at `location` with content `sha256`, if it is a regular file.
+    static func entry(at location: String, sha256: String) -> Entry? {
+        var status = stat()
+        guard lstat(location, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let (size, inode, changed) = stamp(status)
+        return Entry(sha256: sha256, size: size, inode: inode, changed: changed)
+    }
+
+    private static func stamp(_ status: stat) -> (Int, UInt64, Int64) {
+        (Int(status.st_size), UInt64(status.st_ino), Int64(status.st_ctim.tv_sec) * 1_000_000_000 + Int64(status.st_ctim.tv_nsec))
+    }
+
+    /// The record as text: the folder on the first line, then `sha256 size inode ctime path`, sorted by path.
+    public var text: String {
+        var lines = [folder]
+        for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
+            lines.append("\(entry.sha256) \(entry.size) \(entry.inode) \(entry.changed) \(path)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Reads ``text``; nil when it is not such a record.
+    public init?(text: String) {
+        guard let newline = text.utf8.firstIndex(of: 0x0A), text.utf8.last == 0x0A else { return nil }
+        let folder = String(text[..<newline])
+        guard folder.hasPrefix("/") else { return nil }
+        var entries: [String: Entry] = [:]
+        var lines = 0, read = 0
+        FieldLine.forEach(in: String(text[text.index(after: newline)...]), fields: 4) { line in
+            read += 1
+            guard line.fields[0].count == 64, let size = line.number(1), let inode = line.number(2), let changed = line.number(3),
+                size <= Int.max, changed <= Int64.max
+            else { return }
+            entries[line.path] = Entry(sha256: line.text(0), size: Int(size), inode: inode, changed: Int64(changed))
+            lines += 1
+        }
+        // Any line that is not an entry makes the whole record untrusted.
+        let total = text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } - 1
+        guard lines == total, read == total else { return nil }
+        self.init(folder: folder, entries: entries)
+    }
+}
