@@ -276,3 +276,23 @@ struct ParallelMarkdownTests {
         #expect(outputs.allSatisfy { $0 == expected })
     }
 }
+
+@Suite("MarkdownRenderer: large pages")
+struct LargeMarkdownTests {
+    @Test("a page larger than the arena's blocks renders whole, and the same every time")
+    func largePage() throws {
+        // A 600 kB paragraph (one buffer growing past the arena's block size), a long list and a long table.
+        let word = "word "
+        let paragraph = String(repeating: word, count: 120_000)
+        let list = (1...3000).map { "- item \($0) with [a link](/terms#\($0))\n" }.joined()
+        let table = "| a | b |\n|---|---|\n" + (1...3000).map { "| \($0) | ~~\($0)~~ |\n" }.joined()
+        let markdown = "# Big\n\n" + paragraph + "\n\n" + list + "\n" + table
+        let first = try MarkdownRenderer().render(markdown, file: "content/big.md")
+        let second = try MarkdownRenderer().render(markdown, file: "content/big.md")
+        #expect(first == second)
+        #expect(first.html.contains("<p>" + String(paragraph.dropLast()) + "</p>"))
+        #expect(first.html.components(separatedBy: "<li>").count - 1 == 3000)
+        #expect(first.html.components(separatedBy: "<del>").count - 1 == 3000)
+        #expect(first.html.hasSuffix("</table>\n"))
+    }
+}

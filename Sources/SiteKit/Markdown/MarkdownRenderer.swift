@@ -38,12 +38,21 @@ public struct MarkdownRenderer: Sendable {
     public func render(
         _ markdown: String, file: String, firstLine: Int = 1, variables: ContentVariables? = nil
     ) throws(DiagnosticError) -> Output {
+        // Everything cmark-gfm allocates for the page lives in this thread's arena until the end.
+        try MarkdownArena.scoped { () throws(DiagnosticError) -> Output in
+            try renderInArena(markdown, file: file, firstLine: firstLine, variables: variables)
+        }
+    }
+
+    private func renderInArena(
+        _ markdown: String, file: String, firstLine: Int, variables: ContentVariables?
+    ) throws(DiagnosticError) -> Output {
         _ = Self.registered
         // No CMARK_OPT_VALIDATE_UTF8: a Swift string is valid UTF-8 already (cmark replaces NUL
         // bytes either way).
         var options = CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES
         if allowRawHTML { options |= CMARK_OPT_UNSAFE }
-        guard let parser = cmark_parser_new(options) else {
+        guard let parser = cmark_parser_new_with_mem(options, MarkdownArena.memory) else {
             throw DiagnosticError(.error(SourceLocation(file: file), "cannot start the Markdown parser (out of memory)"))
         }
         defer { cmark_parser_free(parser) }
@@ -65,17 +74,17 @@ public struct MarkdownRenderer: Sendable {
         guard let document = finished else {
             throw DiagnosticError(.error(SourceLocation(file: file), "cannot parse Markdown"))
         }
-        defer { cmark_node_free(document) }
+        // The tree is not freed node by node: the arena goes as a whole.
         cmark_consolidate_text_nodes(document)
 
         var walker = TreeWalker(file: file, firstLine: firstLine, markdown: markdown, variables: variables, allowRawHTML: allowRawHTML)
         walker.walk(document)
         try DiagnosticBag(Array(Set(walker.bag.diagnostics))).throwIfErrors()
 
-        guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
+        guard let rendered = cmark_render_html_with_mem(document, options, cmark_parser_get_syntax_extensions(parser), MarkdownArena.memory)
+        else {
             throw DiagnosticError(.error(SourceLocation(file: file), "cannot render Markdown"))
         }
-        defer { free(rendered) }
         let html = HTMLPostProcessor.process(
             UnsafeRawBufferPointer(start: rendered, count: strlen(rendered)), headingIDs: walker.headingIDs, keepPositions: keepSourcePositions)
         let headings = walker.headings.map {
