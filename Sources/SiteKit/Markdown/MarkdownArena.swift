@@ -14,16 +14,15 @@ enum MarkdownArena {
         let memory = UnsafeMutablePointer<cmark_mem>.allocate(capacity: 1)
         memory.initialize(
             to: cmark_mem(
-                calloc: { count, size in Arena.current.allocate(count &* size) },
-                realloc: { pointer, size in Arena.current.reallocate(pointer, to: size) },
+                calloc: { count, size in Arena.withCurrent { $0.allocate(count &* size) } },
+                realloc: { pointer, size in Arena.withCurrent { $0.reallocate(pointer, to: size) } },
                 free: { _ in }))
         return memory
     }()
 
     /// Runs `body`, then releases everything cmark-gfm allocated in this thread's arena meanwhile.
     static func scoped<T, Failure: Error>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
-        let arena = Arena.current
-        defer { arena.reset() }
+        defer { Arena.withCurrent { $0.reset() } }
         return try body()
     }
 }
@@ -54,11 +53,15 @@ private final class Arena {
         return key
     }()
 
-    static var current: Arena {
-        if let existing = pthread_getspecific(key) { return Unmanaged<Arena>.fromOpaque(existing).takeUnretainedValue() }
+    /// Runs `body` with this thread's arena, made on first use; the thread's key holds it, so no
+    /// reference is counted on each of cmark-gfm's calls.
+    static func withCurrent<T>(_ body: (Arena) -> T) -> T {
+        if let existing = pthread_getspecific(key) {
+            return Unmanaged<Arena>.fromOpaque(existing)._withUnsafeGuaranteedRef(body)
+        }
         let made = Arena()
         pthread_setspecific(key, Unmanaged.passRetained(made).toOpaque())
-        return made
+        return body(made)
     }
 
     deinit {
