@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SiteKit
 
@@ -315,5 +316,30 @@ struct TemplateSetPositionTests {
     func innermostSuggestion() throws {
         let messages = try check(["templates/page.mustache": "{{#toc}}{{titel}}{{/toc}}"]).map(\.message)
         #expect(messages == ["unknown variable 'titel' (did you mean 'title'?)"])
+    }
+}
+
+@Suite("TemplateContext")
+struct TemplateContextTests {
+    /// A value swift-mustache renders, written out with sorted keys so two can be compared.
+    static func describe(_ value: Any) -> String {
+        switch value {
+        case let fields as [String: Any]: "{" + fields.keys.sorted().map { "\($0): \(describe(fields[$0]!))" }.joined(separator: ", ") + "}"
+        case let items as [Any]: "[" + items.map(describe).joined(separator: ", ") + "]"
+        case let text as MustacheText: "'\(text.value)'"
+        case let flag as Bool: "\(flag)"
+        default: "?\(value)"
+        }
+    }
+
+    @Test("the context made with its constant parts once is the context of value(for:)", arguments: [false, true])
+    func sameContext(withHeadings: Bool) throws {
+        let context = try makeContext(assets: [TemplateSet.Asset(source: "templates/assets/style.css", key: "assets/style.0123abcd.css", variable: "style_css", data: Data())])
+        let page = TemplateContext.PageInfo(title: "Terms", description: "d", route: "/terms", effectiveDate: "2026-01-01")
+        let headings = withHeadings ? [Heading(level: 2, title: "A", id: "a", line: 3), Heading(level: 3, title: "B", id: "b", line: 5)] : []
+        let made = Self.describe(context.mustacheObject(for: page, content: "<p>x</p>", headings: headings))
+        #expect(made == Self.describe(context.value(for: page, content: "<p>x</p>", headings: headings).mustacheObject))
+        #expect(made.contains("legal_name: 'Acme Labs, Inc.'"))
+        #expect(made.contains("style_css: '/assets/style.0123abcd.css'"))
     }
 }

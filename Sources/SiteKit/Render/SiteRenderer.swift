@@ -53,8 +53,8 @@ public struct SiteRenderer: Sendable {
         let info = TemplateContext.PageInfo(page)
         let variables = ContentVariables(scope: context.contentScope(for: info))
         let body = try markdown.render(page.body, file: page.source, firstLine: page.bodyLine, variables: variables)
-        let value = context.value(for: info, content: body.html, headings: page.showTOC ? body.headings : [])
-        let html = templates.render(page.template, context: value.mustacheObject)
+        let html = templates.render(
+            page.template, context: context.mustacheObject(for: info, content: body.html, headings: page.showTOC ? body.headings : []))
         let object = OutputObject(key: key ?? URLPath.key(for: page.route), data: Data(html.utf8), kind: .page, source: page.source)
         return RenderedPage(object: object, warnings: body.warnings)
     }
@@ -160,7 +160,7 @@ public struct SiteRenderer: Sendable {
         let info = TemplateContext.PageInfo(
             title: spa?.title.isEmpty == false ? spa?.title ?? config.site.name : config.site.name,
             description: spa?.description ?? "", route: "/")
-        let html = templates.render("spa", context: context.value(for: info).mustacheObject)
+        let html = templates.render("spa", context: context.mustacheObject(for: info))
         return OutputObject(key: "index.html", data: Data(html.utf8), kind: .shell, source: templates.file(of: "spa"))
     }
 
@@ -168,7 +168,7 @@ public struct SiteRenderer: Sendable {
     public func renderNotFound() -> OutputObject {
         let info = TemplateContext.PageInfo(
             title: "Page not found", description: "The page you asked for does not exist.", route: "/404.html")
-        let html = templates.render("404", context: context.value(for: info).mustacheObject)
+        let html = templates.render("404", context: context.mustacheObject(for: info))
         return OutputObject(key: "404.html", data: Data(html.utf8), kind: .page, source: templates.file(of: "404"))
     }
 

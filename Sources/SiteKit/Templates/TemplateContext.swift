@@ -5,11 +5,35 @@ public struct TemplateContext: Sendable {
     /// `assets.<name>` -> URL path of each fingerprinted theme file.
     public let assets: [String: String]
     public let bundle: SPABundle?
+    /// The values that are the same on every page (`site`, `legal`, `assets`, `spa`), made once,
+    /// and as swift-mustache renders them.
+    let constants: [String: TemplateValue]
+    private let constantObjects: MustacheFields
 
     public init(config: SiteConfig, assets: [TemplateSet.Asset], bundle: SPABundle?) {
         self.config = config
         self.assets = Dictionary(assets.map { ($0.variable, "/" + $0.key) }, uniquingKeysWith: { first, _ in first })
         self.bundle = bundle
+        var spa: [String: TemplateValue] = [
+            "mount_id": .text(config.spa?.mountID ?? "root"),
+            "scripts": .list((bundle?.scripts ?? []).map { .object(["src": .text($0)]) }, shape: .object(["src": .text("")])),
+            "styles": .list((bundle?.styles ?? []).map { .object(["href": .text($0)]) }, shape: .object(["href": .text("")])),
+            "modulepreloads": .list(
+                (bundle?.modulePreloads ?? []).map { .object(["href": .text($0)]) }, shape: .object(["href": .text("")])),
+        ]
+        spa["enabled"] = .flag(bundle != nil)
+        let site = config.site
+        let constants: [String: TemplateValue] = [
+            "site": .object([
+                "name": .text(site.name), "legal_name": .text(site.legalName), "contact_email": .text(site.contactEmail),
+                "address": .text(site.address), "language": .text(site.language), "base_url": .text(site.baseURL),
+            ]),
+            "legal": .object(config.pages.mapValues { .text($0) }),
+            "assets": .object(self.assets.mapValues { .text($0) }),
+            "spa": .object(spa),
+        ]
+        self.constants = constants
+        self.constantObjects = MustacheFields(fields: constants.mapValues(\.mustacheObject))
     }
 
     /// What a page is, as templates see it.
@@ -35,13 +59,7 @@ public struct TemplateContext: Sendable {
         }
     }
 
-    var siteValue: TemplateValue {
-        let site = config.site
-        return .object([
-            "name": .text(site.name), "legal_name": .text(site.legalName), "contact_email": .text(site.contactEmail),
-            "address": .text(site.address), "language": .text(site.language), "base_url": .text(site.baseURL),
-        ])
-    }
+    var siteValue: TemplateValue { constants["site"] ?? .object([:]) }
 
     func pageValue(_ page: PageInfo) -> TemplateValue {
         .object([
@@ -51,9 +69,7 @@ public struct TemplateContext: Sendable {
         ])
     }
 
-    var legalValue: TemplateValue {
-        .object(config.pages.mapValues { .text($0) })
-    }
+    var legalValue: TemplateValue { constants["legal"] ?? .object([:]) }
 
     /// The values content may use in `{{...}}`: `site`, `page` and `legal`.
     public func contentScope(for page: PageInfo) -> TemplateValue {
@@ -67,25 +83,23 @@ public struct TemplateContext: Sendable {
 
     /// The full template context of a page with rendered `content` and its `headings`.
     public func value(for page: PageInfo, content: String = "", headings: [Heading] = []) -> TemplateValue {
+        .object(constants.merging(pageFields(page, content: content, headings: headings)) { first, _ in first })
+    }
+
+    /// ``value(for:content:headings:)`` as swift-mustache renders it, the same on every page made once.
+    public func mustacheObject(for page: PageInfo, content: String = "", headings: [Heading] = []) -> Any {
+        constantObjects.fields.merging(pageFields(page, content: content, headings: headings).mapValues(\.mustacheObject)) { first, _ in first }
+    }
+
+    /// The values that differ from page to page.
+    private func pageFields(_ page: PageInfo, content: String, headings: [Heading]) -> [String: TemplateValue] {
         let toc = Self.tableOfContents(headings, depth: config.content.tocDepth)
-        var spa: [String: TemplateValue] = [
-            "mount_id": .text(config.spa?.mountID ?? "root"),
-            "scripts": .list((bundle?.scripts ?? []).map { .object(["src": .text($0)]) }, shape: .object(["src": .text("")])),
-            "styles": .list((bundle?.styles ?? []).map { .object(["href": .text($0)]) }, shape: .object(["href": .text("")])),
-            "modulepreloads": .list(
-                (bundle?.modulePreloads ?? []).map { .object(["href": .text($0)]) }, shape: .object(["href": .text("")])),
-        ]
-        spa["enabled"] = .flag(bundle != nil)
-        return .object([
-            "site": siteValue,
+        return [
             "page": pageValue(page),
-            "legal": legalValue,
-            "assets": .object(assets.mapValues { .text($0) }),
-            "spa": .object(spa),
             "content": .text(content),
             "has_toc": .flag(!toc.isEmpty),
             "toc": .list(toc, shape: Self.tocShape),
-        ])
+        ]
     }
 
     /// The shape every page's context has, for checking templates.
@@ -113,4 +127,10 @@ public struct TemplateContext: Sendable {
             return .object(fields)
         }
     }
+}
+
+/// Dictionaries swift-mustache renders, never changed once made.
+private final class MustacheFields: @unchecked Sendable {
+    let fields: [String: Any]
+    init(fields: [String: Any]) { self.fields = fields }
 }
