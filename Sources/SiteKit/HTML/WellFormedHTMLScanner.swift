@@ -28,6 +28,9 @@ private let lt = UInt8(ascii: "<"), gt = UInt8(ascii: ">"), amp = UInt8(ascii: "
 private let newline = UInt8(ascii: "\n"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
 private let doubleQuote = UInt8(ascii: "\""), singleQuote = UInt8(ascii: "'"), equals = UInt8(ascii: "=")
 
+/// `byte` with ASCII upper case made lower case, as libxml2 folds tag and attribute names.
+private func asciiLowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+
 private struct Scanner {
     let base: UnsafePointer<UInt8>
     let count: Int
@@ -80,7 +83,7 @@ private struct Scanner {
     mutating func readDoctype() -> Bool {
         let doctype = Array("<!doctype html>".utf8)
         guard count - position >= doctype.count else { return false }
-        for offset in 0..<doctype.count where lowercased(base[position + offset]) != doctype[offset] { return false }
+        for offset in 0..<doctype.count where asciiLowercased(base[position + offset]) != doctype[offset] { return false }
         position += doctype.count
         return true
     }
@@ -368,7 +371,6 @@ private struct Scanner {
         isLetter(byte) || (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
             || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ".")
     }
-    func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 
     /// Skips spaces, tabs and line feeds; whether there were any.
     @discardableResult
@@ -527,7 +529,7 @@ private struct NameTable {
         var key = Packed(low: 0, high: 0)
         for index in 0..<length {
             let byte = start[index]
-            let lower = UInt64(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            let lower = UInt64(asciiLowercased(byte))
             if index < 8 { key.low |= lower << (8 * UInt64(index)) } else { key.high |= lower << (8 * UInt64(index - 8)) }
         }
         let mask = slots.count - 1
@@ -564,7 +566,7 @@ private struct NameTable {
     }
 
     private static func lowercased(_ start: UnsafePointer<UInt8>, _ length: Int) -> String {
-        String(decoding: UnsafeBufferPointer(start: start, count: length).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        String(decoding: UnsafeBufferPointer(start: start, count: length).map(asciiLowercased), as: UTF8.self)
     }
 }
 

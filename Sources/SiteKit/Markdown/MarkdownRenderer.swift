@@ -283,12 +283,8 @@ public enum HTMLPostProcessor {
     static let align = Array(" align=\"".utf8)
 
     /// Gives headings their id, drops `data-sourcepos` unless `keepPositions`, and turns table `align`
-    /// attributes (obsolete in HTML5) into classes that a strict Content-Security-Policy allows.
-    static func process(_ html: String, headingIDs: [String: String], keepPositions: Bool = false) -> String {
-        Array(html.utf8).withUnsafeBytes { process($0, headingIDs: headingIDs, keepPositions: keepPositions) }
-    }
-
-    /// The same for the UTF-8 bytes cmark rendered, read where they are.
+    /// attributes (obsolete in HTML5) into classes that a strict Content-Security-Policy allows; reads
+    /// the UTF-8 bytes cmark rendered where they are.
     static func process(_ bytes: UnsafeRawBufferPointer, headingIDs: [String: String], keepPositions: Bool = false) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + headingIDs.count * 24)

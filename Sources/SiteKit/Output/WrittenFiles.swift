@@ -67,18 +67,14 @@ public struct WrittenFiles: Sendable, Equatable {
         let folder = String(text[..<newline])
         guard folder.hasPrefix("/") else { return nil }
         var entries: [String: Entry] = [:]
-        var lines = 0, read = 0
         FieldLine.forEach(in: String(text[text.index(after: newline)...]), fields: 4) { line in
-            read += 1
             guard line.fields[0].count == 64, let size = line.number(1), let inode = line.number(2), let changed = line.number(3),
                 size <= Int.max, changed <= Int64.max
             else { return }
             entries[line.path] = Entry(sha256: line.text(0), size: Int(size), inode: inode, changed: Int64(changed))
-            lines += 1
         }
-        // Any line that is not an entry makes the whole record untrusted.
-        let total = text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } - 1
-        guard lines == total, read == total else { return nil }
+        // Any line that is not an entry (one per path) makes the whole record untrusted.
+        guard entries.count == text.utf8.reduce(0, { $0 + ($1 == 0x0A ? 1 : 0) }) - 1 else { return nil }
         self.init(folder: folder, entries: entries)
     }
 }
