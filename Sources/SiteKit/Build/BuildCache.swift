@@ -52,7 +52,8 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
     public init(file: URL, version: String = "") {
         self.file = file
         self.header = Array("site page cache 4 \(version)\n".utf8)
-        if let data = try? Data(contentsOf: file), let found = Self.entries(in: data, header: header) {
+        // Mapped: the HTML of a page that did not change is linked into the output, never read.
+        if let data = MappedFile.read(file.path), let found = Self.entries(in: data, header: header) {
             entries = found.entries.mapValues { .encoded($0) }
             loaded = (data.count, found.complete)
         }
