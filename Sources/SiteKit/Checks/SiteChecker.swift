@@ -7,33 +7,61 @@ import Foundation
 /// internal link must resolve through the routing table, fragments included. Findings name the
 /// Markdown or template line the element came from.
 public struct SiteChecker: Sendable {
-    /// A rendered page to check.
+    /// A rendered page to check (its fields in one copy-on-write box: pages are copied into
+    /// every pass of the checks).
     public struct Page: Sendable {
-        public var key: String
-        public var kind: ObjectKind
+        struct Fields {
+            var key: String
+            var kind: ObjectKind
+            var path: String
+            var data: Data
+            var content: ContentPage?
+            var template: String
+            var summary: PageSummary?
+        }
+
+        private var storage: CopyOnWrite<Fields>
+
+        public var key: String {
+            get { storage.value.key }
+            _modify { yield &storage.value.key }
+        }
+        public var kind: ObjectKind {
+            get { storage.value.kind }
+            _modify { yield &storage.value.kind }
+        }
         /// The URL path the page is served at.
-        public var path: String
+        public var path: String {
+            get { storage.value.path }
+            _modify { yield &storage.value.path }
+        }
         /// The rendered bytes (UTF-8).
-        public var data: Data
+        public var data: Data {
+            get { storage.value.data }
+            _modify { yield &storage.value.data }
+        }
         /// The rendered text, made when a finding needs its lines.
         public var html: String { String(decoding: data, as: UTF8.self) }
         /// The Markdown it came from, for pages rendered from content.
-        public var content: ContentPage?
+        public var content: ContentPage? {
+            get { storage.value.content }
+            _modify { yield &storage.value.content }
+        }
         /// The template that rendered it.
-        public var template: String
+        public var template: String {
+            get { storage.value.template }
+            _modify { yield &storage.value.template }
+        }
         /// What the first pass found on this same page in an earlier build (its HTML is then not parsed again).
-        public var summary: PageSummary?
+        public var summary: PageSummary? {
+            get { storage.value.summary }
+            _modify { yield &storage.value.summary }
+        }
 
         public init(
             key: String, kind: ObjectKind, path: String, data: Data, content: ContentPage?, template: String, summary: PageSummary? = nil
         ) {
-            self.summary = summary
-            self.key = key
-            self.kind = kind
-            self.path = path
-            self.data = data
-            self.content = content
-            self.template = template
+            storage = CopyOnWrite(Fields(key: key, kind: kind, path: path, data: data, content: content, template: template, summary: summary))
         }
     }
 
@@ -98,8 +126,13 @@ public struct SiteChecker: Sendable {
         let summaries = Parallel.map(pages) { page in
             page.summary ?? checkPage(page, HTMLDocument(parsing: page.data))
         }
-        var collected: [String: Set<String>] = [:]
-        for (page, summary) in zip(pages, summaries) { collected[page.key] = Set(summary.ids) }
+        // A page's ids come sorted (the first pass sorts them): searched in place, not put in a set.
+        var collected: [String: [String]] = [:]
+        collected.reserveCapacity(pages.count)
+        for (page, summary) in zip(pages, summaries) {
+            let sorted = zip(summary.ids, summary.ids.dropFirst()).allSatisfy { $0 < $1 }
+            collected[page.key] = sorted ? summary.ids : summary.ids.sorted()
+        }
         let ids = collected
         let linkFindings = Parallel.map(Array(zip(pages, summaries))) { page, summary in
             checkLinks(summary.links, page: page, ids: ids)
@@ -164,7 +197,7 @@ public struct SiteChecker: Sendable {
         }
     }
 
-    private func checkLinks(_ links: [Link], page: Page, ids: [String: Set<String>]) -> [Diagnostic] {
+    private func checkLinks(_ links: [Link], page: Page, ids: [String: [String]]) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let body = lines(of: page)
         for link in links {
@@ -352,7 +385,7 @@ public struct SiteChecker: Sendable {
     }
 
     private func checkLink(
-        _ link: Link, page: Page, body: () -> LineIndex, ids: [String: Set<String>], into diagnostics: inout [Diagnostic]
+        _ link: Link, page: Page, body: () -> LineIndex, ids: [String: [String]], into diagnostics: inout [Diagnostic]
     ) {
         // Finding the source is slow next to checking a link: done only for findings.
         var found: SourceLocation?
@@ -367,7 +400,7 @@ public struct SiteChecker: Sendable {
         let (path, fragment) = Self.split(target, relativeTo: page.path)
         if path == nil {
             // A fragment on the same page.
-            if let fragment, !fragment.isEmpty, !(ids[page.key]?.contains(fragment) ?? false) {
+            if let fragment, !fragment.isEmpty, !(ids[page.key].map { Self.sortedContains($0, fragment) } ?? false) {
                 diagnostics.append(
                     .error(
                         location(), "link to #\(fragment)\(on), which has no element with that id\(Suggestions.didYouMean(fragment, in: ids[page.key] ?? []))",
@@ -397,16 +430,27 @@ public struct SiteChecker: Sendable {
     }
 
     private func checkFragment(
-        _ fragment: String?, key: String, path: String, ids: [String: Set<String>], location: () -> SourceLocation, on: () -> String,
+        _ fragment: String?, key: String, path: String, ids: [String: [String]], location: () -> SourceLocation, on: () -> String,
         into diagnostics: inout [Diagnostic]
     ) {
         guard let fragment, !fragment.isEmpty, let targetIDs = ids[key] else { return }
-        if !targetIDs.contains(fragment) {
+        if !Self.sortedContains(targetIDs, fragment) {
             diagnostics.append(
                 .error(
                     location(), "link to \(path)#\(fragment)\(on()), but \(path) has no element with id '\(fragment)'\(Suggestions.didYouMean(fragment, in: targetIDs))",
                     hint: "heading ids are GitHub-style slugs of the heading text"))
         }
+    }
+
+    /// Whether `sorted` (ascending) holds `value`: a binary search.
+    static func sortedContains(_ sorted: [String], _ value: String) -> Bool {
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low < sorted.count && sorted[low] == value
     }
 
     /// The URL scheme, lower-case, if `value` has one.

@@ -1,16 +1,44 @@
 import Foundation
 
 /// One file of the built site, in memory until it is written.
+///
+/// Its fields live in one shared, copy-on-write box: objects pass through many stages and
+/// tables, and a copy costs one reference count instead of one per field.
 public struct OutputObject: Sendable, Equatable {
+    struct Fields {
+        var key: String
+        var data: Data
+        var kind: ObjectKind
+        var source: String
+        var digests: Digests?
+    }
+
+    private var storage: CopyOnWrite<Fields>
+
     /// The object key and path below `dist/`.
-    public var key: String
-    public var data: Data
-    public var kind: ObjectKind
+    public var key: String {
+        get { storage.value.key }
+        _modify { yield &storage.value.key }
+    }
+    public var data: Data {
+        get { storage.value.data }
+        _modify { yield &storage.value.data }
+    }
+    public var kind: ObjectKind {
+        get { storage.value.kind }
+        _modify { yield &storage.value.kind }
+    }
     /// The input it came from (a Markdown file, a template, a bundle file), for diagnostics.
-    public var source: String
+    public var source: String {
+        get { storage.value.source }
+        _modify { yield &storage.value.source }
+    }
     /// The digests of `data`, when they are known already (a page from the cache): the manifest
     /// does not hash it again.
-    public var digests: Digests?
+    public var digests: Digests? {
+        get { storage.value.digests }
+        _modify { yield &storage.value.digests }
+    }
 
     /// SHA-256 and MD5 of an object's bytes, in hex.
     public struct Digests: Sendable, Equatable {
@@ -24,11 +52,7 @@ public struct OutputObject: Sendable, Equatable {
     }
 
     public init(key: String, data: Data, kind: ObjectKind, source: String, digests: Digests? = nil) {
-        self.key = key
-        self.data = data
-        self.kind = kind
-        self.source = source
-        self.digests = digests
+        storage = CopyOnWrite(Fields(key: key, data: data, kind: kind, source: source, digests: digests))
     }
 
     /// Objects are equal by what they hold; known digests are only a shortcut.
