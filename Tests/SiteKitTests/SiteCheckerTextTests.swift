@@ -21,4 +21,25 @@ struct SiteCheckerTextTests {
     func whitespace(text: String) {
         #expect(SiteChecker.hasWhitespace(text) == text.contains(where: \.isWhitespace))
     }
+
+    @Test("sortedContains is contains on a sorted list", arguments: [[String](), ["a"], ["a", "b"], ["intro", "usage", "usage-1", "zebra"], ["A", "a", "é", "日本"]])
+    func sortedSearch(ids: [String]) {
+        for probe in ids + ["", "0", "b0", "usage-2", "zz", "é", "e"] {
+            #expect(SiteChecker.sortedContains(ids, probe) == ids.contains(probe), "\(probe) in \(ids)")
+        }
+    }
+}
+
+/// XML escaping of sitemap text.
+@Suite("XML text")
+struct XMLTextTests {
+    @Test(
+        "special characters are escaped, everything else kept",
+        arguments: [
+            ("", ""), ("plain/path", "plain/path"), ("a&b", "a&amp;b"), ("<x>", "&lt;x&gt;"), ("\"q\" 'a'", "&quot;q&quot; &apos;a&apos;"),
+            ("é&\u{301}", "é&amp;\u{301}"), ("日本&語", "日本&amp;語"), ("&&", "&amp;&amp;"),
+        ])
+    func escape(text: String, expected: String) {
+        #expect(XMLText.escape(text) == expected)
+    }
 }

@@ -121,11 +121,15 @@ public struct BuildPipeline: Sendable {
 
         begin()
         var known: [String: SiteChecker.PageSummary] = [:]
-        for page in pages { if let summary = page.summary { known[page.object.key] = summary } }
+        var cached = Set<String>()
+        for index in pages.indices {
+            let key = pages[index].object.key
+            if let summary = pages[index].summary { known[key] = summary }
+            if pages[index].fromCache { cached.insert(key) }
+        }
         let report = check(objects: objects, pages: content.pages, plan: plan, paths: paths, checker: checker, known: known)
         var findings = report.diagnostics + RouteLint.check(config: config, routes: plan.table, pages: content.pages)
         // A page from the cache was scanned when it was stored: a build with a secret never saves its cache.
-        let cached = Set(pages.filter(\.fromCache).map(\.object.key))
         findings += SecretScanner.scan(objects.filter { !cached.contains($0.key) }, fileSystem: fileSystem)
         findings += pages.flatMap(\.warnings) + templateFindings
         if options.strict {
@@ -135,24 +139,35 @@ public struct BuildPipeline: Sendable {
 
         begin()
         let kinds = Dictionary(plan.claims.map { ($0.key, $0.kind) }, uniquingKeysWith: { first, _ in first })
-        objects = objects.map { object in
-            var object = object
-            object.kind = kinds[object.key] ?? object.kind
-            return object
+        for index in objects.indices {
+            // Set only when it differs: an object shares its fields with the rendered page until changed.
+            if let kind = kinds[objects[index].key], kind != objects[index].kind { objects[index].kind = kind }
         }
         let manifest = Manifest(objects: objects, routes: plan.table, baseURL: config.site.baseURL, cache: config.cache)
         // Pages rendered now go into the cache with the digests the manifest computed. Their
         // source positions are gone already: stripped right after rendering.
         if let cache = options.pageCache {
-            let summaries = Dictionary(zip(report.checkedKeys, report.summaries), uniquingKeysWith: { first, _ in first })
-            let published = Dictionary(objects.map { ($0.key, $0.data) }, uniquingKeysWith: { first, _ in first })
-            let listed = Dictionary(manifest.objects.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-            for page in pages {
-                let key = page.object.key
-                guard let cacheKey = page.cacheKey, let summary = summaries[key], let html = published[key], let object = listed[key]
+            // Only pages rendered now are stored (after a one-page change, one): the lookups
+            // below hold just those.
+            var stored: [String: Int] = [:]
+            for index in pages.indices where pages[index].cacheKey != nil {
+                let key = pages[index].object.key
+                if stored[key] == nil { stored[key] = index }
+            }
+            var summaries: [String: SiteChecker.PageSummary] = [:]
+            for (key, summary) in zip(report.checkedKeys, report.summaries) where stored[key] != nil && summaries[key] == nil {
+                summaries[key] = summary
+            }
+            var published: [String: Data] = [:]
+            for object in objects where stored[object.key] != nil && published[object.key] == nil { published[object.key] = object.data }
+            var listed: [String: OutputObject.Digests] = [:]
+            for object in manifest.objects where stored[object.key] != nil && listed[object.key] == nil {
+                listed[object.key] = OutputObject.Digests(sha256: object.sha256, md5: object.md5)
+            }
+            for (key, index) in stored {
+                guard let cacheKey = pages[index].cacheKey, let summary = summaries[key], let html = published[key], let digests = listed[key]
                 else { continue }
-                let digests = OutputObject.Digests(sha256: object.sha256, md5: object.md5)
-                cache.store(CachedPage(html: html, warnings: page.warnings, summary: summary, digests: digests), for: cacheKey)
+                cache.store(CachedPage(html: html, warnings: pages[index].warnings, summary: summary, digests: digests), for: cacheKey)
             }
         }
         pages = []
@@ -163,7 +178,7 @@ public struct BuildPipeline: Sendable {
             throw DiagnosticError(.error(SourceLocation(file: Manifest.key), "cannot encode the manifest: \(error)"))
         }
         return Result(
-            config: config, pages: content.pages, objects: objects.sorted { $0.key < $1.key }, manifest: manifest,
+            config: config, pages: content.pages, objects: objects.sortedByKey(), manifest: manifest,
             manifestData: manifestData, warnings: findings.sorted(), check: report)
     }
 

@@ -65,7 +65,7 @@ public struct Manifest: Sendable, Equatable, Codable {
         self.baseURL = baseURL
         self.routes = routes
         // Hashing is most of the work: spread over every core.
-        self.objects = Parallel.map(objects.sorted { $0.key < $1.key }) { object in
+        self.objects = Parallel.map(objects.sortedByKey()) { object in
             Object(
                 key: object.key, size: object.data.count, sha256: object.digests?.sha256 ?? Digest.sha256(object.data),
                 md5: object.digests?.md5 ?? Digest.md5(object.data),

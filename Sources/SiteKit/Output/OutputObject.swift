@@ -60,3 +60,12 @@ public struct OutputObject: Sendable, Equatable {
         lhs.key == rhs.key && lhs.kind == rhs.kind && lhs.source == rhs.source && lhs.data == rhs.data
     }
 }
+
+extension Array where Element == OutputObject {
+    /// The objects in key order; each key is read once (an object's fields live behind a reference,
+    /// and a sort compares every element many times).
+    public func sortedByKey() -> [OutputObject] {
+        let keys = map(\.key)
+        return keys.indices.sorted { keys[$0] < keys[$1] }.map { self[$0] }
+    }
+}
