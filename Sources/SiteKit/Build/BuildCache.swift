@@ -149,9 +149,12 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
         switch entry {
         case .encoded(let data): writer.bytes(data)
         case .page(let page):
-            var encoded = ByteWriter()
-            encode(page, into: &encoded)
-            writer.bytes(encoded.data)
+            // The same bytes as encoding the page apart and appending that, without copying its HTML twice.
+            var rest = ByteWriter()
+            encodeAfterHTML(page, into: &rest)
+            writer.integer(8 + page.html.count + rest.data.count)
+            writer.bytes(page.html)
+            writer.data.append(rest.data)
         }
     }
 
@@ -168,8 +171,8 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
         return (entries, true)
     }
 
-    static func encode(_ page: CachedPage, into writer: inout ByteWriter) {
-        writer.bytes(page.html)
+    /// Everything of an encoded page after its HTML (length-prefixed first, as ``decode(_:)`` reads it).
+    private static func encodeAfterHTML(_ page: CachedPage, into writer: inout ByteWriter) {
         writer.string(page.digests.sha256)
         writer.string(page.digests.md5)
         writer.diagnostics(page.warnings)
