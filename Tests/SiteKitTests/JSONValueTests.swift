@@ -70,9 +70,12 @@ struct ManifestEncodingTests {
                 kind: index % 3 == 0 ? .asset : .page, source: "content/\(index).md")
         }
         let table = RoutingTableTests.table
+        let redirects = (0..<count).map { index in
+            RoutingTable.Redirect(from: "/legal/\"é\"-\(index)/", to: "/legal/\"é\"-\(index)", status: index % 2 == 0 ? 301 : 302)
+        }
         let routes = RoutingTable(
-            entries: objects.map { .init(path: "/" + $0.key, key: $0.key) }, redirects: table.redirects, spaRoutes: table.spaRoutes,
-            api: table.api)
+            entries: objects.map { .init(path: "/" + $0.key, key: $0.key) }, redirects: table.redirects + redirects,
+            spaRoutes: table.spaRoutes, api: table.api)
         var manifest = Manifest(objects: objects, routes: routes, baseURL: "https://example.com", cache: CacheSettings())
         manifest.history = [["assets/a.js"], []]
         let encoder = JSONEncoder()
@@ -86,7 +89,9 @@ struct ManifestEncodingTests {
     @Test("a deployed manifest reuses the build's encoded objects and routes and is still byte-identical", arguments: [0, 5])
     func reuse(count: Int) throws {
         let objects = (0..<count).map { OutputObject(key: "k\($0)", data: Data("v\($0)".utf8), kind: .page, source: "s\($0)") }
-        let routes = RoutingTable(entries: objects.map { .init(path: "/" + $0.key, key: $0.key) }, redirects: [], spaRoutes: [], api: nil)
+        let routes = RoutingTable(
+            entries: objects.map { .init(path: "/" + $0.key, key: $0.key) }, redirects: objects.map { .init(from: "/\($0.key)/", to: "/" + $0.key) },
+            spaRoutes: [], api: nil)
         let build = Manifest(objects: objects, routes: routes, baseURL: "https://example.com", cache: CacheSettings())
         var deployed = build
         deployed.history = [["assets/old.js"]]

@@ -77,21 +77,23 @@ public struct Manifest: Sendable, Equatable, Codable {
 
     /// The manifest as deterministic JSON: sorted keys, two-space indent, trailing newline.
     ///
-    /// The same bytes as `JSON.encode(self)`, but the object list and the routing table's entries,
-    /// nearly all of a large manifest, are written directly: Foundation's encoder takes seconds for a
+    /// The same bytes as `JSON.encode(self)`, but the object list and the routing table's entries
+    /// and redirects, nearly all of a large manifest, are written directly: Foundation's encoder takes seconds for a
     /// hundred thousand objects.
     ///
-    /// `earlier` is another manifest with its encoding: when its objects and routing entries are
+    /// `earlier` is another manifest with its encoding: when its objects, routing entries or redirects are
     /// the same as these (a deployed manifest differs from the build's only in its history), their
     /// bytes are taken from it instead of being written again.
     public func encoded(reusing earlier: (manifest: Manifest, data: Data)? = nil) throws -> Data {
         var rest = self
         rest.objects = []
         rest.routes.entries = []
+        rest.routes.redirects = []
         let frame = [UInt8](try JSON.encode(rest))
         let earlierBytes = earlier.map { [UInt8]($0.data) }
         let sameObjects = earlier.map { $0.manifest.objects == objects } ?? false
         let sameEntries = earlier.map { $0.manifest.routes.entries == routes.entries } ?? false
+        let sameRedirects = earlier.map { $0.manifest.routes.redirects == routes.redirects } ?? false
         var bytes = Self.splice(
             frame, member: "objects", depth: 1, count: objects.count, from: sameObjects ? earlierBytes : nil
         ) { index, out in
@@ -104,6 +106,17 @@ public struct Manifest: Sendable, Equatable, Codable {
             var object = PrettyObjectWriter(depth: 3, into: &out)
             object.member("key", entry.key, into: &out)
             object.member("path", entry.path, into: &out)
+            object.close(into: &out)
+        }
+        // A page's route with a trailing slash redirects to it: as many redirects as pages.
+        bytes = Self.splice(
+            bytes, member: "redirects", depth: 2, count: routes.redirects.count, from: sameRedirects ? earlierBytes : nil
+        ) { index, out in
+            let redirect = routes.redirects[index]
+            var object = PrettyObjectWriter(depth: 3, into: &out)
+            object.member("from", redirect.from, into: &out)
+            object.member("status", redirect.status, into: &out)
+            object.member("to", redirect.to, into: &out)
             object.close(into: &out)
         }
         return Data(bytes)
