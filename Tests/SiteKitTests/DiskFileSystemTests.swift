@@ -33,6 +33,15 @@ struct DiskFileSystemTests {
         #expect(try fileSystem.read("content/linked/s.md") == Data("s".utf8))
     }
 
+    @Test("reads every byte of files of any size", arguments: [0, 1, 2, 4_095, 4_096, 4_097, 65_536, 1_000_003])
+    func readsWhole(size: Int) throws {
+        let project = try TemporaryProject([:])
+        let bytes = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 8) })
+        try FileManager.default.createDirectory(at: project.root, withIntermediateDirectories: true)
+        try bytes.write(to: project.root.appendingPathComponent("file.bin"))
+        #expect(try DiskFileSystem(root: project.root).read("file.bin") == bytes)
+    }
+
     @Test("a link that leaves the root is refused, a missing folder is not found")
     func refuses() throws {
         let project = try Self.project()

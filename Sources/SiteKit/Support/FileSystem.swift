@@ -195,26 +195,33 @@ public struct DiskFileSystem: FileSystem {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
         guard (status.st_mode & S_IFMT) == S_IFREG else { throw .unreadable(path, reason: "not a regular file") }
-        var data = Data(count: Int(status.st_size))
+        // One byte more than the size is asked for: a read that gives exactly the size stopped at
+        // the end of the file, and no second read is needed to learn that (a system call a file fewer).
+        let size = Int(status.st_size)
+        var data = Data(count: size + 1)
         var offset = 0
         while offset < data.count {
+            let wanted = data.count - offset
             let count = data.withUnsafeMutableBytes { buffer in
-                Glibc.read(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                Glibc.read(descriptor, buffer.baseAddress.map { $0 + offset }, wanted)
             }
             if count < 0, errno == EINTR { continue }
             guard count >= 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
-            if count == 0 { break }  // the file shrank since fstat
+            if count == 0 { break }  // the end of the file (it shrank since fstat, if before its size)
             offset += count
+            if offset == size, count < wanted { break }
         }
-        // The file may have grown since fstat: read the rest in small pieces.
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while offset == data.count {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count >= 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
-            if count == 0 { break }
-            data.append(contentsOf: chunk[0..<count])
-            offset += count
+        // The file grew since fstat: read the rest in small pieces.
+        if offset == data.count {
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while offset == data.count {
+                let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count >= 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
+                if count == 0 { break }
+                data.append(contentsOf: chunk[0..<count])
+                offset += count
+            }
         }
         data.count = offset
         return data
