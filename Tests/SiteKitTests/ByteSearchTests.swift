@@ -48,4 +48,15 @@ struct ByteSearchTests {
         let bytes = Array(needle.utf8)
         #expect(bytes[ByteSearch.rarestByte(of: bytes)] == Array(anchor.utf8)[0])
     }
+
+    @Test(
+        "containsBytes agrees with contains for ASCII needles",
+        arguments: ["", "a", "/.", "x/.hidden", "assets/.vite/manifest.json", "application/json", "image/svg+xml", "text/javascript", "é/.é", "/", "."])
+    func containsBytes(text: String) {
+        #expect(text.containsBytes("/.") == text.contains("/."))
+        #expect(text.containsBytes("json") == text.contains("json"))
+        #expect(text.containsBytes("xml") == text.contains("xml"))
+        #expect(text.containsBytes("") == true)
+        #expect(text.containsBytes("javascript") == text.contains("javascript"))
+    }
 }

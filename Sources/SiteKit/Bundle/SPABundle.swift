@@ -54,7 +54,7 @@ public struct SPABundle: Sendable, Equatable {
         let assetsPrefix = "\(root)/\(settings.assetsDirectory)/"
         for file in files {
             let key = String(file.dropFirst(root.count + 1))
-            if key == "index.html" || key.hasPrefix(".") || key.contains("/.") { continue }
+            if key == "index.html" || key.hasPrefix(".") || key.containsBytes("/.") { continue }
             let fingerprinted = file.hasPrefix(assetsPrefix) && Self.looksFingerprinted(key)
             bundle.files.append(File(source: file, key: key, fingerprinted: fingerprinted))
         }

@@ -116,6 +116,6 @@ public enum SecretScanner {
 
     static func isText(_ key: String) -> Bool {
         let type = MediaTypes.contentType(forKey: key)
-        return type.hasPrefix("text/") || type.contains("json") || type.contains("xml") || type.contains("javascript")
+        return type.hasPrefix("text/") || type.containsBytes("json") || type.containsBytes("xml") || type.containsBytes("javascript")
     }
 }

@@ -93,3 +93,22 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
         return trimmingCharacters(in: .whitespaces)
     }
 }
+
+extension String {
+    /// Whether `needle` occurs in the string, compared as UTF-8 bytes (Foundation's `contains`
+    /// goes through UTF-16 and costs a bridge a call). For ASCII needles this is the same answer.
+    func containsBytes(_ needle: StaticString) -> Bool {
+        let wanted = UnsafeRawBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard let first = wanted.first else { return true }
+        var text = self
+        return text.withUTF8 { bytes in
+            guard bytes.count >= wanted.count else { return false }
+            var index = 0
+            while index <= bytes.count - wanted.count {
+                if bytes[index] == first, memcmp(bytes.baseAddress! + index, wanted.baseAddress!, wanted.count) == 0 { return true }
+                index += 1
+            }
+            return false
+        }
+    }
+}
