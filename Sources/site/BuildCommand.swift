@@ -71,7 +71,8 @@ struct BuildCommand: ParsableCommand {
             }
             defer { saving.wait() }
             let written = try OutputWriter.write(
-                objects: result.objects, manifest: result.manifestData, to: outputURL, known: noCache ? nil : cache.writtenFiles())
+                objects: result.objects, manifest: result.manifestData, to: outputURL, known: noCache ? nil : cache.writtenFiles(),
+                spare: noCache ? nil : cache.spareOutput)
             if !noCache { cache.record(written) }
             if let inputs {
                 cache.record(
@@ -136,6 +137,9 @@ struct BuildCacheFolder {
         else { return InputStamps() }
         return InputStamps(text: text, trustedBefore: Int64((written.timeIntervalSince1970 - 2) * 1_000_000_000))
     }
+
+    /// The output before the last one, kept for the next build to start its output folder from.
+    var spareOutput: URL { root.appendingPathComponent("previous-output") }
 
     /// What the last build wrote into its output folder.
     func writtenFiles() -> WrittenFiles? {

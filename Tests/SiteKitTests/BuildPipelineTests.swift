@@ -418,6 +418,57 @@ struct IncrementalBuildTests {
         return (result, fileSystem.counter.markdownReads)
     }
 
+    @Test("the content cache appends pages read anew, a later entry wins, and is written anew once mostly unused")
+    func contentCacheFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("site-content-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("content.bin")
+        func page(_ name: String, _ title: String, digest: String) -> ContentPage {
+            var made = ContentPage(
+                source: "content/\(name).md", route: "/\(name)", title: title, description: "", effectiveDate: nil, updatedDate: nil,
+                template: "page", draft: false, aliases: [], showTOC: true, body: "", bodyLine: 4,
+                locations: ["title": SourceLocation(file: "content/\(name).md", line: 2, column: 8)])
+            made.sourceDigest = digest
+            return made
+        }
+        let pages = (0..<6).map { page("p\($0)", "Page \($0)", digest: "d\($0)") }
+        let first = PackedContentCache(file: file)
+        for page in pages { first.store(page, defaultTemplate: "page") }
+        try first.save()
+        let written = try Data(contentsOf: file)
+        let size = written.count
+
+        // Every page used, none new: the file is left as it is.
+        let second = PackedContentCache(file: file)
+        for page in pages { #expect(second.page(source: page.source, digest: page.sourceDigest, defaultTemplate: "page") == page) }
+        try second.save()
+        #expect(try Data(contentsOf: file).count == size)
+
+        // One page read anew: appended, the rest of the file untouched.
+        let third = PackedContentCache(file: file)
+        for page in pages.dropFirst() { _ = third.page(source: page.source, digest: page.sourceDigest, defaultTemplate: "page") }
+        let changed = page("p0", "Changed", digest: "e0")
+        third.store(changed, defaultTemplate: "page")
+        try third.save()
+        let appended = try Data(contentsOf: file)
+        #expect(appended.count > size)
+        #expect(appended.prefix(size) == written)
+        let fourth = PackedContentCache(file: file)
+        #expect(fourth.page(source: "content/p0.md", digest: "e0", defaultTemplate: "page") == changed)
+        #expect(fourth.page(source: "content/p0.md", digest: "d0", defaultTemplate: "page") == pages[0])
+        #expect(fourth.page(source: "content/p1.md", digest: "d1", defaultTemplate: "page") == pages[1])
+        try fourth.save()
+
+        // A build that uses a small part of the file writes it anew with only that part.
+        let fifth = PackedContentCache(file: file)
+        _ = fifth.page(source: "content/p0.md", digest: "e0", defaultTemplate: "page")
+        try fifth.save()
+        #expect(try Data(contentsOf: file).count < size)
+        let sixth = PackedContentCache(file: file)
+        #expect(sixth.page(source: "content/p0.md", digest: "e0", defaultTemplate: "page") == changed)
+        #expect(sixth.page(source: "content/p1.md", digest: "d1", defaultTemplate: "page") == nil)
+    }
+
     @Test("unchanged Markdown is neither read nor parsed again; output and findings stay those of a clean build")
     func contentCache() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("site-content-\(UUID().uuidString)")

@@ -96,4 +96,94 @@ struct OutputWriterTests {
         }
         #expect(project.snapshot("")["dist"] == Data("not a folder".utf8))
     }
+
+    /// Writes `files` as a build does: with digests, the record of the last write, and a spare folder.
+    func build(_ files: [String: String], to out: URL, known: WrittenFiles?, spare: URL) throws -> WrittenFiles {
+        try OutputWriter.write(
+            objects: files.map { hashed($0.key, $0.value) }, manifest: Data("{}".utf8), to: out, known: known, spare: spare)
+    }
+
+    func expected(_ files: [String: String]) -> [String: Data] {
+        files.mapValues { Data($0.utf8) }.merging(["_site/manifest.json": Data("{}".utf8)]) { $1 }
+    }
+
+    @Test("with a spare folder, unchanged files stay the very same files from build to build, and each output is exact")
+    func spareGenerations() throws {
+        let project = try TemporaryProject([:])
+        let out = project.root.appendingPathComponent("dist")
+        let spare = project.root.appendingPathComponent(".site-cache/previous-output")
+        let generations: [[String: String]] = [
+            ["a.txt": "one", "b/c.txt": "two", "b/d.txt": "three", "e.txt": "four"],
+            ["a.txt": "one", "b/c.txt": "TWO", "b/d.txt": "three", "e.txt": "four"],
+            ["a.txt": "one", "b/c.txt": "TWO", "b/d.txt": "three!", "f/g.txt": "new"],
+            ["a.txt": "one", "b/c.txt": "two"],
+            ["a.txt": "one", "b": "now a file", "f/g.txt": "new"],
+            ["a.txt": "one", "b/c.txt": "a folder again", "f/g.txt": "new"],
+        ]
+        var known: WrittenFiles?
+        var inodeOfA: UInt64?
+        for files in generations {
+            known = try build(files, to: out, known: known, spare: spare)
+            #expect(project.snapshot("dist") == expected(files))
+            #expect(WrittenFiles(text: known!.text) == known)
+            // The record vouches for every file as it now is.
+            for (path, text) in files {
+                #expect(known!.unchanged(path, at: out.path + "/" + path, sha256: Digest.sha256(Data(text.utf8)), executable: false))
+            }
+            if let inodeOfA { #expect(inode(out.path + "/a.txt") == inodeOfA) }
+            inodeOfA = inode(out.path + "/a.txt")
+            #expect(Set(project.topLevel).isSubset(of: ["dist", ".site-cache"]))
+        }
+    }
+
+    @Test("whatever the spare folder holds, the output is exact and nothing outside is touched")
+    func spareDamaged() throws {
+        let project = try TemporaryProject(["outside/keep.txt": "keep"])
+        let out = project.root.appendingPathComponent("dist")
+        let spare = project.root.appendingPathComponent(".site-cache/previous-output")
+        let files = ["a.txt": "one", "b/c.txt": "two", "b/d.txt": "three"]
+        var known = try build(files, to: out, known: nil, spare: spare)
+        known = try build(files.merging(["b/d.txt": "3"]) { $1 }, to: out, known: known, spare: spare)
+        // The spare holds the first output; damage it every way.
+        let root = spare.path
+        // Changed in place through the spare's link: the output's file, the same file, changes with it.
+        try Data("ONE".utf8).write(to: spare.appendingPathComponent("a.txt"))
+        try FileManager.default.removeItem(atPath: root + "/b/c.txt")
+        try FileManager.default.createDirectory(atPath: root + "/b/c.txt/deep", withIntermediateDirectories: true)
+        try FileManager.default.removeItem(atPath: root + "/b/d.txt")
+        try FileManager.default.createSymbolicLink(atPath: root + "/b/d.txt", withDestinationPath: project.root.path + "/outside/keep.txt")
+        try FileManager.default.createSymbolicLink(atPath: root + "/linked", withDestinationPath: project.root.path + "/outside")
+        try Data("junk".utf8).write(to: spare.appendingPathComponent("junk.txt"))
+        let next = files.merging(["e.txt": "five"]) { $1 }
+        known = try build(next, to: out, known: known, spare: spare)
+        #expect(project.snapshot("dist") == expected(next))
+        #expect(project.snapshot("outside") == ["keep.txt": Data("keep".utf8)])
+
+        // A spare that is a link to a folder, or a file, is removed, never followed.
+        try FileManager.default.removeItem(at: spare)
+        try FileManager.default.createSymbolicLink(atPath: spare.path, withDestinationPath: project.root.path + "/outside")
+        known = try build(files, to: out, known: known, spare: spare)
+        #expect(project.snapshot("dist") == expected(files))
+        #expect(project.snapshot("outside") == ["keep.txt": Data("keep".utf8)])
+        try FileManager.default.removeItem(at: spare)
+        try Data("a file".utf8).write(to: spare)
+        known = try build(next, to: out, known: known, spare: spare)
+        #expect(project.snapshot("dist") == expected(next))
+    }
+
+    @Test("a failed write after a spare folder was taken leaves the output as it was, though the two share files")
+    func spareFailure() throws {
+        let project = try TemporaryProject([:])
+        let out = project.root.appendingPathComponent("dist")
+        let spare = project.root.appendingPathComponent(".site-cache/previous-output")
+        let files = ["a.txt": "one", "b/c.txt": "two"]
+        var known = try build(files, to: out, known: nil, spare: spare)
+        known = try build(files, to: out, known: known, spare: spare)
+        let before = project.snapshot("dist")
+        #expect(throws: DiagnosticError.self) {
+            try build(["a.txt": "ONE", "b/c.txt": "TWO", "a.txt/x": "no"], to: out, known: known, spare: spare)
+        }
+        #expect(project.snapshot("dist") == before)
+        #expect(Set(project.topLevel).isSubset(of: ["dist", ".site-cache"]))
+    }
 }

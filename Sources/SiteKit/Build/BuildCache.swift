@@ -42,6 +42,8 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
         case page(CachedPage)
     }
     private var used = Set<String>()
+    /// Keys of pages stored by this build.
+    private var stored = Set<String>()
     /// The file as read at start: its size, and whether every byte of it parsed.
     private var loaded: (size: Int, complete: Bool)?
 
@@ -76,6 +78,7 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
     public func store(_ page: CachedPage, for key: String) {
         lock.lock()
         used.insert(key)
+        stored.insert(key)
         entries[key] = .page(page)
         lock.unlock()
     }
@@ -91,25 +94,12 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
         }
         guard let loaded, loaded.complete, live * 2 >= loaded.size - header.count else { return try rewrite() }
         var added = ByteWriter()
-        for key in used.sorted() {
+        for key in stored.sorted() {
             guard let entry = entries[key], case .page = entry else { continue }
             Self.write(key, entry, into: &added)
         }
-        if try !append(added.data, expecting: loaded.size) { try rewrite() }
-    }
-
-    /// Appends `data` to the file if it still has `size` bytes; false when it does not.
-    private func append(_ data: Data, expecting size: Int) throws -> Bool {
-        if data.isEmpty { return true }
-        let descriptor = open(file.path, O_WRONLY | O_APPEND | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, Int(status.st_size) == size else { return false }
-        guard OutputWriter.writeAll(data, to: descriptor) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
-        }
-        return true
+        if added.data.isEmpty { return }
+        if try !PackedContentCache.append(added.data, to: file, expecting: loaded.size) { try rewrite() }
     }
 
     /// Writes the entries this build used into a temporary file that replaces the old one when complete.

@@ -9,15 +9,19 @@ public protocol ContentCache: Sendable {
     func store(_ page: ContentPage, defaultTemplate: String)
 }
 
-/// A ``ContentCache`` in one file (`.site-cache/content.bin`), read once when a build starts and
-/// written when it succeeds with the entries that build used. A file that is damaged or from
-/// another version is treated as empty.
+/// A ``ContentCache`` in one file (`.site-cache/content.bin`), read once when a build starts.
+/// When the build succeeds, the pages it read anew are appended (a later entry for a key wins);
+/// the file is written anew, with only the entries that build used, once more than half of it is
+/// entries no build used. A file that is damaged or from another version is treated as empty.
 public final class PackedContentCache: ContentCache, @unchecked Sendable {
     public let file: URL
     private let lock = NSLock()
     private var entries: [String: Data] = [:]
     private var used = Set<String>()
-    private var changed = false
+    /// Keys stored by this build, not yet in the file.
+    private var added = Set<String>()
+    /// The size of the file as read at start (nil: none, or not usable).
+    private var loadedSize: Int?
     let header: [UInt8]
 
     public init(file: URL, version: String = "") {
@@ -27,6 +31,7 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
         guard let data = try? Data(contentsOf: file), let found = PackedPageCache.entries(in: data, header: header), found.complete
         else { return }
         entries = found.entries
+        loadedSize = data.count
     }
 
     static func key(source: String, digest: String, defaultTemplate: String) -> String {
@@ -53,15 +58,30 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
         lock.lock()
         entries[key] = writer.data
         used.insert(key)
-        changed = true
+        added.insert(key)
         lock.unlock()
     }
 
-    /// Writes the entries this build used (nothing when they are exactly what was read).
+    /// Appends the entries stored since the file was read, or writes the file anew with the
+    /// entries this build used when there is no usable file, it changed since it was read, or
+    /// more than half of it is entries this build did not use.
     public func save() throws {
         lock.lock()
         defer { lock.unlock() }
-        guard changed || used.count != entries.count else { return }
+        if let loadedSize {
+            var live = 0
+            for key in used where !added.contains(key) { live += 16 + key.utf8.count + (entries[key]?.count ?? 0) }
+            if live * 2 >= loadedSize - header.count {
+                if added.isEmpty { return }
+                var writer = ByteWriter()
+                for key in added.sorted() {
+                    guard let entry = entries[key] else { continue }
+                    writer.string(key)
+                    writer.bytes(entry)
+                }
+                if try Self.append(writer.data, to: file, expecting: loadedSize) { return }
+            }
+        }
         var writer = ByteWriter()
         writer.data.append(contentsOf: header)
         for key in used.sorted() {
@@ -71,6 +91,19 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
         }
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try writer.data.write(to: file, options: .atomic)
+    }
+
+    /// Appends `data` to `file` if it still has `size` bytes; false when it does not (or cannot be opened).
+    static func append(_ data: Data, to file: URL, expecting size: Int) throws -> Bool {
+        let descriptor = open(file.path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, Int(status.st_size) == size else { return false }
+        guard OutputWriter.writeAll(data, to: descriptor) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+        }
+        return true
     }
 
     static func encode(_ page: ContentPage, into writer: inout ByteWriter) {

@@ -8,9 +8,11 @@ import Glibc
 /// Files go to a temporary folder next to the output folder, which is swapped in only when
 /// everything was written; on any error the previous output stays as it was.
 public enum OutputWriter {
-    /// Writes `data` with plain POSIX calls (Foundation's `Data.write` costs several times more a file).
+    /// Writes `data` to a new file with plain POSIX calls (Foundation's `Data.write` costs several
+    /// times more a file). Never into an existing one: in a folder made from an earlier output, an
+    /// existing file may share its bytes with a file of the output in use.
     static func writeFile(_ data: Data, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         defer { close(descriptor) }
         guard writeAll(data, to: descriptor) else { throw CocoaError(.fileWriteOutOfSpace, userInfo: [NSFilePathErrorKey: path]) }
@@ -33,12 +35,11 @@ public enum OutputWriter {
         }
     }
 
-    /// Whether the regular file at `path` holds exactly `data`, has the wanted executable bit, and
-    /// is not shared with other links (an outside link could change it later).
+    /// Whether the regular file at `path` holds exactly `data` and has the wanted executable bit.
     static func holds(_ data: Data, at path: String, executable: Bool) -> Bool {
         var status = stat()
         guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, Int(status.st_size) == data.count,
-            status.st_nlink == 1, (status.st_mode & S_IXUSR != 0) == executable
+            (status.st_mode & S_IXUSR != 0) == executable
         else { return false }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
@@ -76,17 +77,18 @@ public enum OutputWriter {
         rmdir(path)
     }
 
-    /// Writes `objects` and the manifest into `directory`, replacing what was there.
-    /// Writes a build's objects and manifest; `known` is what the previous build wrote there.
+    /// Writes a build's objects and manifest into `directory`, replacing what was there; `known` is
+    /// what the previous build wrote there, `spare` where the replaced output is kept for the next
+    /// write to start from (see ``write(files:executable:to:digests:known:spare:)``).
     @discardableResult
     public static func write(
-        objects: [OutputObject], manifest: Data, to directory: URL, known: WrittenFiles? = nil
+        objects: [OutputObject], manifest: Data, to directory: URL, known: WrittenFiles? = nil, spare: URL? = nil
     ) throws(DiagnosticError) -> WrittenFiles {
         var files = Dictionary(objects.map { ($0.key, $0.data) }, uniquingKeysWith: { first, _ in first })
         files[Manifest.key] = manifest
         var digests = Dictionary(objects.compactMap { object in object.digests.map { (object.key, $0.sha256) } }, uniquingKeysWith: { first, _ in first })
         digests[Manifest.key] = Digest.sha256(manifest)
-        return try write(files: files, to: directory, digests: digests, known: known)
+        return try write(files: files, to: directory, digests: digests, known: known, spare: spare)
     }
 
     /// Writes `files` (path below the folder -> bytes) into `directory`, replacing what was there.
@@ -94,9 +96,16 @@ public enum OutputWriter {
     /// folder instead of written: `known` (what an earlier write recorded) vouches for it when its
     /// SHA-256 in `digests` and its stamp match; otherwise its bytes are compared. Gives the record
     /// of the files that have a digest.
+    ///
+    /// With `spare` (a folder on the same file system, such as one in the build cache), the output
+    /// replaced is kept there instead of deleted, and the next write starts from it: after a small
+    /// change most of its files are still the ones wanted, each proven by one `lstat` against
+    /// `known`, and only the others are removed, linked or written. Without it, or when it cannot
+    /// be used, the new folder starts empty and the old one is deleted.
     @discardableResult
     public static func write(
-        files: [String: Data], executable: Set<String> = [], to directory: URL, digests: [String: String] = [:], known: WrittenFiles? = nil
+        files: [String: Data], executable: Set<String> = [], to directory: URL, digests: [String: String] = [:],
+        known: WrittenFiles? = nil, spare: URL? = nil
     ) throws(DiagnosticError) -> WrittenFiles {
         let fileManager = FileManager.default
         let target = directory.standardizedFileURL
@@ -116,59 +125,86 @@ public enum OutputWriter {
             throw DiagnosticError(
                 .error(SourceLocation(file: target.path), "the output path exists and is not a folder", hint: "choose another --out"))
         }
+        let stagingPath = staging.path
+        let targetPath = target.path
+        let known = known?.folder == targetPath ? known : nil
+        let sorted = files.sorted(by: { $0.key < $1.key })
+        // Every folder some file lives in, its parents included.
+        var folders = Set<String>()
+        for (path, _) in sorted {
+            // By UTF-8 bytes: `/` is never part of another character.
+            var index = path.utf8.startIndex
+            while let slash = path.utf8[index...].firstIndex(of: 0x2F) {
+                folders.insert(String(path[..<slash]))
+                index = path.utf8.index(after: slash)
+            }
+        }
+        // Files of the earlier output found in the new folder, each still to be proven.
+        var found = Set<String>()
         do {
             try? fileManager.removeItem(at: staging)
-            try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+            if let spare, known != nil, isFolder(spare.path), rename(spare.path, stagingPath) == 0 {
+                found = prune(stagingPath, wants: { files[$0] != nil }, folders: folders)
+            } else {
+                if let spare { remove(spare.path) }
+                try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+            }
             // Folders first, one thread; then the files, on every core.
-            let sorted = files.sorted(by: { $0.key < $1.key })
-            var made = Set<String>()
-            for (path, _) in sorted {
+            for folder in folders.sorted() {
                 // Joined as strings: URL's appendingPathComponent asks the file system about every path.
-                let folder = path.lastIndex(of: "/").map { staging.path + "/" + path[..<$0] } ?? staging.path
-                if made.insert(folder).inserted {
-                    try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                }
-            }
-            let stagingPath = staging.path
-            let targetPath = target.path
-            let known = known?.folder == targetPath ? known : nil
-            // One folder's files on one core: creating or linking files in a folder takes the
-            // folder's lock, and two cores in the same folder mostly wait for each other.
-            var groups: [[(key: String, value: Data)]] = []
-            var currentFolder: Substring?
-            for entry in sorted {
-                let folder = entry.key.lastIndex(of: "/").map { entry.key[..<$0] } ?? ""
-                if folder != currentFolder || groups.isEmpty {
-                    groups.append([])
-                    currentFolder = folder
-                }
-                groups[groups.count - 1].append(entry)
-            }
-            let failures = Parallel.map(groups) { group in group.compactMap { path, data -> String? in
-                let destination = stagingPath + "/" + path
-                // A file the previous output already holds byte for byte is linked, not written:
-                // no new inode, and the folder swap below stays all-or-nothing.
-                let previous = targetPath + "/" + path
-                let wantsExecutable = executable.contains(path)
-                let same =
-                    known?.unchanged(path, at: previous, sha256: digests[path], executable: wantsExecutable) == true
-                    || holds(data, at: previous, executable: wantsExecutable)
-                if !(same && link(previous, destination) == 0) {
-                    do {
-                        try writeFile(data, to: destination)
-                    } catch {
-                        return "\(path): \((error as NSError).localizedDescription)"
-                    }
-                }
-                if wantsExecutable, chmod(destination, 0o755) != 0 { return "\(path): cannot make it executable" }
-                return nil
-            } }
-            if let failure = failures.joined().first {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: failure])
+                try fileManager.createDirectory(atPath: stagingPath + "/" + folder, withIntermediateDirectories: true)
             }
         } catch {
             try? fileManager.removeItem(at: staging)
             throw fail("cannot write the new output", error)
+        }
+        // One folder's files on one core: creating or linking files in a folder takes the
+        // folder's lock, and two cores in the same folder mostly wait for each other.
+        var groups: [[(key: String, value: Data)]] = []
+        var currentFolder: Substring?
+        for entry in sorted {
+            let folder = entry.key.utf8.lastIndex(of: 0x2F).map { entry.key[..<$0] } ?? ""
+            if folder != currentFolder || groups.isEmpty {
+                groups.append([])
+                currentFolder = folder
+            }
+            groups[groups.count - 1].append(entry)
+        }
+        let found_ = found
+        // Each file: kept (the earlier output's file, proven unchanged), linked from the current
+        // output, or written; a kept file's record entry carries over.
+        let results = Parallel.map(groups) { group in group.map { path, data -> (path: String, kept: Bool, failure: String?) in
+            let destination = stagingPath + "/" + path
+            let wantsExecutable = executable.contains(path)
+            let sha256 = digests[path]
+            if found_.contains(path) {
+                if known?.unchanged(path, at: destination, sha256: sha256, executable: wantsExecutable) == true {
+                    return (path, true, nil)
+                }
+            }
+            // A file the previous output already holds byte for byte is linked, not written:
+            // no new inode, and the folder swap below stays all-or-nothing. Proven before the old
+            // file here is removed: the two may share their bytes.
+            let previous = targetPath + "/" + path
+            let same =
+                known?.unchanged(path, at: previous, sha256: sha256, executable: wantsExecutable) == true
+                || holds(data, at: previous, executable: wantsExecutable)
+            if found_.contains(path), unlink(destination) != 0, errno != ENOENT {
+                return (path, false, "\(path): cannot replace the earlier file: \(String(cString: strerror(errno)))")
+            }
+            if !(same && link(previous, destination) == 0) {
+                do {
+                    try writeFile(data, to: destination)
+                } catch {
+                    return (path, false, "\(path): \((error as NSError).localizedDescription)")
+                }
+            }
+            if wantsExecutable, chmod(destination, 0o755) != 0 { return (path, false, "\(path): cannot make it executable") }
+            return (path, false, nil)
+        } }.joined()
+        if let failure = results.lazy.compactMap(\.failure).first {
+            try? fileManager.removeItem(at: staging)
+            throw fail("cannot write the new output", CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: failure]))
         }
         do {
             let hadPrevious = fileManager.fileExists(atPath: target.path)
@@ -179,16 +215,74 @@ public enum OutputWriter {
                 if hadPrevious { try? fileManager.moveItem(at: retired, to: target) }
                 throw error
             }
-            removeTree(retired.path)
+            if hadPrevious { keep(retired.path, as: spare) }
         } catch {
             try? fileManager.removeItem(at: staging)
             throw fail("cannot replace the output folder", error)
         }
-        // Stamped once the old folder is gone: linking changes a file's change time.
-        let targetPath = target.path
-        let recorded = Parallel.map(digests.sorted(by: { $0.key < $1.key })) { path, sha256 in
-            WrittenFiles.entry(at: targetPath + "/" + path, sha256: sha256).map { (path, $0) }
+        // Stamped once the old folder is in its place: linking and unlinking change a file's
+        // change time. A kept file was not touched: its entry is the one recorded.
+        var entries: [String: WrittenFiles.Entry] = [:]
+        var stamp: [(String, String)] = []
+        for result in results {
+            guard let sha256 = digests[result.path] else { continue }
+            if result.kept, let entry = known?.entries[result.path] { entries[result.path] = entry } else { stamp.append((result.path, sha256)) }
         }
-        return WrittenFiles(folder: targetPath, entries: Dictionary(recorded.compactMap { $0 }, uniquingKeysWith: { first, _ in first }))
+        let stamped = Parallel.map(stamp) { path, sha256 in WrittenFiles.entry(at: targetPath + "/" + path, sha256: sha256).map { (path, $0) } }
+        for case let (path, entry)? in stamped where entries[path] == nil { entries[path] = entry }
+        return WrittenFiles(folder: targetPath, entries: entries)
+    }
+
+    /// Deletes what is at `path`: a folder with all it holds, or a file or link (never what a link points to).
+    private static func remove(_ path: String) {
+        if isFolder(path) { removeTree(path) } else { unlink(path) }
+    }
+
+    /// Whether `path` is a folder itself, not a link to one.
+    private static func isFolder(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The replaced output, moved to `spare` for the next write to start from, or deleted.
+    private static func keep(_ path: String, as spare: URL?) {
+        if let spare {
+            remove(spare.path)
+            try? FileManager.default.createDirectory(at: spare.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if rename(path, spare.path) == 0 { return }
+        }
+        removeTree(path)
+    }
+
+    /// Removes from the folder at `root` everything a new output of the files it `wants`, in `folders`, has no
+    /// place for (other files, other folders, links, anything that is not a regular file or
+    /// folder where one is wanted); gives the wanted paths found there.
+    static func prune(_ root: String, wants: (String) -> Bool, folders: Set<String>) -> Set<String> {
+        var found = Set<String>()
+        func visit(_ relative: String) {
+            let full = relative.isEmpty ? root : root + "/" + relative
+            for (name, reported) in FolderEntries.read(full) ?? [] {
+                let path = relative.isEmpty ? name : relative + "/" + name
+                var type = reported
+                if type == 0 {
+                    var status = stat()
+                    guard lstat(full + "/" + name, &status) == 0 else { continue }
+                    type = (status.st_mode & S_IFMT) == S_IFDIR ? FolderEntries.directory : FolderEntries.regularFile
+                }
+                if type == FolderEntries.directory {
+                    if folders.contains(path) {
+                        visit(path)
+                    } else {
+                        removeTree(full + "/" + name)
+                    }
+                } else if wants(path) {
+                    found.insert(path)
+                } else {
+                    unlink(full + "/" + name)
+                }
+            }
+        }
+        visit("")
+        return found
     }
 }

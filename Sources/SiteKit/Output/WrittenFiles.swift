@@ -29,12 +29,14 @@ public struct WrittenFiles: Sendable, Equatable {
     }
 
     /// Whether the file at `path` below the folder, now at `location`, is still the file recorded
-    /// with content `sha256`: same digest, a regular file with one link, the same size, inode and
-    /// change time, and the wanted executable bit.
+    /// with content `sha256`: same digest, a regular file with the same size, inode and change time,
+    /// and the wanted executable bit. `location` may be another link to the same file (a kept
+    /// earlier output shares its unchanged files with the current one): a write through any link
+    /// moves the change time all links share.
     func unchanged(_ path: String, at location: String, sha256: String?, executable: Bool) -> Bool {
         guard let sha256, let entry = entries[path], entry.sha256 == sha256 else { return false }
         var status = stat()
-        guard lstat(location, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_nlink == 1,
+        guard lstat(location, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG,
             (status.st_mode & S_IXUSR != 0) == executable
         else { return false }
         return Self.stamp(status) == (entry.size, entry.inode, entry.changed)
