@@ -39,6 +39,16 @@ struct BuildCommand: ParsableCommand {
         let outputURL = out.map { URL(fileURLWithPath: $0) } ?? project.root.appendingPathComponent("dist")
         let cache = BuildCacheFolder(root: project.root.appendingPathComponent(".site-cache"))
         let salt = "\(Self.cacheVersion) drafts=\(drafts) strict=\(reporting.strict) out=\(outputURL.standardizedFileURL.path)"
+        // The caches do not depend on what changed: read while the inputs are stamped (and left
+        // unread, abandoned, when nothing changed).
+        let caches = LoadedCaches()
+        let loading = DispatchGroup()
+        if !noCache {
+            DispatchQueue.global().async(group: loading) {
+                caches.pages = PackedPageCache(file: cache.root.appendingPathComponent("pages.bin"), version: Self.cacheVersion)
+                caches.contents = PackedContentCache(file: cache.root.appendingPathComponent("content.bin"), version: Self.cacheVersion)
+            }
+        }
         var inputs = noCache ? nil : cache.inputDigest(configName: project.configName, salt: salt, fileSystem: fileSystem)
         if let inputs, let recorded = cache.saved?.fingerprint, recorded.inputs == inputs.digest,
             recorded.manifest == BuildCacheFolder.digest(of: outputURL.appendingPathComponent(Manifest.key))
@@ -48,8 +58,9 @@ struct BuildCommand: ParsableCommand {
             console.line("Up to date: no input changed since the last build (\(milliseconds) ms) -> \(outputURL.path)")
             return
         }
-        let pages = noCache ? nil : PackedPageCache(file: cache.root.appendingPathComponent("pages.bin"), version: Self.cacheVersion)
-        let contents = noCache ? nil : PackedContentCache(file: cache.root.appendingPathComponent("content.bin"), version: Self.cacheVersion)
+        loading.wait()
+        let pages = caches.pages
+        let contents = caches.contents
         var options = BuildPipeline.Options(configPath: project.configName, includeDrafts: drafts, strict: reporting.strict)
         options.pageCache = pages
         options.contentCache = contents
@@ -102,6 +113,12 @@ extension BuildCommand {
         guard let path = Bundle.main.executablePath, stat(path, &status) == 0 else { return SiteCommand.configuration.version }
         return "\(SiteCommand.configuration.version) \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
     }()
+}
+
+/// The build caches, read on another thread.
+final class LoadedCaches: @unchecked Sendable {
+    var pages: PackedPageCache?
+    var contents: PackedContentCache?
 }
 
 /// `.site-cache/`: the fingerprint of the last build's inputs, the stamps of the input files, and

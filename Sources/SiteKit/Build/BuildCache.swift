@@ -340,16 +340,24 @@ public struct InputFingerprint: Sendable, Equatable, Codable {
             guard let data = try? fileSystem.read(path) else { return nil }
             return (InputStamps.Entry(stamp: stamp ?? FileStamp(), digest: Digest.sha256(data)), data)
         }
-        var text = salt + "\n"
+        // `salt`, then `path digest` lines: built as bytes, one buffer for all.
+        var text: [UInt8] = []
+        text.reserveCapacity(salt.utf8.count + 1 + sorted.count * 100)
+        text += salt.utf8
+        text.append(0x0A)
         var stamps = InputStamps()
+        stamps.entries.reserveCapacity(sorted.count)
         var contents: [String: Data] = [:]
         for (path, found) in zip(sorted, entries) {
             guard let (entry, data) = found else { return nil }
-            text += path + " " + entry.digest + "\n"
+            text += path.utf8
+            text.append(0x20)
+            text += entry.digest.utf8
+            text.append(0x0A)
             if entry.stamp != FileStamp() { stamps.entries[path] = entry }
             if let data { contents[path] = data }
         }
-        return (Digest.sha256(Data(text.utf8)), stamps, contents)
+        return (Digest.sha256(Data(text)), stamps, contents)
     }
 }
 
