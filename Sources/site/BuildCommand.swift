@@ -75,22 +75,27 @@ struct BuildCommand: ParsableCommand {
             console.progress(BuildPipeline.steps.count + 1, BuildPipeline.steps.count + 1, "Write \(outputURL.lastPathComponent)")
             // The caches hold what this build rendered and read, whether or not the output can be
             // written: saved while it is, and waited for before the command ends.
+            // The record of this build's inputs is made meanwhile too, and written once the output is.
             let saving = DispatchGroup()
             DispatchQueue.global().async(group: saving) {
                 try? pages?.save()
                 try? contents?.save()
+            }
+            let record = PreparedRecord()
+            if let inputs {
+                let fingerprint = InputFingerprint(inputs: inputs.digest, manifest: Digest.sha256(result.manifestData))
+                let warnings = result.warnings
+                DispatchQueue.global().async(group: saving) {
+                    record.files = BuildCacheFolder.recordFiles(fingerprint, warnings: warnings, stamps: inputs.stamps)
+                }
             }
             defer { saving.wait() }
             let written = try OutputWriter.write(
                 objects: result.objects, manifest: result.manifestData, to: outputURL, known: noCache ? nil : cache.writtenFiles(),
                 spare: noCache ? nil : cache.spareOutput)
             if !noCache { cache.record(written) }
-            if let inputs {
-                cache.record(
-                    InputFingerprint(inputs: inputs.digest, manifest: Digest.sha256(result.manifestData)), warnings: result.warnings,
-                    stamps: inputs.stamps)
-            }
             saving.wait()
+            if let files = record.files { cache.write(files) }
             KeptUntilExit.keep((pages as Any, contents as Any, inputs as Any))
             console.report(result.warnings)
             let milliseconds = (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
@@ -113,6 +118,11 @@ extension BuildCommand {
         guard let path = Bundle.main.executablePath, stat(path, &status) == 0 else { return SiteCommand.configuration.version }
         return "\(SiteCommand.configuration.version) \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
     }()
+}
+
+/// The record files of a build, made on another thread.
+final class PreparedRecord: @unchecked Sendable {
+    var files: BuildCacheFolder.RecordFiles?
 }
 
 /// The build caches, read on another thread.
@@ -168,10 +178,20 @@ struct BuildCacheFolder {
         try? Data(written.text.utf8).write(to: writtenURL, options: .atomic)
     }
 
-    func record(_ fingerprint: InputFingerprint, warnings: [Diagnostic], stamps: InputStamps) {
+    /// The files that record a successful build: the input stamps and the build record.
+    struct RecordFiles {
+        var stamps: Data
+        var record: Data
+    }
+
+    static func recordFiles(_ fingerprint: InputFingerprint, warnings: [Diagnostic], stamps: InputStamps) -> RecordFiles {
+        RecordFiles(stamps: Data(stamps.text.utf8), record: BuildRecord(fingerprint: fingerprint, warnings: warnings).encoded)
+    }
+
+    func write(_ files: RecordFiles) {
         try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try? Data(stamps.text.utf8).write(to: stampsURL, options: .atomic)
-        try? BuildRecord(fingerprint: fingerprint, warnings: warnings).encoded.write(to: recordURL, options: .atomic)
+        try? files.stamps.write(to: stampsURL, options: .atomic)
+        try? files.record.write(to: recordURL, options: .atomic)
         // Files of earlier cache formats: the record as JSON, and one file a page.
         for obsolete in ["build.json", "pages"] {
             let url = root.appendingPathComponent(obsolete)

@@ -34,4 +34,15 @@ struct BuildCacheTests {
         #expect(BuildRecord(data: record.encoded.dropLast()) == nil)
         #expect(BuildRecord(data: Data("{\"fingerprint\": {}}".utf8)) == nil)
     }
+
+    @Test("numbers in record files are written as String(describing:) writes them", arguments: [Int64.min, -1, 0, 7, 10, 1_000_000_007, Int64.max])
+    func decimal(value: Int64) {
+        var out: [UInt8] = [0x41]
+        out.appendDecimal(value)
+        #expect(String(decoding: out, as: UTF8.self) == "A\(value)")
+        var unsigned: [UInt8] = []
+        unsigned.appendDecimal(UInt64(bitPattern: value))
+        #expect(String(decoding: unsigned, as: UTF8.self) == "\(UInt64(bitPattern: value))")
+    }
 }
+

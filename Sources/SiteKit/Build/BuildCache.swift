@@ -427,15 +427,19 @@ public struct InputStamps: Sendable, Equatable {
     /// `digest size modified changed inode path` lines, sorted by path.
     public var text: String {
         var out: [UInt8] = []
-        for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
+        out.reserveCapacity(entries.count * 160)
+        for path in entries.keys.sorted() {
+            guard let entry = entries[path] else { continue }
             let stamp = entry.stamp
             out.append(contentsOf: entry.digest.utf8)
-            for number in [stamp.size, stamp.modified, stamp.changed] {
-                out.append(0x20)
-                out.append(contentsOf: String(number).utf8)
-            }
             out.append(0x20)
-            out.append(contentsOf: String(stamp.inode).utf8)
+            out.appendDecimal(stamp.size)
+            out.append(0x20)
+            out.appendDecimal(stamp.modified)
+            out.append(0x20)
+            out.appendDecimal(stamp.changed)
+            out.append(0x20)
+            out.appendDecimal(stamp.inode)
             out.append(0x20)
             out.append(contentsOf: path.utf8)
             out.append(0x0A)

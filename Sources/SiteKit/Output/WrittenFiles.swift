@@ -56,11 +56,24 @@ public struct WrittenFiles: Sendable, Equatable {
 
     /// The record as text: the folder on the first line, then `sha256 size inode ctime path`, sorted by path.
     public var text: String {
-        var lines = [folder]
-        for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
-            lines.append("\(entry.sha256) \(entry.size) \(entry.inode) \(entry.changed) \(path)")
+        var out: [UInt8] = []
+        out.reserveCapacity(folder.utf8.count + 1 + entries.count * 140)
+        out += folder.utf8
+        out.append(0x0A)
+        for path in entries.keys.sorted() {
+            guard let entry = entries[path] else { continue }
+            out += entry.sha256.utf8
+            out.append(0x20)
+            out.appendDecimal(entry.size)
+            out.append(0x20)
+            out.appendDecimal(entry.inode)
+            out.append(0x20)
+            out.appendDecimal(entry.changed)
+            out.append(0x20)
+            out += path.utf8
+            out.append(0x0A)
         }
-        return lines.joined(separator: "\n") + "\n"
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Reads ``text``; nil when it is not such a record.

@@ -177,15 +177,25 @@ public struct SiteRenderer: Sendable {
         var entries: [(String, String?)] = []
         if config.spa != nil { entries.append(("/", nil)) }
         for page in pages { entries.append((page.route, page.updatedDate ?? page.effectiveDate)) }
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        var xml: [UInt8] = []
+        xml.reserveCapacity(100 + entries.count * (90 + config.site.baseURL.utf8.count))
+        xml += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".utf8
+        xml += "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n".utf8
+        let baseURL = XMLText.escape(config.site.baseURL)
         for (route, lastmod) in entries.sorted(by: { $0.0 < $1.0 }) {
-            xml += "  <url>\n    <loc>\(XMLText.escape(config.site.baseURL + route))</loc>\n"
-            if let lastmod { xml += "    <lastmod>\(lastmod)</lastmod>\n" }
-            xml += "  </url>\n"
+            xml += "  <url>\n    <loc>".utf8
+            xml += baseURL.utf8
+            xml += XMLText.escape(route).utf8
+            xml += "</loc>\n".utf8
+            if let lastmod {
+                xml += "    <lastmod>".utf8
+                xml += lastmod.utf8
+                xml += "</lastmod>\n".utf8
+            }
+            xml += "  </url>\n".utf8
         }
-        xml += "</urlset>\n"
-        return OutputObject(key: "sitemap.xml", data: Data(xml.utf8), kind: .other, source: config.file)
+        xml += "</urlset>\n".utf8
+        return OutputObject(key: "sitemap.xml", data: Data(xml), kind: .other, source: config.file)
     }
 
     /// `robots.txt`: everything may be crawled except the API, and where the sitemap is.

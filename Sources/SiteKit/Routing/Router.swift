@@ -29,10 +29,11 @@ public enum Router {
         // Every folder some key lives in: `a/b/c` gives `a` and `a/b`.
         var folders = Set<Substring>()
         for key in plain + otherKeys {
-            var index = key.startIndex
-            while let slash = key[index...].firstIndex(of: "/") {
+            // By UTF-8 bytes: `/` is never part of another character.
+            var index = key.utf8.startIndex
+            while let slash = key.utf8[index...].firstIndex(of: 0x2F) {
                 folders.insert(key[..<slash])
-                index = key.index(after: slash)
+                index = key.utf8.index(after: slash)
             }
         }
         var keys: [String: String] = [:]
@@ -169,14 +170,21 @@ public enum Router {
     }
 
     private static func checkReserved(pages: [ContentPage], config: SiteConfig, into bag: inout DiagnosticBag) {
+        // `/_site` itself, or anything below `/_site/`.
+        let reserved = "/" + Manifest.reservedPrefix
+        let reservedFolder = String(reserved.dropLast())
         for page in pages {
+            let route = page.route
+            let underReserved = route == reservedFolder || route.hasPrefix(reserved)
+            let underAPI = config.api.map { $0.pathPattern.matches(route) } ?? false
+            guard underReserved || underAPI else { continue }
             let location = page.locations["route"] ?? SourceLocation(file: page.source, line: 1, column: 1)
-            if (page.route + "/").hasPrefix("/" + Manifest.reservedPrefix) {
-                bag.error(location, "route \(page.route) is under /\(Manifest.reservedPrefix), which site reserves", hint: "choose another route")
+            if underReserved {
+                bag.error(location, "route \(route) is under /\(Manifest.reservedPrefix), which site reserves", hint: "choose another route")
             }
-            if let api = config.api, api.pathPattern.matches(page.route) {
+            if let api = config.api, underAPI {
                 bag.error(
-                    location, "route \(page.route) falls under the API path \(api.pathPattern), so the backend would answer it",
+                    location, "route \(route) falls under the API path \(api.pathPattern), so the backend would answer it",
                     hint: "move the page out of \(api.pathPattern)")
             }
         }

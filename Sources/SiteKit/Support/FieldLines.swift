@@ -61,3 +61,19 @@ struct FieldLine {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[pathStart...]), as: UTF8.self)
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Appends `value` in decimal, without making a string of it (record files have tens of
+    /// thousands of numbers).
+    mutating func appendDecimal<Value: BinaryInteger>(_ value: Value) {
+        if value < 0 { append(0x2D) }
+        var magnitude = value.magnitude
+        let start = count
+        repeat {
+            append(0x30 + UInt8(truncatingIfNeeded: magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        self[start...].reverse()
+    }
+}
+
