@@ -30,6 +30,37 @@ struct CommandLineTests {
         #expect(!first.isEmpty)
     }
 
+    @Test("rebuilds after edits give the dist a clean build gives; unchanged files stay the same files")
+    func incremental() throws {
+        let project = try TemporaryProject()
+        func inode(_ path: String) -> UInt64 {
+            var status = stat()
+            return lstat(project.root.path + "/" + path, &status) == 0 ? UInt64(status.st_ino) : 0
+        }
+        let edits: [[String: String?]] = [
+            ["content/terms.md": TestProject.files["content/terms.md"]! + "\nOne more sentence.\n"],
+            ["content/faq.md": "---\ntitle: FAQ\n---\nSee the [terms](/terms).\n"],
+            ["content/faq.md": nil, "content/privacy.md": TestProject.files["content/privacy.md"]! + "\nAnd another.\n"],
+            ["templates/partials/header.mustache": "<header><a href=\"/\">{{site.name}}</a> home</header>"],
+            [:],
+        ]
+        #expect(try SiteExecutable.run(["build", "-q"], in: project.root).status == 0)
+        for (round, edit) in edits.enumerated() {
+            for (path, text) in edit {
+                if let text { try project.write([path: text]) } else { try project.remove(path) }
+            }
+            let robots = inode("dist/robots.txt")
+            let outcome = try SiteExecutable.run(["build", "-q"], in: project.root)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            let clean = try SiteExecutable.run(["build", "-q", "--no-cache", "--out", "clean-\(round)"], in: project.root)
+            #expect(clean.status == 0, "\(clean.stderr)")
+            #expect(project.snapshot("dist") == project.snapshot("clean-\(round)"), "round \(round)")
+            #expect(inode("dist/robots.txt") == robots, "an unchanged file is linked or kept, never written again")
+        }
+        #expect(FileManager.default.fileExists(atPath: project.root.path + "/.site-cache/previous-output/robots.txt"))
+        #expect(project.topLevel.filter { $0.hasPrefix(".dist") }.isEmpty, "no staging folders are left behind")
+    }
+
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String
         var changes: [String: String]
