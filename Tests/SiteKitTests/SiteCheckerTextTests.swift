@@ -30,6 +30,29 @@ struct SiteCheckerTextTests {
     }
 }
 
+/// The URL scheme of a link, read from bytes when it can be, as the character rules read it.
+@Suite("Link schemes")
+struct LinkSchemeTests {
+    /// The character rules alone.
+    static func byCharacters(_ value: String) -> String? {
+        guard let colon = value.firstIndex(of: ":") else { return nil }
+        let scheme = value[..<colon]
+        guard let first = scheme.first, first.isLetter, scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) })
+        else { return nil }
+        return scheme.lowercased()
+    }
+
+    @Test(
+        "the same scheme as the character rules give",
+        arguments: [
+            "", "/terms", "#top", "https://example.com", "HTTPS://x", "mailto:a@b.c", "tel:+1", "git+ssh://h", "a.b-c+d:x", "1http://x",
+            ":x", "http:", "ht tp://x", "héllo:world", "日本:x", "x:\u{301}y", "e\u{301}:x", "web+app:x", "C:\\path", "a:b:c",
+        ])
+    func scheme(value: String) {
+        #expect(SiteChecker.scheme(of: value) == Self.byCharacters(value))
+    }
+}
+
 /// XML escaping of sitemap text.
 @Suite("XML text")
 struct XMLTextTests {

@@ -455,6 +455,19 @@ public struct SiteChecker: Sendable {
 
     /// The URL scheme, lower-case, if `value` has one.
     static func scheme(of value: String) -> String? {
+        // Nearly every link is ASCII up to its first colon: decided on bytes, with the answer the
+        // character rules below give (ASCII letters and digits are letters and numbers to them).
+        let utf8 = value.utf8
+        guard let byteColon = utf8.firstIndex(of: 0x3A) else { return nil }
+        let afterColon = utf8.index(after: byteColon)
+        if utf8[..<byteColon].allSatisfy({ $0 < 0x80 }), afterColon == utf8.endIndex || utf8[afterColon] < 0x80 {
+            let bytes = utf8[..<byteColon]
+            func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+            guard let first = bytes.first, isLetter(first),
+                bytes.allSatisfy({ isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E })
+            else { return nil }
+            return String(value[..<byteColon]).lowercased()
+        }
         guard let colon = value.firstIndex(of: ":") else { return nil }
         let scheme = value[..<colon]
         guard let first = scheme.first, first.isLetter,
