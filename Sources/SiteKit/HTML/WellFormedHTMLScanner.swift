@@ -99,6 +99,19 @@ private struct Scanner {
         var kept: [UInt8] = []
         var start = position
         while position < end {
+            // Eight bytes at a time while none needs a look of its own (a space or control
+            // character, `&`, or a byte of a longer character): the loop below only steps over those.
+            if !mustBeBlank {
+                while end - position >= 8 {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+                    let high: UInt64 = 0x8080_8080_8080_8080
+                    let low: UInt64 = 0x0101_0101_0101_0101
+                    let special = (word & high) | ((word &- low &* 0x21) & ~word & high) | (((word ^ (low &* 0x26)) &- low) & ~(word ^ (low &* 0x26)) & high)
+                    if special != 0 { break }
+                    position += 8
+                }
+                if position >= end { break }
+            }
             let byte = base[position]
             if byte > space && byte < 0x80 && byte != amp {
                 if mustBeBlank { return false }
