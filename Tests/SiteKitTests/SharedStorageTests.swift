@@ -86,3 +86,16 @@ struct SharedStorageTests {
         #expect(mapped == bytes)
     }
 }
+
+/// Work spread over the cores gives what a plain map gives.
+@Suite("Parallel map")
+struct ParallelMapTests {
+    @Test("results in input order, every one made once", arguments: [0, 1, 2, 3, 1_000, 10_007])
+    func inOrder(count: Int) {
+        let items = Array(0..<count)
+        let strings = Parallel.map(items) { String(repeating: "x", count: $0 % 40) + "\($0)" }
+        #expect(strings == items.map { String(repeating: "x", count: $0 % 40) + "\($0)" })
+        let objects = Parallel.map(items) { OutputObject(key: "k\($0)", data: Data(count: $0 % 7), kind: .other, source: "") }
+        #expect(objects.map(\.key) == items.map { "k\($0)" })
+    }
+}

@@ -32,20 +32,20 @@ public struct CachedPage: Sendable, Equatable {
 /// another version is treated as empty; of a damaged one, the entries before the damage are kept.
 public final class PackedPageCache: PageCache, @unchecked Sendable {
     public let file: URL
+    /// Serializes saves.
     private let lock = NSLock()
-    /// Entries by key: encoded slices of the file read at start, or pages stored since (kept as
-    /// values, sharing their bytes with the build's output, and encoded only when saved).
-    private var entries: [String: Entry] = [:]
+    /// The entries of the file read at start, as encoded slices of it (never changed after).
+    private let entries: [String: Data]
+    /// Keys looked up or stored by this build, and the pages it stored (kept as values, sharing
+    /// their bytes with the build's output, and encoded only when saved).
+    private let recent = KeyShards<CachedPage>()
 
     private enum Entry {
         case encoded(Data)
         case page(CachedPage)
     }
-    private var used = Set<String>()
-    /// Keys of pages stored by this build.
-    private var stored = Set<String>()
     /// The file as read at start: its size, and whether every byte of it parsed.
-    private var loaded: (size: Int, complete: Bool)?
+    private let loaded: (size: Int, complete: Bool)?
 
     /// The first bytes of the file: the format and the version of `site` that wrote it (a new
     /// version may check pages differently, so its cache starts empty).
@@ -56,31 +56,23 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
         self.header = Array("site page cache 4 \(version)\n".utf8)
         // Mapped: the HTML of a page that did not change is linked into the output, never read.
         if let data = MappedFile.read(file.path), let found = Self.entries(in: data, header: header) {
-            entries = found.entries.mapValues { .encoded($0) }
+            entries = found.entries
             loaded = (data.count, found.complete)
+        } else {
+            entries = [:]
+            loaded = nil
         }
     }
 
     public func page(for key: String) -> CachedPage? {
-        lock.lock()
-        used.insert(key)
-        let entry = entries[key]
-        lock.unlock()
-        switch entry {
-        case .encoded(let data):
-            var reader = ByteReader(data)
-            return Self.decode(&reader)
-        case .page(let page): return page
-        case nil: return nil
-        }
+        if let page = recent.use(key) { return page }
+        guard let data = entries[key] else { return nil }
+        var reader = ByteReader(data)
+        return Self.decode(&reader)
     }
 
     public func store(_ page: CachedPage, for key: String) {
-        lock.lock()
-        used.insert(key)
-        stored.insert(key)
-        entries[key] = .page(page)
-        lock.unlock()
+        recent.store(page, for: key)
     }
 
     /// Appends the pages stored since the file was read, or writes the file anew when it is
@@ -88,22 +80,23 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
     public func save() throws {
         lock.lock()
         defer { lock.unlock() }
+        let (used, stored) = recent.snapshot()
         var live = 0
-        for key in used {
-            if case .encoded(let data) = entries[key] { live += 16 + key.utf8.count + data.count }
+        for key in used where stored[key] == nil {
+            if let data = entries[key] { live += 16 + key.utf8.count + data.count }
         }
-        guard let loaded, loaded.complete, live * 2 >= loaded.size - header.count else { return try rewrite() }
+        guard let loaded, loaded.complete, live * 2 >= loaded.size - header.count else { return try rewrite(used: used, stored: stored) }
         var added = ByteWriter()
-        for key in stored.sorted() {
-            guard let entry = entries[key], case .page = entry else { continue }
-            Self.write(key, entry, into: &added)
+        for key in stored.keys.sorted() {
+            guard let page = stored[key] else { continue }
+            Self.write(key, .page(page), into: &added)
         }
         if added.data.isEmpty { return }
-        if try !PackedContentCache.append(added.data, to: file, expecting: loaded.size) { try rewrite() }
+        if try !PackedContentCache.append(added.data, to: file, expecting: loaded.size) { try rewrite(used: used, stored: stored) }
     }
 
     /// Writes the entries this build used into a temporary file that replaces the old one when complete.
-    private func rewrite() throws {
+    private func rewrite(used: Set<String>, stored: [String: CachedPage]) throws {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
@@ -115,7 +108,7 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
             var writer = ByteWriter()
             writer.data.append(contentsOf: header)
             for key in used.sorted() {
-                guard let entry = entries[key] else { continue }
+                guard let entry = stored[key].map(Entry.page) ?? entries[key].map(Entry.encoded) else { continue }
                 Self.write(key, entry, into: &writer)
                 if writer.data.count > 1 << 20 {
                     try handle.write(contentsOf: writer.data)

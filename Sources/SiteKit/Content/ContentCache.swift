@@ -15,23 +15,27 @@ public protocol ContentCache: Sendable {
 /// entries no build used. A file that is damaged or from another version is treated as empty.
 public final class PackedContentCache: ContentCache, @unchecked Sendable {
     public let file: URL
+    /// Serializes saves.
     private let lock = NSLock()
-    private var entries: [String: Data] = [:]
-    private var used = Set<String>()
-    /// Keys stored by this build, not yet in the file.
-    private var added = Set<String>()
+    /// The entries of the file read at start (never changed after).
+    private let entries: [String: Data]
+    /// Keys looked up or stored by this build, and the entries it stored (not yet in the file).
+    private let recent = KeyShards<Data>()
     /// The size of the file as read at start (nil: none, or not usable).
-    private var loadedSize: Int?
+    private let loadedSize: Int?
     let header: [UInt8]
 
     public init(file: URL, version: String = "") {
         self.file = file
         self.header = Array("site content cache 1 \(version)\n".utf8)
         // The same layout as the page cache: keyed, length-prefixed entries after the header.
-        guard let data = try? Data(contentsOf: file), let found = PackedPageCache.entries(in: data, header: header), found.complete
-        else { return }
-        entries = found.entries
-        loadedSize = data.count
+        if let data = try? Data(contentsOf: file), let found = PackedPageCache.entries(in: data, header: header), found.complete {
+            entries = found.entries
+            loadedSize = data.count
+        } else {
+            entries = [:]
+            loadedSize = nil
+        }
     }
 
     static func key(source: String, digest: String, defaultTemplate: String) -> String {
@@ -40,11 +44,7 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
 
     public func page(source: String, digest: String, defaultTemplate: String) -> ContentPage? {
         let key = Self.key(source: source, digest: digest, defaultTemplate: defaultTemplate)
-        lock.lock()
-        let entry = entries[key]
-        if entry != nil { used.insert(key) }
-        lock.unlock()
-        guard let entry else { return nil }
+        guard let entry = recent.use(key) ?? entries[key] else { return nil }
         var reader = ByteReader(entry)
         guard let page = Self.decode(&reader), reader.isAtEnd, page.source == source, page.sourceDigest == digest else { return nil }
         return page
@@ -55,11 +55,7 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
         var writer = ByteWriter()
         Self.encode(page, into: &writer)
         let key = Self.key(source: page.source, digest: page.sourceDigest, defaultTemplate: defaultTemplate)
-        lock.lock()
-        entries[key] = writer.data
-        used.insert(key)
-        added.insert(key)
-        lock.unlock()
+        recent.store(writer.data, for: key)
     }
 
     /// Appends the entries stored since the file was read, or writes the file anew with the
@@ -68,14 +64,17 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
     public func save() throws {
         lock.lock()
         defer { lock.unlock() }
+        let (used, added) = recent.snapshot()
         if let loadedSize {
             var live = 0
-            for key in used where !added.contains(key) { live += 16 + key.utf8.count + (entries[key]?.count ?? 0) }
+            for key in used where added[key] == nil {
+                if let entry = entries[key] { live += 16 + key.utf8.count + entry.count }
+            }
             if live * 2 >= loadedSize - header.count {
                 if added.isEmpty { return }
                 var writer = ByteWriter()
-                for key in added.sorted() {
-                    guard let entry = entries[key] else { continue }
+                for key in added.keys.sorted() {
+                    guard let entry = added[key] else { continue }
                     writer.string(key)
                     writer.bytes(entry)
                 }
@@ -85,7 +84,7 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
         var writer = ByteWriter()
         writer.data.append(contentsOf: header)
         for key in used.sorted() {
-            guard let entry = entries[key] else { continue }
+            guard let entry = added[key] ?? entries[key] else { continue }
             writer.string(key)
             writer.bytes(entry)
         }

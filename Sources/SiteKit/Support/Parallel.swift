@@ -7,32 +7,20 @@ public enum Parallel {
         _ items: [Item], _ transform: @Sendable (Item) -> Output
     ) -> [Output] {
         if items.count < 2 { return items.map(transform) }
-        let results = ResultBuffer<Output>(count: items.count)
-        DispatchQueue.concurrentPerform(iterations: items.count) { index in
-            results.set(index, transform(items[index]))
+        // Each iteration initializes its own slot of the result, once: no lock is needed.
+        return [Output](unsafeUninitializedCapacity: items.count) { buffer, initialized in
+            let slots = Slots(base: buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: items.count) { index in
+                (slots.base + index).initialize(to: transform(items[index]))
+            }
+            initialized = items.count
         }
-        return results.values
     }
 }
 
-/// Slots written once each from many threads; each index is written by exactly one iteration.
-private final class ResultBuffer<Value>: @unchecked Sendable {
-    private var slots: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) {
-        slots = Array(repeating: nil, count: count)
-    }
-
-    func set(_ index: Int, _ value: Value) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    var values: [Value] {
-        slots.compactMap { $0 }
-    }
+/// The result's storage, shared with the iterations that fill it (each writes one slot).
+private struct Slots<Value>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Value>
 }
 
 /// Values handed out once each, by index, from any thread; a value taken is no longer held here.
@@ -52,5 +40,57 @@ public final class TakeOnce<Value>: @unchecked Sendable {
         let value = slots[index]
         slots[index] = nil
         return value
+    }
+}
+
+/// Keys marked used, and values stored by key, from many threads at once: spread over locks by
+/// the key's hash, so that threads rarely wait for one another (a build looks up every page of
+/// the site in its caches from every core).
+final class KeyShards<Value>: @unchecked Sendable {
+    private final class Shard {
+        let lock = NSLock()
+        var used = Set<String>()
+        var stored: [String: Value] = [:]
+    }
+
+    private let shards: [Shard]
+
+    init(count: Int = 16) {
+        shards = (0..<max(1, count)).map { _ in Shard() }
+    }
+
+    private func shard(_ key: String) -> Shard {
+        shards[Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))]
+    }
+
+    /// Marks `key` used; the value stored for it, if any.
+    func use(_ key: String) -> Value? {
+        let shard = shard(key)
+        shard.lock.lock()
+        defer { shard.lock.unlock() }
+        shard.used.insert(key)
+        return shard.stored[key]
+    }
+
+    /// Stores `value` for `key`, and marks the key used.
+    func store(_ value: Value, for key: String) {
+        let shard = shard(key)
+        shard.lock.lock()
+        defer { shard.lock.unlock() }
+        shard.used.insert(key)
+        shard.stored[key] = value
+    }
+
+    /// Every key used, and every value stored, so far.
+    func snapshot() -> (used: Set<String>, stored: [String: Value]) {
+        var used = Set<String>()
+        var stored: [String: Value] = [:]
+        for shard in shards {
+            shard.lock.lock()
+            used.formUnion(shard.used)
+            stored.merge(shard.stored) { $1 }
+            shard.lock.unlock()
+        }
+        return (used, stored)
     }
 }
