@@ -77,10 +77,8 @@ struct BuildCommand: ParsableCommand {
             // written: saved while it is, and waited for before the command ends.
             // The record of this build's inputs is made meanwhile too, and written once the output is.
             let saving = DispatchGroup()
-            DispatchQueue.global().async(group: saving) {
-                try? pages?.save()
-                try? contents?.save()
-            }
+            DispatchQueue.global().async(group: saving) { try? pages?.save() }
+            DispatchQueue.global().async(group: saving) { try? contents?.save() }
             let record = PreparedRecord()
             if let inputs {
                 let fingerprint = InputFingerprint(inputs: inputs.digest, manifest: Digest.sha256(result.manifestData))

@@ -105,17 +105,22 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
         do {
             let handle = try FileHandle(forWritingTo: temporary)
             defer { try? handle.close() }
-            var writer = ByteWriter()
-            writer.data.append(contentsOf: header)
-            for key in used.sorted() {
-                guard let entry = stored[key].map(Entry.page) ?? entries[key].map(Entry.encoded) else { continue }
-                Self.write(key, entry, into: &writer)
-                if writer.data.count > 1 << 20 {
-                    try handle.write(contentsOf: writer.data)
-                    writer.data.removeAll(keepingCapacity: true)
+            try handle.write(contentsOf: Data(header))
+            // Encoded on every core, a window of chunks at a time (so that only a few megabytes
+            // wait in memory), and written in order.
+            let keys = used.sorted()
+            let chunks = stride(from: 0, to: keys.count, by: 128).map { $0..<min($0 + 128, keys.count) }
+            for window in stride(from: 0, to: chunks.count, by: 16) {
+                let encoded = Parallel.map(Array(chunks[window..<min(window + 16, chunks.count)])) { range -> Data in
+                    var writer = ByteWriter()
+                    for key in keys[range] {
+                        guard let entry = stored[key].map(Entry.page) ?? self.entries[key].map(Entry.encoded) else { continue }
+                        Self.write(key, entry, into: &writer)
+                    }
+                    return writer.data
                 }
+                for data in encoded { try handle.write(contentsOf: data) }
             }
-            try handle.write(contentsOf: writer.data)
             try handle.close()
             guard rename(temporary.path, file.path) == 0 else {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
