@@ -121,6 +121,7 @@ public struct BuildPipeline: Sendable {
 
         begin()
         var known: [String: SiteChecker.PageSummary] = [:]
+        known.reserveCapacity(pages.count)
         var cached = Set<String>()
         for index in pages.indices {
             let key = pages[index].object.key
@@ -155,12 +156,15 @@ public struct BuildPipeline: Sendable {
                 if stored[key] == nil { stored[key] = index }
             }
             var summaries: [String: SiteChecker.PageSummary] = [:]
+            summaries.reserveCapacity(stored.count)
             for (key, summary) in zip(report.checkedKeys, report.summaries) where stored[key] != nil && summaries[key] == nil {
                 summaries[key] = summary
             }
             var published: [String: Data] = [:]
+            published.reserveCapacity(stored.count)
             for object in objects where stored[object.key] != nil && published[object.key] == nil { published[object.key] = object.data }
             var listed: [String: OutputObject.Digests] = [:]
+            listed.reserveCapacity(stored.count)
             for object in manifest.objects where stored[object.key] != nil && listed[object.key] == nil {
                 listed[object.key] = OutputObject.Digests(sha256: object.sha256, md5: object.md5)
             }
