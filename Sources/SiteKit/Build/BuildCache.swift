@@ -109,9 +109,9 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
             // Encoded on every core, a window of chunks at a time (so that only a few megabytes
             // wait in memory), and written in order.
             let keys = used.sorted()
-            let chunks = stride(from: 0, to: keys.count, by: 128).map { $0..<min($0 + 128, keys.count) }
-            for window in stride(from: 0, to: chunks.count, by: 16) {
-                let encoded = Parallel.map(Array(chunks[window..<min(window + 16, chunks.count)])) { range -> Data in
+            let chunks = stride(from: 0, to: keys.count, by: 64).map { $0..<min($0 + 64, keys.count) }
+            for window in stride(from: 0, to: chunks.count, by: 8) {
+                let encoded = Parallel.map(Array(chunks[window..<min(window + 8, chunks.count)])) { range -> Data in
                     var writer = ByteWriter()
                     for key in keys[range] {
                         guard let entry = stored[key].map(Entry.page) ?? self.entries[key].map(Entry.encoded) else { continue }
