@@ -140,12 +140,13 @@ public enum OutputWriter {
             }
         }
         // Files of the earlier output found in the new folder, each still to be proven.
-        var found = Set<String>()
+        let found: Set<String>
         do {
             try? fileManager.removeItem(at: staging)
             if let spare, known != nil, isFolder(spare.path), rename(spare.path, stagingPath) == 0 {
                 found = prune(stagingPath, wants: { files[$0] != nil }, folders: folders)
             } else {
+                found = []
                 if let spare { remove(spare.path) }
                 try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
             }
@@ -170,14 +171,13 @@ public enum OutputWriter {
             }
             groups[groups.count - 1].append(entry)
         }
-        let found_ = found
         // Each file: kept (the earlier output's file, proven unchanged), linked from the current
         // output, or written; a kept file's record entry carries over.
         let results = Parallel.map(groups) { group in group.map { path, data -> (path: String, kept: Bool, failure: String?) in
             let destination = stagingPath + "/" + path
             let wantsExecutable = executable.contains(path)
             let sha256 = digests[path]
-            if found_.contains(path) {
+            if found.contains(path) {
                 if known?.unchanged(path, at: destination, sha256: sha256, executable: wantsExecutable) == true {
                     return (path, true, nil)
                 }
@@ -189,7 +189,7 @@ public enum OutputWriter {
             let same =
                 known?.unchanged(path, at: previous, sha256: sha256, executable: wantsExecutable) == true
                 || holds(data, at: previous, executable: wantsExecutable)
-            if found_.contains(path), unlink(destination) != 0, errno != ENOENT {
+            if found.contains(path), unlink(destination) != 0, errno != ENOENT {
                 return (path, false, "\(path): cannot replace the earlier file: \(String(cString: strerror(errno)))")
             }
             if !(same && link(previous, destination) == 0) {
