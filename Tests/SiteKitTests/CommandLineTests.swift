@@ -45,6 +45,9 @@ struct CommandLineTests {
             [:],
         ]
         #expect(try SiteExecutable.run(["build", "-q"], in: project.root).status == 0)
+        // A clean build records every file it wrote, so the next build need not read any back.
+        let record = try String(contentsOf: project.root.appendingPathComponent(".site-cache/outputs.txt"), encoding: .utf8)
+        #expect(record.split(separator: "\n").count == 1 + project.snapshot("dist").count)
         for (round, edit) in edits.enumerated() {
             for (path, text) in edit {
                 if let text { try project.write([path: text]) } else { try project.remove(path) }

@@ -145,6 +145,16 @@ public struct BuildPipeline: Sendable {
             if let kind = kinds[objects[index].key], kind != objects[index].kind { objects[index].kind = kind }
         }
         let manifest = Manifest(objects: objects, routes: plan.table, baseURL: config.site.baseURL, cache: config.cache)
+        // Every object carries the digests the manifest computed: the output's record lists them,
+        // so that the next build can trust an unchanged file without reading it back.
+        var computed: [String: OutputObject.Digests] = [:]
+        computed.reserveCapacity(manifest.objects.count)
+        for object in manifest.objects where computed[object.key] == nil {
+            computed[object.key] = OutputObject.Digests(sha256: object.sha256, md5: object.md5)
+        }
+        for index in objects.indices where objects[index].digests == nil {
+            objects[index].digests = computed[objects[index].key]
+        }
         // Pages rendered now go into the cache with the digests the manifest computed. Their
         // source positions are gone already: stripped right after rendering.
         if let cache = options.pageCache {
@@ -163,13 +173,8 @@ public struct BuildPipeline: Sendable {
             var published: [String: Data] = [:]
             published.reserveCapacity(stored.count)
             for object in objects where stored[object.key] != nil && published[object.key] == nil { published[object.key] = object.data }
-            var listed: [String: OutputObject.Digests] = [:]
-            listed.reserveCapacity(stored.count)
-            for object in manifest.objects where stored[object.key] != nil && listed[object.key] == nil {
-                listed[object.key] = OutputObject.Digests(sha256: object.sha256, md5: object.md5)
-            }
             for (key, index) in stored {
-                guard let cacheKey = pages[index].cacheKey, let summary = summaries[key], let html = published[key], let digests = listed[key]
+                guard let cacheKey = pages[index].cacheKey, let summary = summaries[key], let html = published[key], let digests = computed[key]
                 else { continue }
                 cache.store(CachedPage(html: html, warnings: pages[index].warnings, summary: summary, digests: digests), for: cacheKey)
             }

@@ -11,11 +11,16 @@ public enum OutputWriter {
     /// Writes `data` to a new file with plain POSIX calls (Foundation's `Data.write` costs several
     /// times more a file). Never into an existing one: in a folder made from an earlier output, an
     /// existing file may share its bytes with a file of the output in use.
-    static func writeFile(_ data: Data, to path: String) throws {
+    /// Gives the file's status once written (its change time is final unless it is linked or changed later).
+    @discardableResult
+    static func writeFile(_ data: Data, to path: String) throws -> stat {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         defer { close(descriptor) }
         guard writeAll(data, to: descriptor) else { throw CocoaError(.fileWriteOutOfSpace, userInfo: [NSFilePathErrorKey: path]) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        return status
     }
 
     /// Writes all of `data` to an open file, retrying short and interrupted writes; false on an error.
@@ -173,13 +178,13 @@ public enum OutputWriter {
         }
         // Each file: kept (the earlier output's file, proven unchanged), linked from the current
         // output, or written; a kept file's record entry carries over.
-        let results = Parallel.map(groups) { group in group.map { path, data -> (path: String, kept: Bool, failure: String?) in
+        let results = Parallel.map(groups) { group in group.map { path, data -> Outcome in
             let destination = stagingPath + "/" + path
             let wantsExecutable = executable.contains(path)
             let sha256 = digests[path]
             if found.contains(path) {
                 if known?.unchanged(path, at: destination, sha256: sha256, executable: wantsExecutable) == true {
-                    return (path, true, nil)
+                    return Outcome(path: path, entry: known?.entries[path])
                 }
             }
             // A file the previous output already holds byte for byte is linked, not written:
@@ -190,17 +195,23 @@ public enum OutputWriter {
                 known?.unchanged(path, at: previous, sha256: sha256, executable: wantsExecutable) == true
                 || holds(data, at: previous, executable: wantsExecutable)
             if found.contains(path), unlink(destination) != 0, errno != ENOENT {
-                return (path, false, "\(path): cannot replace the earlier file: \(String(cString: strerror(errno)))")
+                return Outcome(path: path, failure: "\(path): cannot replace the earlier file: \(String(cString: strerror(errno)))")
             }
+            var written: stat?
             if !(same && link(previous, destination) == 0) {
                 do {
-                    try writeFile(data, to: destination)
+                    written = try writeFile(data, to: destination)
                 } catch {
-                    return (path, false, "\(path): \((error as NSError).localizedDescription)")
+                    return Outcome(path: path, failure: "\(path): \((error as NSError).localizedDescription)")
                 }
             }
-            if wantsExecutable, chmod(destination, 0o755) != 0 { return (path, false, "\(path): cannot make it executable") }
-            return (path, false, nil)
+            if wantsExecutable {
+                guard chmod(destination, 0o755) == 0 else { return Outcome(path: path, failure: "\(path): cannot make it executable") }
+                written = nil
+            }
+            // A file written here keeps the stamp it has now; a linked one is stamped once every link is made.
+            guard let written, let sha256 else { return Outcome(path: path) }
+            return Outcome(path: path, entry: WrittenFiles.entry(written, sha256: sha256))
         } }.joined()
         if let failure = results.lazy.compactMap(\.failure).first {
             try? fileManager.removeItem(at: staging)
@@ -220,17 +231,27 @@ public enum OutputWriter {
             try? fileManager.removeItem(at: staging)
             throw fail("cannot replace the output folder", error)
         }
-        // Stamped once the old folder is in its place: linking and unlinking change a file's
-        // change time. A kept file was not touched: its entry is the one recorded.
+        // Linked files are stamped once the old folder is in its place: linking and unlinking
+        // change a file's change time. A kept file was not touched: its entry is the one recorded;
+        // a written one has the stamp it was written with.
         var entries: [String: WrittenFiles.Entry] = [:]
+        entries.reserveCapacity(results.count)
         var stamp: [(String, String)] = []
         for result in results {
             guard let sha256 = digests[result.path] else { continue }
-            if result.kept, let entry = known?.entries[result.path] { entries[result.path] = entry } else { stamp.append((result.path, sha256)) }
+            if let entry = result.entry { entries[result.path] = entry } else { stamp.append((result.path, sha256)) }
         }
         let stamped = Parallel.map(stamp) { path, sha256 in WrittenFiles.entry(at: targetPath + "/" + path, sha256: sha256).map { (path, $0) } }
         for case let (path, entry)? in stamped where entries[path] == nil { entries[path] = entry }
         return WrittenFiles(folder: targetPath, entries: entries)
+    }
+
+    /// What became of one file of a write: its record entry when it is already known (kept or
+    /// written), or why it could not be written.
+    private struct Outcome: Sendable {
+        var path: String
+        var entry: WrittenFiles.Entry?
+        var failure: String?
     }
 
     /// Deletes what is at `path`: a folder with all it holds, or a file or link (never what a link points to).

@@ -46,6 +46,11 @@ public struct WrittenFiles: Sendable, Equatable {
     static func entry(at location: String, sha256: String) -> Entry? {
         var status = stat()
         guard lstat(location, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return entry(status, sha256: sha256)
+    }
+
+    /// The entry of a file with this status and content `sha256`.
+    static func entry(_ status: stat, sha256: String) -> Entry {
         let (size, inode, changed) = stamp(status)
         return Entry(sha256: sha256, size: size, inode: inode, changed: changed)
     }
