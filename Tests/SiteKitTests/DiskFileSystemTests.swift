@@ -40,6 +40,12 @@ struct DiskFileSystemTests {
         try FileManager.default.createDirectory(at: project.root, withIntermediateDirectories: true)
         try bytes.write(to: project.root.appendingPathComponent("file.bin"))
         #expect(try DiskFileSystem(root: project.root).read("file.bin") == bytes)
+        // Read with its stamp: the one a separate stat gives.
+        let fileSystem = DiskFileSystem(root: project.root)
+        let (data, stamp) = try fileSystem.readStamped("file.bin")
+        #expect(data == bytes)
+        #expect(stamp != nil && stamp == fileSystem.stamp(of: "file.bin"))
+        #expect(stamp?.size == Int64(size))
     }
 
     @Test("a link that leaves the root is refused, a missing folder is not found")

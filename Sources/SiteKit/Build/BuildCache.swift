@@ -331,11 +331,13 @@ public struct InputFingerprint: Sendable, Equatable, Codable {
         }
         let sorted = paths.sorted()
         let entries = Parallel.map(sorted) { path -> (entry: InputStamps.Entry, data: Data?)? in
-            let stamp = fileSystem.stamp(of: path)
-            if let stamp, let entry = known.entries[path], entry.stamp == stamp, stamp.modified < known.trustedBefore {
+            if let entry = known.entries[path], let stamp = fileSystem.stamp(of: path), entry.stamp == stamp,
+                stamp.modified < known.trustedBefore
+            {
                 return (entry, nil)
             }
-            guard let data = try? fileSystem.read(path) else { return nil }
+            // A file read now is stamped as it was opened, before its bytes were read.
+            guard let (data, stamp) = try? fileSystem.readStamped(path) else { return nil }
             return (InputStamps.Entry(stamp: stamp ?? FileStamp(), digest: Digest.sha256(data)), data)
         }
         // `salt`, then `path digest` lines: built as bytes, one buffer for all.

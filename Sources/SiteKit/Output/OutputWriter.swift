@@ -126,7 +126,9 @@ public enum OutputWriter {
                     hint: "check that the folder is writable and the disk has room; the previous output is unchanged"))
         }
         var isDirectory: ObjCBool = false
-        if fileManager.fileExists(atPath: target.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+        // Into a new folder (a clean build's usual case), no file can be linked from the old one.
+        let hasPrevious = fileManager.fileExists(atPath: target.path, isDirectory: &isDirectory)
+        if hasPrevious, !isDirectory.boolValue {
             throw DiagnosticError(
                 .error(SourceLocation(file: target.path), "the output path exists and is not a folder", hint: "choose another --out"))
         }
@@ -192,8 +194,9 @@ public enum OutputWriter {
             // file here is removed: the two may share their bytes.
             let previous = targetPath + "/" + path
             let same =
-                known?.unchanged(path, at: previous, sha256: sha256, executable: wantsExecutable) == true
-                || holds(data, at: previous, executable: wantsExecutable)
+                hasPrevious
+                && (known?.unchanged(path, at: previous, sha256: sha256, executable: wantsExecutable) == true
+                    || holds(data, at: previous, executable: wantsExecutable))
             if found.contains(path), unlink(destination) != 0, errno != ENOENT {
                 return Outcome(path: path, failure: "\(path): cannot replace the earlier file: \(String(cString: strerror(errno)))")
             }

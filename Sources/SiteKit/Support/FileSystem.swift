@@ -14,10 +14,17 @@ public protocol FileSystem: Sendable {
     func kind(of path: String) -> FileKind
     /// Size, times and inode of the file at `path`, where the file system keeps them.
     func stamp(of path: String) -> FileStamp?
+    /// The bytes of the file at `path`, and its stamp taken before they were read.
+    func readStamped(_ path: String) throws(FileSystemError) -> (data: Data, stamp: FileStamp?)
 }
 
 extension FileSystem {
     public func stamp(of path: String) -> FileStamp? { nil }
+
+    public func readStamped(_ path: String) throws(FileSystemError) -> (data: Data, stamp: FileStamp?) {
+        let stamp = stamp(of: path)
+        return (try read(path), stamp)
+    }
 }
 
 /// What is at a path.
@@ -177,6 +184,11 @@ public struct DiskFileSystem: FileSystem {
 
     /// Reads with plain POSIX calls: small files are read whole, never mapped.
     public func read(_ path: String) throws(FileSystemError) -> Data {
+        try readStamped(path).data
+    }
+
+    /// The stamp comes from the open file, before its bytes are read: no `stat` of its own.
+    public func readStamped(_ path: String) throws(FileSystemError) -> (data: Data, stamp: FileStamp?) {
         let full = fullPath(path)
         // Not following a link at the last step answers "is it a link?" without another system call;
         // a link (ELOOP) is resolved and checked, and only then followed.
@@ -195,6 +207,7 @@ public struct DiskFileSystem: FileSystem {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
         guard (status.st_mode & S_IFMT) == S_IFREG else { throw .unreadable(path, reason: "not a regular file") }
+        let stamp = Self.stamp(status)
         // One byte more than the size is asked for: a read that gives exactly the size stopped at
         // the end of the file, and no second read is needed to learn that (a system call a file fewer).
         let size = Int(status.st_size)
@@ -224,7 +237,7 @@ public struct DiskFileSystem: FileSystem {
             }
         }
         data.count = offset
-        return data
+        return (data, stamp)
     }
 
     public func files(under directory: String, includeHidden: Bool) throws(FileSystemError) -> [String] {
@@ -304,6 +317,10 @@ public struct DiskFileSystem: FileSystem {
     public func stamp(of path: String) -> FileStamp? {
         var status = stat()
         guard stat(fullPath(path), &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Self.stamp(status)
+    }
+
+    private static func stamp(_ status: stat) -> FileStamp {
         func nanoseconds(_ time: timespec) -> Int64 { Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec) }
         return FileStamp(
             size: Int64(status.st_size), modified: nanoseconds(status.st_mtim), changed: nanoseconds(status.st_ctim),
@@ -376,17 +393,27 @@ public struct PrefetchedFileSystem<Base: FileSystem>: FileSystem {
     public let base: Base
     private let store: Store
 
-    /// Bytes handed out once each, then let go.
+    /// Bytes handed out once each, then let go; spread over locks by path, since every core takes them.
     private final class Store: @unchecked Sendable {
-        private let lock = NSLock()
-        private var contents: [String: Data]
+        private final class Shard {
+            let lock = NSLock()
+            var contents: [String: Data] = [:]
+        }
+        private let shards = (0..<16).map { _ in Shard() }
 
-        init(_ contents: [String: Data]) { self.contents = contents }
+        init(_ contents: [String: Data]) {
+            for (path, data) in contents { shard(path).contents[path] = data }
+        }
+
+        private func shard(_ path: String) -> Shard {
+            shards[Int(UInt(bitPattern: path.hashValue) % UInt(shards.count))]
+        }
 
         func take(_ path: String) -> Data? {
-            lock.lock()
-            defer { lock.unlock() }
-            return contents.removeValue(forKey: path)
+            let shard = shard(path)
+            shard.lock.lock()
+            defer { shard.lock.unlock() }
+            return shard.contents.removeValue(forKey: path)
         }
     }
 
