@@ -391,36 +391,15 @@ public struct MemoryFileSystem: FileSystem {
 /// what changed, say), and everything else from `base`: no file is read from disk twice in a build.
 public struct PrefetchedFileSystem<Base: FileSystem>: FileSystem {
     public let base: Base
-    private let store: Store
-
     /// Bytes handed out once each, then let go; spread over locks by path, since every core takes them.
-    private final class Store: @unchecked Sendable {
-        private final class Shard {
-            let lock = NSLock()
-            var contents: [String: Data] = [:]
-        }
-        private let shards = (0..<16).map { _ in Shard() }
-
-        init(_ contents: [String: Data]) {
-            for (path, data) in contents { shard(path).contents[path] = data }
-        }
-
-        private func shard(_ path: String) -> Shard {
-            shards[Int(UInt(bitPattern: path.hashValue) % UInt(shards.count))]
-        }
-
-        func take(_ path: String) -> Data? {
-            let shard = shard(path)
-            shard.lock.lock()
-            defer { shard.lock.unlock() }
-            return shard.contents.removeValue(forKey: path)
-        }
-    }
+    private let store: KeyShards<Data>
 
     /// `contents` by path relative to the root, as `base` would read them.
     public init(base: Base, contents: [String: Data]) {
         self.base = base
-        self.store = Store(contents)
+        let store = KeyShards<Data>()
+        for (path, data) in contents { store.store(data, for: path) }
+        self.store = store
     }
 
     public func read(_ path: String) throws(FileSystemError) -> Data {

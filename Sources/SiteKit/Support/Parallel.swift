@@ -81,6 +81,14 @@ final class KeyShards<Value>: @unchecked Sendable {
         shard.stored[key] = value
     }
 
+    /// The value stored for `key`, removed (nil when there is none, or it was taken already).
+    func take(_ key: String) -> Value? {
+        let shard = shard(key)
+        shard.lock.lock()
+        defer { shard.lock.unlock() }
+        return shard.stored.removeValue(forKey: key)
+    }
+
     /// Every key used, and every value stored, so far.
     func snapshot() -> (used: Set<String>, stored: [String: Value]) {
         var used = Set<String>()
