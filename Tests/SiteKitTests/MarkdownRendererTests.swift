@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SiteKit
 
@@ -150,6 +151,29 @@ struct MarkdownRendererTests {
         let output = try render(document.markdown, firstLine: 3)
         #expect(!output.html.contains("data-sourcepos"))
         #expect(!output.html.contains("sourcepos"))
+    }
+
+    @Test("stripping the kept positions gives the HTML rendered without them", arguments: documents)
+    func strippedPositions(_ document: Document) throws {
+        let kept = try MarkdownRenderer(keepSourcePositions: true).render(document.markdown, file: file, firstLine: 3).html
+        #expect(kept.contains(" data-sourcepos=\""))
+        let stripped = HTMLPostProcessor.stripSourcePositions(Data(kept.utf8))
+        #expect(String(decoding: stripped, as: UTF8.self) == (try render(document.markdown, firstLine: 3).html))
+    }
+
+    @Test(
+        "stripSourcePositions removes whole attributes only",
+        arguments: [
+            ("", ""),
+            ("<p>no attribute</p>", "<p>no attribute</p>"),
+            ("<p data-sourcepos=\"1:1-1:5\">a</p>", "<p>a</p>"),
+            ("<ul data-sourcepos=\"1:1-2:3\">\n<li data-sourcepos=\"1:1-1:3\">b</li>\n</ul>", "<ul>\n<li>b</li>\n</ul>"),
+            ("<p>data-sourcepos=\"1:1\" in text</p>", "<p>data-sourcepos=\"1:1\" in text</p>"),
+            ("<p data-sourcepos=\"unclosed", "<p data-sourcepos=\"unclosed"),
+            ("<p data-sourcepos=\"1:1-1:2\">é</p><h2 data-sourcepos=\"3:1-3:4\">", "<p>é</p><h2>"),
+        ])
+    func stripsPositions(_ html: String, _ expected: String) {
+        #expect(String(decoding: HTMLPostProcessor.stripSourcePositions(Data(html.utf8)), as: UTF8.self) == expected)
     }
 
     // MARK: Headings

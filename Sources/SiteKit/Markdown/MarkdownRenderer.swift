@@ -309,17 +309,26 @@ public enum HTMLPostProcessor {
     }
 
     /// Removes every `data-sourcepos` attribute from UTF-8 bytes; bytes without one are returned as they are.
+    /// The result holds exactly its bytes: it is what the build keeps of the page until it is written.
     public static func stripSourcePositions(_ data: Data) -> Data {
         data.withUnsafeBytes { bytes -> Data in
-            guard var found = ByteSearch.first(marker, in: bytes, from: 0, anchor: markerAnchor) else { return data }
-            var output = Data(capacity: bytes.count)
+            // The attributes' ranges first, so that the output is allocated once, at its size.
+            var cuts: [Range<Int>] = []
+            var removed = 0
             var index = 0
-            while true {
-                guard let end = ByteSearch.first(quote, in: bytes, from: found + marker.count, anchor: 0) else { break }
-                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<found]))
+            while let found = ByteSearch.first(marker, in: bytes, from: index, anchor: markerAnchor),
+                let end = ByteSearch.first(quote, in: bytes, from: found + marker.count, anchor: 0)
+            {
+                cuts.append(found..<(end + 1))
+                removed += end + 1 - found
                 index = end + 1
-                guard let next = ByteSearch.first(marker, in: bytes, from: index, anchor: markerAnchor) else { break }
-                found = next
+            }
+            if cuts.isEmpty { return data }
+            var output = Data(capacity: bytes.count - removed)
+            index = 0
+            for cut in cuts {
+                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<cut.lowerBound]))
+                index = cut.upperBound
             }
             output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index...]))
             return output
