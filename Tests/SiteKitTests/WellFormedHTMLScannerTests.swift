@@ -169,7 +169,7 @@ struct WellFormedHTMLScannerTests {
 }
 
 /// A small seeded generator, so a failing round can be replayed.
-struct SplitMix {
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -7,18 +7,32 @@ public enum SecretScanner {
     struct Rule: Sendable {
         var name: String
         var regex: NSRegularExpression
+        /// Whether the text holds the literal piece every match of `regex` has (a quick test
+        /// without the regex: text without the piece cannot match, and is not given to it).
+        var mightMatch: @Sendable (UnsafeRawBufferPointer) -> Bool
+
+        /// nil when `pattern` does not compile.
+        init?(name: String, pattern: String, mightMatch: @escaping @Sendable (UnsafeRawBufferPointer) -> Bool) {
+            guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
+            self.name = name
+            self.regex = regex
+            self.mightMatch = mightMatch
+        }
     }
 
     static let rules: [Rule] = [
-        ("an AWS access key id", #"\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b"#),
-        ("a private key", #"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----"#),
-        (
-            "a secret assignment",
-            #"(?i)\b(client_secret|clientsecret|aws_secret_access_key|secret_access_key|api_secret|app_secret)["']?\s*[:=]\s*["']?[A-Za-z0-9/+_\-]{8,}"#
-        ),
-    ].compactMap { name, pattern in
-        (try? NSRegularExpression(pattern: pattern)).map { Rule(name: name, regex: $0) }
-    }
+        Rule(
+            name: "an AWS access key id", pattern: #"\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b"#,
+            mightMatch: holdsKeyPrefix),
+        Rule(
+            name: "a private key", pattern: #"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----"#,
+            mightMatch: { contains(privateKey, anchoredAt: privateKeyAnchor, in: $0) }),
+        Rule(
+            name: "a secret assignment",
+            pattern:
+                #"(?i)\b(client_secret|clientsecret|aws_secret_access_key|secret_access_key|api_secret|app_secret)["']?\s*[:=]\s*["']?[A-Za-z0-9/+_\-]{8,}"#,
+            mightMatch: holdsSecretName),
+    ].compactMap { $0 }
 
     /// Findings in `objects`, located in their source files where the text can be found there.
     public static func scan(_ objects: [OutputObject], fileSystem: some FileSystem) -> [Diagnostic] {
@@ -52,15 +66,18 @@ public enum SecretScanner {
         var column: Int
     }
 
-    /// Literal pieces one of the rules needs; text with none of them is skipped without regexes.
-    static let triggers = ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA", "PRIVATE KEY", "ecret", "ECRET"]
-        .map { Array($0.utf8) }
-
-    /// Whether `bytes` hold one of the ``triggers``: one `memmem` for each word, one `memchr`
-    /// walk over the `A`s for the key id prefixes. Most pages hold none and skip the regexes.
+    /// Whether `bytes` might hold a secret: whether any rule's quick test passes. Most pages
+    /// pass none and skip the regexes.
     static func mightHoldSecret(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
-        for (word, anchor) in wordTriggers where contains(word, anchoredAt: anchor, in: bytes) { return true }
+        rules.contains { $0.mightMatch(bytes) }
+    }
+
+    /// The first four letters of AWS access key ids.
+    static let keyPrefixes = ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"].map { Array($0.utf8) }
+
+    /// Whether `bytes` hold a key id prefix: one `memchr` walk over the `A`s.
+    static func holdsKeyPrefix(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
         var offset = 0
         while offset < bytes.count, let found = memchr(base + offset, Int32(UInt8(ascii: "A")), bytes.count - offset) {
             let index = base.distance(to: UnsafeRawPointer(found))
@@ -72,13 +89,46 @@ public enum SecretScanner {
         return false
     }
 
-    static let keyPrefixes = triggers.filter { $0.count == 4 }
-    /// The other triggers, each with the offset of its rarest letter in English text, which
-    /// `memchr` looks for first (looking for the `e` of `ecret` would stop every few bytes).
-    static let wordTriggers: [([UInt8], Int)] = triggers.filter { $0.count != 4 }.map { word in
-        let rarity = Array("zqxjkvbpygfwmucldrhsnioate".utf8)  // rarest first
-        let anchor = word.indices.min { (rarity.firstIndex(of: word[$0] | 0x20) ?? 0) < (rarity.firstIndex(of: word[$1] | 0x20) ?? 0) } ?? 0
-        return (word, anchor)
+    static let privateKey = Array("PRIVATE KEY".utf8)
+    /// The `V` (rarer in text than the other letters of `PRIVATE KEY`), which `memchr` looks for first.
+    static let privateKeyAnchor = 3
+
+    /// What comes before `secret` in the names the assignment rule knows, and what comes after it.
+    static let secretPrefixes = ["client_", "client", "api_", "app_"].map { Array($0.utf8) }
+    static let secretSuffix = Array("_access_key".utf8)
+    /// The characters that Unicode case folding makes into ASCII letters: `ſ` (an `s`), the Kelvin
+    /// sign (a `k`), `ß` and `ẞ` (`ss`). The assignment rule matches case-insensitively, so a text
+    /// with any of them is given to it whatever the names around.
+    static let foldingIntoASCII = [[0xC5, 0xBF], [0xE2, 0x84, 0xAA], [0xC3, 0x9F], [0xE1, 0xBA, 0x9E]].map { $0.map(UInt8.init) }
+
+    /// Whether `bytes` hold, in any case, `secret` with one of ``secretPrefixes`` before it or
+    /// ``secretSuffix`` after it: found from each `c`/`C` (the rarest letter of `secret` in text).
+    static func holdsSecretName(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        if foldingIntoASCII.contains(where: { contains($0, anchoredAt: 0, in: bytes) }) { return true }
+        let secret = Array("secret".utf8)
+        /// Whether the bytes at `start` are `word` (lower case) in any ASCII case.
+        func matches(_ word: [UInt8], at start: Int) -> Bool {
+            guard start >= 0, start + word.count <= bytes.count else { return false }
+            for offset in word.indices {
+                let byte = bytes[start + offset]
+                if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != word[offset] { return false }
+            }
+            return true
+        }
+        for letter in [UInt8(ascii: "c"), UInt8(ascii: "C")] {
+            var offset = 2
+            while offset < bytes.count, let found = memchr(base + offset, Int32(letter), bytes.count - offset) {
+                let index = base.distance(to: UnsafeRawPointer(found))
+                offset = index + 1
+                // `c` is the third letter of `secret`.
+                let start = index - 2
+                guard matches(secret, at: start) else { continue }
+                if matches(secretSuffix, at: start + secret.count) { return true }
+                if secretPrefixes.contains(where: { matches($0, at: start - $0.count) }) { return true }
+            }
+        }
+        return false
     }
 
     /// Whether `word` occurs in `bytes`, found through its byte at `anchor`.
@@ -100,10 +150,11 @@ public enum SecretScanner {
     /// Every secret-looking match in `text` with its 1-based line and column.
     static func scan(_ text: String) -> [Hit] {
         var text = text
-        guard text.withUTF8({ mightHoldSecret(UnsafeRawBufferPointer($0)) }) else { return [] }
+        let candidates = text.withUTF8 { bytes in rules.filter { $0.mightMatch(UnsafeRawBufferPointer(bytes)) } }
+        if candidates.isEmpty { return [] }
         let ns = text as NSString
         var hits: [Hit] = []
-        for rule in rules {
+        for rule in candidates {
             for match in rule.regex.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
                 let prefix = ns.substring(to: match.range.location)
                 let line = prefix.reduce(1) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 }
