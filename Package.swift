@@ -35,6 +35,11 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // mimalloc, the allocator of the `site` executable: linked, it takes the place of glibc's malloc.
+        .systemLibrary(
+            name: "CMimalloc",
+            providers: [.apt(["libmimalloc-dev"])]
+        ),
         .target(
             name: "SiteKit",
             dependencies: [
@@ -47,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "site",
             dependencies: [
-                "SiteKit",
+                "SiteKit", "CMimalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

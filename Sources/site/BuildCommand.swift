@@ -113,8 +113,8 @@ extension BuildCommand {
     /// it rendered.
     static let cacheVersion: String = {
         var status = stat()
-        guard let path = Bundle.main.executablePath, stat(path, &status) == 0 else { return SiteCommand.configuration.version }
-        return "\(SiteCommand.configuration.version) \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
+        guard let path = Bundle.main.executablePath, stat(path, &status) == 0 else { return SiteCommand.version }
+        return "\(SiteCommand.version) \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
     }()
 }
 

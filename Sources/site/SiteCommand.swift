@@ -8,12 +8,16 @@ struct SiteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "site",
         abstract: "Build Terms, Privacy and SPA shell pages into dist/, ready for S3 and CloudFront.",
-        version: "0.1.0",
+        version: "\(version) (allocator: \(Allocator.description))",
         subcommands: [BuildCommand.self, CheckCommand.self, PlanInfraCommand.self, ServeCommand.self]
     )
 
+    /// The version of `site`.
+    static let version = "0.1.0"
+
     /// Runs the command and maps outcomes to exit codes: 0 success, 1 bad input, 2 usage.
     static func main() {
+        Allocator.configure()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -116,6 +116,15 @@ struct CommandLineTests {
         #expect(!FileManager.default.fileExists(atPath: project.root.appendingPathComponent("dist").path))
     }
 
+    @Test("--version names the version and the allocator: mimalloc serves every malloc of the process")
+    func version() throws {
+        let project = try TemporaryProject()
+        let outcome = try SiteExecutable.run(["--version"], in: project.root)
+        #expect(outcome.status == 0)
+        // "mimalloc" only when a block from malloc lies in mimalloc's heap (not merely linked).
+        #expect(outcome.stdout.hasPrefix("0.1.0 (allocator: mimalloc "))
+    }
+
     @Test("--help describes the build command and exits 0")
     func help() throws {
         let project = try TemporaryProject()
