@@ -91,7 +91,7 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
             guard let page = stored[key] else { continue }
             Self.write(key, .page(page), into: &added)
         }
-        if added.data.isEmpty { return }
+        if added.buffer.isEmpty { return }
         if try !PackedContentCache.append(added.data, to: file, expecting: loaded.size) { try rewrite(used: used, stored: stored) }
     }
 
@@ -111,13 +111,13 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
             let keys = used.sorted()
             let chunks = stride(from: 0, to: keys.count, by: 64).map { $0..<min($0 + 64, keys.count) }
             for window in stride(from: 0, to: chunks.count, by: 8) {
-                let encoded = Parallel.map(Array(chunks[window..<min(window + 8, chunks.count)])) { range -> Data in
+                let encoded = Parallel.map(Array(chunks[window..<min(window + 8, chunks.count)])) { range -> [UInt8] in
                     var writer = ByteWriter()
                     for key in keys[range] {
                         guard let entry = stored[key].map(Entry.page) ?? self.entries[key].map(Entry.encoded) else { continue }
                         Self.write(key, entry, into: &writer)
                     }
-                    return writer.data
+                    return writer.buffer
                 }
                 for data in encoded { try handle.write(contentsOf: data) }
             }
@@ -142,7 +142,7 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
             encodeAfterHTML(page, into: &rest)
             writer.integer(8 + page.html.count + rest.data.count)
             writer.bytes(page.html)
-            writer.data.append(rest.data)
+            writer.raw(rest.buffer)
         }
     }
 
@@ -210,20 +210,30 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
 
 /// Appends little-endian integers and length-prefixed bytes.
 struct ByteWriter {
-    var data = Data()
+    /// What was written. Kept as an array: appending to `Data` a few bytes at a time goes through
+    /// its storage checks on every call.
+    private(set) var buffer: [UInt8] = []
 
-    mutating func integer(_ value: Int) {
-        withUnsafeBytes(of: UInt64(truncatingIfNeeded: value).littleEndian) { data.append(contentsOf: $0) }
+    /// What was written, as `Data` (a copy).
+    var data: Data { Data(buffer) }
+
+    /// Bytes as they are, without a length before them.
+    mutating func raw(_ more: some Collection<UInt8>) {
+        buffer.append(contentsOf: more)
     }
 
-    mutating func bytes(_ bytes: Data) {
-        integer(bytes.count)
-        data.append(bytes)
+    mutating func integer(_ value: Int) {
+        withUnsafeBytes(of: UInt64(truncatingIfNeeded: value).littleEndian) { buffer.append(contentsOf: $0) }
+    }
+
+    mutating func bytes(_ more: Data) {
+        integer(more.count)
+        buffer.append(contentsOf: more)
     }
 
     mutating func string(_ text: String) {
         integer(text.utf8.count)
-        data.append(contentsOf: text.utf8)
+        buffer.append(contentsOf: text.utf8)
     }
 
     mutating func optional(_ text: String?) {
@@ -386,7 +396,7 @@ public struct BuildRecord: Sendable, Equatable {
 
     public var encoded: Data {
         var writer = ByteWriter()
-        writer.data.append(contentsOf: Self.header)
+        writer.raw(Self.header)
         writer.string(fingerprint.inputs)
         writer.string(fingerprint.manifest)
         writer.diagnostics(warnings)

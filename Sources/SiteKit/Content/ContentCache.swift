@@ -82,7 +82,7 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
             }
         }
         var writer = ByteWriter()
-        writer.data.append(contentsOf: header)
+        writer.raw(header)
         for key in used.sorted() {
             guard let entry = added[key] ?? entries[key] else { continue }
             writer.string(key)

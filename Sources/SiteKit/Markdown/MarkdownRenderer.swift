@@ -312,26 +312,32 @@ public enum HTMLPostProcessor {
     /// The result holds exactly its bytes: it is what the build keeps of the page until it is written.
     public static func stripSourcePositions(_ data: Data) -> Data {
         data.withUnsafeBytes { bytes -> Data in
-            // The attributes' ranges first, so that the output is allocated once, at its size.
-            var cuts: [Range<Int>] = []
-            var removed = 0
+            // The ranges kept first, so that the output is allocated once, at its size.
+            var kept: [Range<Int>] = []
+            var size = 0
             var index = 0
             while let found = ByteSearch.first(marker, in: bytes, from: index, anchor: markerAnchor),
                 let end = ByteSearch.first(quote, in: bytes, from: found + marker.count, anchor: 0)
             {
-                cuts.append(found..<(end + 1))
-                removed += end + 1 - found
+                kept.append(index..<found)
+                size += found - index
                 index = end + 1
             }
-            if cuts.isEmpty { return data }
-            var output = Data(capacity: bytes.count - removed)
-            index = 0
-            for cut in cuts {
-                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<cut.lowerBound]))
-                index = cut.upperBound
+            guard !kept.isEmpty, let base = bytes.baseAddress else { return data }
+            kept.append(index..<bytes.count)
+            size += bytes.count - index
+            // Filled with one copy a piece: appending to `Data` piece by piece costs more than the copying.
+            guard size > 0, let output = malloc(size) else {
+                var output = Data(capacity: size)
+                for range in kept { output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[range])) }
+                return output
             }
-            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index...]))
-            return output
+            var written = 0
+            for range in kept {
+                (output + written).copyMemory(from: base + range.lowerBound, byteCount: range.count)
+                written += range.count
+            }
+            return Data(bytesNoCopy: output, count: size, deallocator: .free)
         }
     }
 
