@@ -61,6 +61,7 @@ let package = Package(
             // `site` is built too, so tests can run the binary end to end.
             dependencies: [
                 "SiteKit", "site",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures"]

@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 import Testing
 @testable import SiteKit
 
@@ -341,5 +342,59 @@ struct TemplateContextTests {
         #expect(made == Self.describe(context.value(for: page, content: "<p>x</p>", headings: headings).mustacheObject))
         #expect(made.contains("legal_name: 'Acme Labs, Inc.'"))
         #expect(made.contains("style_css: '/assets/style.0123abcd.css'"))
+    }
+}
+
+@Suite("TemplateSet: rendering gives what swift-mustache gives")
+struct TemplateRenderingTests {
+    /// Built anew for each use: `Any` is not `Sendable`.
+    static var values: [String: Any] {
+        [
+        "plain": "Terms of Service", "markup": "<a href=\"/x?a=1&b=2\">it's</a>", "accents": "Café — naïve",
+        "list": [["name": "one"], ["name": "<two>"]], "flag": true, "html": "<p>kept</p>",
+        ]
+    }
+
+    @Test(
+        "templates render as swift-mustache renders them on its own, first lines and standalone tags included",
+        arguments: [
+            "{{plain}}", "{{! a comment on the first line }}\n<p>{{markup}}</p>\n", "{{#flag}}\n{{accents}}\n{{/flag}}\n",
+            "  {{plain}}\n", "{{#list}}<li>{{name}}</li>{{/list}}", "{{{html}}} {{&html}} {{html}}", "\n\n{{markup}}",
+            "{{^missing}}\n'none' & \"quoted\"\n{{/missing}}",
+        ])
+    func sameAsLibrary(_ text: String) throws {
+        let expected = try MustacheTemplate(string: text).render(Self.values)
+        #expect(try load(["page": text]).render("page", context: Self.values) == expected)
+    }
+
+    @Test("partials and parents render as they do in a library of the same templates")
+    func partials() throws {
+        let templates = [
+            "page": "{{<layout}}\n{{$main}}\n<p>{{markup}}</p>\n{{/main}}\n{{/layout}}\n",
+            "layout": "{{! the layout }}\n<main>\n{{$main}}default{{/main}}\n{{>footer}}\n</main>\n",
+            "footer": "  <footer>{{plain}} {{accents}}</footer>\n",
+        ]
+        let library = MustacheLibrary(templates: try templates.mapValues { try MustacheTemplate(string: $0) })
+        let expected = library.render(Self.values, withTemplate: "page")
+        #expect(expected?.contains("&lt;a href=") == true)
+        #expect(try load(templates).render("page", context: Self.values) == expected)
+    }
+
+    @Test(
+        "{{name}} escapes &, <, >, \" and ' byte by byte, as entities",
+        arguments: [
+            ("", ""), ("plain", "plain"), ("a & b", "a &amp; b"), ("<b>", "&lt;b&gt;"), ("\"q\" 'a'", "&quot;q&quot; &#39;a&#39;"),
+            ("é<\u{301}", "é&lt;\u{301}"), ("日本 > 中国", "日本 &gt; 中国"),
+        ])
+    func escapes(_ value: String, _ expected: String) throws {
+        #expect(try load(["page": "{{v}}"]).render("page", context: ["v": value]) == expected)
+    }
+
+    @Test("a syntax error on the first line is still reported on line 1, and later ones on their own lines")
+    func errorLines() {
+        let first = loadErrors(["templates/page.mustache": "{{#a}}{{/b}}"])
+        #expect(first.map(\.location.line) == [1])
+        let third = loadErrors(["templates/page.mustache": "x\ny\n{{#a}}{{/b}}"])
+        #expect(third.map(\.location.line) == [3])
     }
 }

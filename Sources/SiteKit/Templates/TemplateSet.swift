@@ -58,13 +58,14 @@ public struct TemplateSet: Sendable {
             guard let text = bag.collect({ try fileSystem.readText(file) }) else { continue }
             do {
                 let tags = try MustacheScanner.scan(text)
-                templates[name] = try MustacheTemplate(string: text)
+                _ = HTMLEscaping.registered
+                templates[name] = try MustacheTemplate(string: HTMLEscaping.pragma + text)
                 sources[name] = Source(name: name, file: file, tags: tags, text: text)
             } catch let problem as MustacheScanner.Problem {
                 bag.error(SourceLocation(file: file, line: problem.line, column: problem.column), problem.message, hint: problem.hint)
             } catch let error as MustacheTemplate.ParserError {
                 bag.error(
-                    SourceLocation(file: file, line: error.context.lineNumber, column: error.context.columnNumber),
+                    SourceLocation(file: file, line: max(1, error.context.lineNumber - 1), column: error.context.columnNumber),
                     "template syntax: \(describe(error.error))")
             } catch {
                 bag.error(SourceLocation(file: file), "template syntax: \(error)")
