@@ -326,6 +326,8 @@ struct TemplateContextTests {
     static func describe(_ value: Any) -> String {
         switch value {
         case let fields as [String: Any]: "{" + fields.keys.sorted().map { "\($0): \(describe(fields[$0]!))" }.joined(separator: ", ") + "}"
+        case let object as PageContextObject: describe(object.fields)
+        case let object as PageObject: describe(object.fields)
         case let items as [Any]: "[" + items.map(describe).joined(separator: ", ") + "]"
         case let text as MustacheText: "'\(text.value)'"
         case let flag as Bool: "\(flag)"
@@ -396,5 +398,48 @@ struct TemplateRenderingTests {
         #expect(first.map(\.location.line) == [1])
         let third = loadErrors(["templates/page.mustache": "x\ny\n{{#a}}{{/b}}"])
         #expect(third.map(\.location.line) == [3])
+    }
+}
+
+@Suite("TemplateContext: a page's context renders as its dictionary does")
+struct PageContextObjectTests {
+    static let headings = [
+        Heading(level: 1, title: "Title", id: "title", line: 1), Heading(level: 2, title: "Scope & <terms>", id: "scope", line: 3),
+        Heading(level: 3, title: "Detail", id: "detail", line: 5), Heading(level: 2, title: "Contact", id: "contact", line: 7),
+        Heading(level: 4, title: "Deep", id: "deep", line: 9),
+    ]
+
+    @Test(
+        "every name, section and transform gives the same text from the page object and from the dictionary",
+        arguments: [
+            "{{page.title}} {{page.description}} {{page.route}} {{page.url}} {{page.effective_date}}|{{page.updated_date}}",
+            "{{site.name}} {{legal.terms}} {{spa.mount_id}} {{{content}}} {{content}}",
+            "{{#has_toc}}<ol>{{#toc}}<li id=\"{{id}}\">{{title}} {{level}}{{#has_children}}<ol>{{#children}}<li>{{title}} {{page.title}}</li>{{/children}}</ol>{{/has_children}}</li>{{/toc}}</ol>{{/has_toc}}",
+            "{{^has_toc}}no toc{{/has_toc}}{{#page}}{{title}}/{{route}}{{/page}}{{#page.updated_date}}updated {{.}}{{/page.updated_date}}",
+            "{{#site}}{{name}} {{page.title}}{{/site}} {{^page.effective_date}}no date{{/page.effective_date}}",
+        ])
+    func sameAsDictionary(_ text: String) throws {
+        let context = try makeContext()
+        let set = try load(["page": text])
+        for (headings, info) in [
+            (Self.headings, TemplateContext.PageInfo(title: "Terms", description: "The <rules>", route: "/terms", updatedDate: "2026-11-01")),
+            ([], TemplateContext.PageInfo(title: "Home", description: "", route: "/", effectiveDate: "2026-01-15")),
+        ] {
+            let dictionary = context.value(for: info, content: "<p>Body & more</p>", headings: headings).mustacheObject
+            let expected = try MustacheTemplate(string: text).render(dictionary)
+            #expect(set.render("page", context: context.mustacheObject(for: info, content: "<p>Body & more</p>", headings: headings)) == expected)
+        }
+    }
+
+    @Test("transforms on the page and on the whole context see their dictionaries")
+    func transforms() throws {
+        let context = try makeContext()
+        let info = TemplateContext.PageInfo(title: "Terms", description: "", route: "/terms")
+        let object = context.mustacheObject(for: info, content: "", headings: Self.headings)
+        let dictionary = context.value(for: info, content: "", headings: Self.headings).mustacheObject
+        for text in ["{{count(page)}}", "{{count(.)}}", "{{#empty(page)}}empty{{/empty(page)}}", "{{count(toc)}}"] {
+            let template = try MustacheTemplate(string: text)
+            #expect(template.render(object) == template.render(dictionary), "\(text)")
+        }
     }
 }

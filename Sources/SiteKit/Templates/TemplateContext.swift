@@ -62,11 +62,8 @@ public struct TemplateContext: Sendable {
     var siteValue: TemplateValue { constants["site"] ?? .object([:]) }
 
     func pageValue(_ page: PageInfo) -> TemplateValue {
-        .object([
-            "title": .text(page.title), "description": .text(page.description), "route": .text(page.route),
-            "url": .text(config.site.baseURL + (page.route == "/" ? "/" : page.route)),
-            "effective_date": .text(page.effectiveDate ?? ""), "updated_date": .text(page.updatedDate ?? ""),
-        ])
+        let object = PageObject(info: page, baseURL: config.site.baseURL)
+        return .object(Dictionary(uniqueKeysWithValues: PageObject.names.map { ($0, .text(object.text($0) ?? "")) }))
     }
 
     var legalValue: TemplateValue { constants["legal"] ?? .object([:]) }
@@ -88,7 +85,9 @@ public struct TemplateContext: Sendable {
 
     /// ``value(for:content:headings:)`` as swift-mustache renders it, the same on every page made once.
     public func mustacheObject(for page: PageInfo, content: String = "", headings: [Heading] = []) -> Any {
-        constantObjects.fields.merging(pageFields(page, content: content, headings: headings).mapValues(\.mustacheObject)) { first, _ in first }
+        PageContextObject(
+            constants: constantObjects.fields, page: PageObject(info: page, baseURL: config.site.baseURL),
+            content: MustacheText(value: content), headings: headings, tocDepth: config.content.tocDepth)
     }
 
     /// The values that differ from page to page.
