@@ -130,3 +130,91 @@ struct FrontMatterTests {
 }
 
 import Foundation
+
+@Suite("Front matter: the simple reader and Yams agree")
+struct SimpleFrontMatterTests {
+    static let file = "content/terms.md"
+
+    /// The page Yams reads from `text`, or nil when it reports a mistake.
+    static func yamlPage(_ text: String) -> ContentPage? {
+        guard let split = try? FrontMatter.split(text, file: file), let yaml = split.yaml else { return nil }
+        return try? FrontMatter.yamlPage(yaml, split: split, file: file, defaultRoute: "/terms", defaultTemplate: "legal")
+    }
+
+    /// The page the simple reader gives, or nil when it leaves `text` to Yams.
+    static func simplePage(_ text: String) -> ContentPage? {
+        guard let split = try? FrontMatter.split(text, file: file), let yaml = split.yaml,
+            let entries = SimpleFrontMatter.entries(yaml)
+        else { return nil }
+        return SimpleFrontMatter.page(entries, split: split, file: file, defaultRoute: "/terms", defaultTemplate: "legal")
+    }
+
+    @Test(
+        "common front matter is read without Yams, into the page Yams reads",
+        arguments: [
+            "title: Terms of Service", "title: \"AI & Automated Agent Policy\"", "title: 'Privacy: the short version'",
+            "title: Terms\ndescription: The rules, in short.\neffective: 2026-01-15\nupdated: 2026-11-01",
+            "title: Café — naïve\ndraft: false\ntoc: true", "title: T\n\nroute: /legal/terms\ntemplate: page",
+            "title: Rock & Roll [live] {1}, 100%", "title: a#b c:d", "title: \"\"x\"\"".replacingOccurrences(of: "\"\"x\"\"", with: "\"x\""),
+        ])
+    func readsCommonForms(_ yaml: String) throws {
+        let text = "---\n\(yaml)\n---\nBody.\n"
+        let simple = try #require(Self.simplePage(text))
+        #expect(simple == Self.yamlPage(text))
+    }
+
+    @Test(
+        "anything else is left to Yams",
+        arguments: [
+            "title: T # comment", "title: a: b", "title: yes", "title: null", "title: ~", "title: 2026", "title: \"a\\\"b\"",
+            "title: 'it''s'", "title: T\ntitle: U", "title: T\naliases: [/a]", "title: T\nextra: x", "  title: T", "title:  T",
+            "title: T ", "title: T\u{7}", "title: \"unclosed", "draft: yes\ntitle: T", "title: T\nroute: /a/", "title: T\neffective: 2026-02-30",
+            "description: no title", "title: ''", "title: -dash", "title: *alias", "title: a\u{85}b", "title: a\u{2028}b", "title:\n  nested",
+        ])
+    func leavesTheRest(_ yaml: String) {
+        #expect(Self.simplePage("---\n\(yaml)\n---\nBody.\n") == nil)
+    }
+
+    static let keys = ["title", "description", "route", "effective", "updated", "template", "draft", "toc", "aliases", "Title", "other"]
+    static let values = [
+        "Terms", "Terms of Service", "\"Quoted: yes\"", "'single'", "\"\"", "''", "a # b", "a #b", "a: b", "a:b", "true", "false", "yes",
+        "No", "null", "~", "", "2026-01-15", "2026-13-01", "/terms", "/terms/", "terms", "[/a, /b]", "{a: 1}", "Café", "é", "x\u{85}y",
+        "\"a\\nb\"", "'it''s'", "&anchor x", "*ref", "!tag x", "|", ">", "-", "- item", "?", "% x", "@x", "`x`", "1.5", "0x1F", ".inf",
+        "y", "n", "On", "OFF", "<<", "=", " leading", "trailing ", "tab\there", "a \"quote\" inside", "url: http://x",
+    ]
+
+    /// Values that are right for `key`, in the forms front matter is written in.
+    static func suitable(_ key: String) -> [String] {
+        switch key {
+        case "draft", "toc": ["true", "false", "yes", "True"]
+        case "route": ["/terms", "/legal/terms", "/", "\"/quoted\"", "/a b"]
+        case "effective", "updated": ["2026-01-15", "2024-02-29", "2023-02-29", "'2026-01-15'", "\"2026-01-15\""]
+        default: ["Terms", "Terms of Service", "\"Quoted: yes\"", "'single'", "Café — naïve", "Rock & Roll", "a:b c", "x #y", "Ünïcödé 日本"]
+        }
+    }
+
+    @Test("on 20,000 random front matters, the simple reader either leaves the text to Yams or reads Yams' page")
+    func agreesWithYams() {
+        var generator = SplitMix(seed: 0xF207)
+        var read = 0
+        for _ in 0..<20_000 {
+            let count = Int.random(in: 1...4, using: &generator)
+            var lines: [String] = []
+            for index in 0..<count {
+                // Most texts have a title first, so that many are pages at all.
+                let key = index == 0 && Bool.random(using: &generator) ? "title" : Self.keys.randomElement(using: &generator)!
+                let separator = Int.random(in: 0..<10, using: &generator) < 8 ? ": " : [":", ":  ", " : "].randomElement(using: &generator)!
+                // Values that suit the key most of the time, so that many texts are pages.
+                let suits = Int.random(in: 0..<10, using: &generator) < 7
+                let value = suits ? Self.suitable(key).randomElement(using: &generator)! : Self.values.randomElement(using: &generator)!
+                lines.append(key + separator + value)
+                if Int.random(in: 0..<10, using: &generator) == 0 { lines.append("") }
+            }
+            let text = "---\n" + lines.joined(separator: "\n") + "\n---\nBody.\n"
+            guard let simple = Self.simplePage(text) else { continue }
+            read += 1
+            #expect(simple == Self.yamlPage(text), "\(text.debugDescription)")
+        }
+        #expect(read > 1_000)
+    }
+}

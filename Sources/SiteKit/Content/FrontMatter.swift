@@ -55,6 +55,18 @@ public enum FrontMatter {
                     SourceLocation(file: file, line: 1, column: 1), "missing front matter",
                     hint: "start the file with ---, a line 'title: ...', and another ---"))
         }
+        if let entries = SimpleFrontMatter.entries(yaml),
+            let page = SimpleFrontMatter.page(entries, split: split, file: file, defaultRoute: defaultRoute, defaultTemplate: defaultTemplate)
+        {
+            return page
+        }
+        return try yamlPage(yaml, split: split, file: file, defaultRoute: defaultRoute, defaultTemplate: defaultTemplate)
+    }
+
+    /// ``page(from:file:defaultRoute:defaultTemplate:)`` for front matter `yaml`, read with Yams.
+    static func yamlPage(
+        _ yaml: String, split: Split, file: String, defaultRoute: String, defaultTemplate: String
+    ) throws(DiagnosticError) -> ContentPage {
         var reader = YAMLReader(file: file, lineOffset: 1)
         let root = try reader.parse(yaml)
         var page = ContentPage(
