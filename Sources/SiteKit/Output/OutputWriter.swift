@@ -180,42 +180,56 @@ public enum OutputWriter {
         }
         // Each file: kept (the earlier output's file, proven unchanged), linked from the current
         // output, or written; a kept file's record entry carries over.
-        let results = Parallel.map(groups) { group in group.map { path, data -> Outcome in
-            let destination = stagingPath + "/" + path
-            let wantsExecutable = executable.contains(path)
-            let sha256 = digests[path]
-            if found.contains(path) {
-                if known?.unchanged(path, at: destination, sha256: sha256, executable: wantsExecutable) == true {
-                    return Outcome(path: path, entry: known?.entries[path])
+        let results = Parallel.map(groups) { group -> [Outcome] in
+            // The group's folder in the new output, opened once when files kept there are to be
+            // proven: each is then looked up by its name alone.
+            let folder = group.first.map { entry in entry.key.utf8.lastIndex(of: 0x2F).map { String(entry.key[..<$0]) } ?? "" } ?? ""
+            let descriptor: Int32 =
+                known != nil && group.contains(where: { found.contains($0.key) })
+                ? open(folder.isEmpty ? stagingPath : stagingPath + "/" + folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1
+            defer { if descriptor >= 0 { close(descriptor) } }
+            return group.map { path, data -> Outcome in
+                let destination = stagingPath + "/" + path
+                let wantsExecutable = executable.contains(path)
+                let sha256 = digests[path]
+                if found.contains(path) {
+                    let name = path.utf8.lastIndex(of: 0x2F).map { String(path[path.utf8.index(after: $0)...]) } ?? path
+                    let kept =
+                        descriptor >= 0
+                        ? known?.unchanged(path, name: name, inFolder: descriptor, sha256: sha256, executable: wantsExecutable)
+                        : known?.unchanged(path, at: destination, sha256: sha256, executable: wantsExecutable)
+                    if kept == true {
+                        return Outcome(path: path, entry: known?.entries[path])
+                    }
                 }
-            }
-            // A file the previous output already holds byte for byte is linked, not written:
-            // no new inode, and the folder swap below stays all-or-nothing. Proven before the old
-            // file here is removed: the two may share their bytes.
-            let previous = targetPath + "/" + path
-            let same =
-                hasPrevious
-                && (known?.unchanged(path, at: previous, sha256: sha256, executable: wantsExecutable) == true
-                    || holds(data, at: previous, executable: wantsExecutable))
-            if found.contains(path), unlink(destination) != 0, errno != ENOENT {
-                return Outcome(path: path, failure: "\(path): cannot replace the earlier file: \(String(cString: strerror(errno)))")
-            }
-            var written: stat?
-            if !(same && link(previous, destination) == 0) {
-                do {
-                    written = try writeFile(data, to: destination)
-                } catch {
-                    return Outcome(path: path, failure: "\(path): \((error as NSError).localizedDescription)")
+                // A file the previous output already holds byte for byte is linked, not written:
+                // no new inode, and the folder swap below stays all-or-nothing. Proven before the old
+                // file here is removed: the two may share their bytes.
+                let previous = targetPath + "/" + path
+                let same =
+                    hasPrevious
+                    && (known?.unchanged(path, at: previous, sha256: sha256, executable: wantsExecutable) == true
+                        || holds(data, at: previous, executable: wantsExecutable))
+                if found.contains(path), unlink(destination) != 0, errno != ENOENT {
+                    return Outcome(path: path, failure: "\(path): cannot replace the earlier file: \(String(cString: strerror(errno)))")
                 }
+                var written: stat?
+                if !(same && link(previous, destination) == 0) {
+                    do {
+                        written = try writeFile(data, to: destination)
+                    } catch {
+                        return Outcome(path: path, failure: "\(path): \((error as NSError).localizedDescription)")
+                    }
+                }
+                if wantsExecutable {
+                    guard chmod(destination, 0o755) == 0 else { return Outcome(path: path, failure: "\(path): cannot make it executable") }
+                    written = nil
+                }
+                // A file written here keeps the stamp it has now; a linked one is stamped once every link is made.
+                guard let written, let sha256 else { return Outcome(path: path) }
+                return Outcome(path: path, entry: WrittenFiles.entry(written, sha256: sha256))
             }
-            if wantsExecutable {
-                guard chmod(destination, 0o755) == 0 else { return Outcome(path: path, failure: "\(path): cannot make it executable") }
-                written = nil
-            }
-            // A file written here keeps the stamp it has now; a linked one is stamped once every link is made.
-            guard let written, let sha256 else { return Outcome(path: path) }
-            return Outcome(path: path, entry: WrittenFiles.entry(written, sha256: sha256))
-        } }.joined()
+        }.joined()
         if let failure = results.lazy.compactMap(\.failure).first {
             try? fileManager.removeItem(at: staging)
             throw fail("cannot write the new output", CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: failure]))
