@@ -33,6 +33,19 @@ struct DiskFileSystemTests {
         #expect(try fileSystem.read("content/linked/s.md") == Data("s".utf8))
     }
 
+    @Test("stamps of many paths at once are the stamps of each, folder by folder, links followed, missing ones nil")
+    func stampsAtOnce() throws {
+        let project = try Self.project()
+        let fileSystem = DiskFileSystem(root: project.root)
+        let paths =
+            try fileSystem.files(under: "content", includeHidden: true)
+            + ["content/missing.md", "content/a", "nowhere/x.md", "shared/s.md", "content/b.md", "content/a/z.md"]
+        let stamps = fileSystem.stamps(of: paths)
+        #expect(stamps == paths.map { fileSystem.stamp(of: $0) })
+        #expect(stamps.compactMap { $0 }.count == paths.count - 3)
+        #expect(stamps[paths.firstIndex(of: "content/link.md")!] == fileSystem.stamp(of: "content/b.md"))
+    }
+
     @Test("reads every byte of files of any size", arguments: [0, 1, 2, 4_095, 4_096, 4_097, 65_536, 1_000_003])
     func readsWhole(size: Int) throws {
         let project = try TemporaryProject([:])

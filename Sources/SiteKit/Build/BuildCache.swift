@@ -340,8 +340,11 @@ public struct InputFingerprint: Sendable, Equatable, Codable {
             paths.formUnion(found)
         }
         let sorted = paths.sorted()
-        let entries = Parallel.map(sorted) { path -> (entry: InputStamps.Entry, data: Data?)? in
-            if let entry = known.entries[path], let stamp = fileSystem.stamp(of: path), entry.stamp == stamp,
+        // Stamped first, all at once (a folder at a time); only files that changed are read.
+        let current = known.entries.isEmpty ? Array(repeating: nil, count: sorted.count) : fileSystem.stamps(of: sorted)
+        let entries = Parallel.map(Array(sorted.indices)) { index -> (entry: InputStamps.Entry, data: Data?)? in
+            let path = sorted[index]
+            if let entry = known.entries[path], let stamp = current[index], entry.stamp == stamp,
                 stamp.modified < known.trustedBefore
             {
                 return (entry, nil)

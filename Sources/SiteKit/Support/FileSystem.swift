@@ -14,12 +14,18 @@ public protocol FileSystem: Sendable {
     func kind(of path: String) -> FileKind
     /// Size, times and inode of the file at `path`, where the file system keeps them.
     func stamp(of path: String) -> FileStamp?
+    /// ``stamp(of:)`` of each of `paths`, in order, on every core.
+    func stamps(of paths: [String]) -> [FileStamp?]
     /// The bytes of the file at `path`, and its stamp taken before they were read.
     func readStamped(_ path: String) throws(FileSystemError) -> (data: Data, stamp: FileStamp?)
 }
 
 extension FileSystem {
     public func stamp(of path: String) -> FileStamp? { nil }
+
+    public func stamps(of paths: [String]) -> [FileStamp?] {
+        Parallel.map(paths) { stamp(of: $0) }
+    }
 
     public func readStamped(_ path: String) throws(FileSystemError) -> (data: Data, stamp: FileStamp?) {
         let stamp = stamp(of: path)
@@ -320,6 +326,40 @@ public struct DiskFileSystem: FileSystem {
         return Self.stamp(status)
     }
 
+    /// The files of one folder are stamped through the open folder, by name (the file system walks
+    /// one name, not the whole path); folders are spread over the cores.
+    public func stamps(of paths: [String]) -> [FileStamp?] {
+        // Runs of paths in the same folder, in order.
+        var runs: [Range<Int>] = []
+        var start = 0
+        var folder: Substring?
+        for (index, path) in paths.enumerated() {
+            let current = path.utf8.lastIndex(of: 0x2F).map { path[..<$0] } ?? ""
+            if index > 0, current != folder {
+                runs.append(start..<index)
+                start = index
+            }
+            folder = current
+        }
+        if !paths.isEmpty { runs.append(start..<paths.count) }
+        return Array(
+            Parallel.map(runs) { run -> [FileStamp?] in
+                let first = paths[run.lowerBound]
+                let folder = first.utf8.lastIndex(of: 0x2F).map { String(first[..<$0]) } ?? ""
+                let descriptor = open(fullPath(folder), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                guard descriptor >= 0 else { return run.map { stamp(of: paths[$0]) } }
+                defer { close(descriptor) }
+                return run.map { index -> FileStamp? in
+                    let path = paths[index]
+                    let name = path.utf8.lastIndex(of: 0x2F).map { String(path[path.utf8.index(after: $0)...]) } ?? path
+                    var status = stat()
+                    // Following a link at the last step, as stamp(of:) does.
+                    guard fstatat(descriptor, name, &status, 0) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+                    return Self.stamp(status)
+                }
+            }.joined())
+    }
+
     private static func stamp(_ status: stat) -> FileStamp {
         func nanoseconds(_ time: timespec) -> Int64 { Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec) }
         return FileStamp(
@@ -414,6 +454,8 @@ public struct PrefetchedFileSystem<Base: FileSystem>: FileSystem {
     public func kind(of path: String) -> FileKind { base.kind(of: path) }
 
     public func stamp(of path: String) -> FileStamp? { base.stamp(of: path) }
+
+    public func stamps(of paths: [String]) -> [FileStamp?] { base.stamps(of: paths) }
 }
 
 /// The entries of a folder as `readdir` lists them, with the type it reports for each (which saves
