@@ -91,11 +91,12 @@ struct BuildCommand: ParsableCommand {
             let written = try OutputWriter.write(
                 objects: result.objects, manifest: result.manifestData, to: outputURL, known: noCache ? nil : cache.writtenFiles(),
                 spare: noCache ? nil : cache.spareOutput)
-            if !noCache { cache.record(written) }
+            // The output's record is written while the warnings are printed.
+            if !noCache { DispatchQueue.global().async(group: saving) { cache.record(written) } }
+            console.report(result.warnings)
             saving.wait()
             if let files = record.files { cache.write(files) }
             KeptUntilExit.keep((pages as Any, contents as Any, inputs as Any))
-            console.report(result.warnings)
             let milliseconds = (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
             let count = result.objects.filter { $0.kind == .page || $0.kind == .shell }.count
             console.line(

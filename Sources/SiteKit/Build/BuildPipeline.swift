@@ -213,10 +213,14 @@ public struct BuildPipeline: Sendable {
         objects: [OutputObject], pages: [ContentPage], plan: Router.Plan, paths: [String: String], checker: SiteChecker,
         known: [String: SiteChecker.PageSummary]
     ) -> SiteChecker.Report {
-        let contentByKey = Dictionary(
-            pages.map { (plan.pageKeys[$0.route] ?? URLPath.key(for: $0.route), $0) }, uniquingKeysWith: { first, _ in first })
-        let checked = objects.filter { $0.kind == .page || $0.kind == .shell }.map { object in
-            let content = contentByKey[object.key]
+        // The first objects are the content pages' own, in order (keys are unique, or the routes
+        // would have failed): each finds its page by position; the rest (404, shell) have none.
+        let indices = objects.indices.filter { objects[$0].kind == .page || objects[$0].kind == .shell }
+        let checked = Parallel.map(indices) { index in
+            let object = objects[index]
+            let content: ContentPage? =
+                index < pages.count && (plan.pageKeys[pages[index].route] ?? URLPath.key(for: pages[index].route)) == object.key
+                ? pages[index] : nil
             let template = content?.template ?? (object.kind == .shell ? "spa" : "404")
             return SiteChecker.Page(
                 key: object.key, kind: object.kind, path: paths[object.key] ?? "/" + object.key,
