@@ -64,13 +64,15 @@ public struct Manifest: Sendable, Equatable, Codable {
     public init(objects: [OutputObject], routes: RoutingTable, baseURL: String, cache: CacheSettings) {
         self.baseURL = baseURL
         self.routes = routes
+        // Made once a kind, and shared by every object of that kind.
+        let cacheControl = Dictionary(uniqueKeysWithValues: ObjectKind.allCases.map { ($0, CachePolicy.cacheControl(for: $0, settings: cache)) })
         // Hashing is most of the work: spread over every core.
         self.objects = Parallel.map(objects.sortedByKey()) { object in
             Object(
                 key: object.key, size: object.data.count, sha256: object.digests?.sha256 ?? Digest.sha256(object.data),
                 md5: object.digests?.md5 ?? Digest.md5(object.data),
                 contentType: MediaTypes.contentType(forKey: object.key),
-                cacheControl: CachePolicy.cacheControl(for: object.kind, settings: cache), kind: object.kind,
+                cacheControl: cacheControl[object.kind] ?? CachePolicy.cacheControl(for: object.kind, settings: cache), kind: object.kind,
                 source: object.source)
         }
     }

@@ -5,22 +5,28 @@ import Foundation
 public enum Digest {
     /// Lower-case hex SHA-256 of `data`.
     public static func sha256(_ data: Data) -> String {
-        hex(digest(data, EVP_sha256(), length: 32))
+        hex(digest(data, sha256Algorithm, length: 32))
     }
+
+    /// The algorithms, fetched from OpenSSL's default provider once: named by `EVP_sha256()`,
+    /// OpenSSL 3 looks the implementation up again on every digest, which costs more than
+    /// hashing a short text.
+    nonisolated(unsafe) private static let sha256Algorithm: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
+    nonisolated(unsafe) private static let md5Algorithm: OpaquePointer? = EVP_MD_fetch(nil, "MD5", nil) ?? EVP_md5()
 
     /// Lower-case hex MD5 of `data`: what S3 reports as the ETag of a single-part upload.
     public static func md5(_ data: Data) -> String {
-        hex(digest(data, EVP_md5(), length: 16))
+        hex(digest(data, md5Algorithm, length: 16))
     }
 
     /// Raw MD5 bytes, base64-encoded: the value of a `Content-MD5` header.
     public static func md5Base64(_ data: Data) -> String {
-        Data(digest(data, EVP_md5(), length: 16)).base64EncodedString()
+        Data(digest(data, md5Algorithm, length: 16)).base64EncodedString()
     }
 
     /// The first `length` characters of base64url(SHA-256): a fingerprint for file names.
     public static func fingerprint(_ data: Data, length: Int = 8) -> String {
-        let encoded = Data(digest(data, EVP_sha256(), length: 32)).base64EncodedString()
+        let encoded = Data(digest(data, sha256Algorithm, length: 32)).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
         return String(encoded.prefix(length))
