@@ -285,10 +285,15 @@ struct ByteReader {
         return data[position..<(position + count)]
     }
 
-    /// A string; invalid UTF-8 (a damaged file) reads as nil.
+    /// A string; invalid UTF-8 (a damaged file) reads as nil. Read where it lies, without a `Data`
+    /// of its own (caches hold hundreds of thousands of strings).
     mutating func string() -> String? {
-        guard let bytes = bytes() else { return nil }
-        return bytes.withUnsafeBytes { String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) }
+        guard let count = integer(), data.endIndex - position >= count else { return nil }
+        let offset = position - data.startIndex
+        position += count
+        return data.withUnsafeBytes { buffer in
+            String(validating: UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)]).bindMemory(to: UInt8.self), as: UTF8.self)
+        }
     }
 
     /// `.some(nil)` for an absent value, nil when the bytes are bad.
