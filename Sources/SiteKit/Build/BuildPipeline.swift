@@ -139,7 +139,9 @@ public struct BuildPipeline: Sendable {
         if findings.contains(where: { $0.severity == .error }) { throw DiagnosticError(findings) }
 
         begin()
-        let kinds = Dictionary(plan.claims.map { ($0.key, $0.kind) }, uniquingKeysWith: { first, _ in first })
+        // Content pages are rendered as pages and claimed as pages: only the other claims can change a kind.
+        let kinds = Dictionary(
+            plan.claims.lazy.filter { $0.kind != .page }.map { ($0.key, $0.kind) }, uniquingKeysWith: { first, _ in first })
         for index in objects.indices {
             // Set only when it differs: an object shares its fields with the rendered page until changed.
             if let kind = kinds[objects[index].key], kind != objects[index].kind { objects[index].kind = kind }

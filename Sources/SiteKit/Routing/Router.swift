@@ -152,6 +152,8 @@ public enum Router {
     }
 
     private static func checkAliases(pages: [ContentPage], entries: [RoutingTable.Entry], into bag: inout DiagnosticBag) {
+        // Most sites have few aliases or none: the set of paths is made only when one is to be checked.
+        guard pages.contains(where: { !$0.aliases.isEmpty }) else { return }
         let paths = Set(entries.map(\.path))
         var seen: [String: String] = [:]
         for page in pages {
@@ -191,8 +193,8 @@ public enum Router {
     }
 
     private static func checkRegisteredPages(config: SiteConfig, pages: [ContentPage], into bag: inout DiagnosticBag) {
-        let routes = Set(pages.map(\.route))
-        for (name, route) in config.pages.sorted(by: { $0.key < $1.key }) where !routes.contains(route) {
+        // A few registered pages, each looked for among the pages: no set of every route.
+        for (name, route) in config.pages.sorted(by: { $0.key < $1.key }) where !pages.contains(where: { $0.route == route }) {
             let candidates = pages.map(\.route)
             bag.error(
                 config.location(of: "pages.\(name)"), "pages.\(name) is \(route), but no page in \(config.content.directory)/ has that route\(Suggestions.didYouMean(route, in: candidates))",
