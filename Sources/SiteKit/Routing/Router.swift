@@ -28,8 +28,14 @@ public enum Router {
         let plain = routes.map { URLPath.key(for: $0) }
         // Every folder some key lives in: `a/b/c` gives `a` and `a/b`.
         var folders = Set<Substring>()
+        // Keys of one folder mostly come together: a key in the folder of the one before adds nothing.
+        var previousFolder: Substring?
         for key in plain + otherKeys {
             // By UTF-8 bytes: `/` is never part of another character.
+            guard let last = key.utf8.lastIndex(of: 0x2F) else { continue }
+            let folder = key[..<last]
+            if folder == previousFolder { continue }
+            previousFolder = folder
             var index = key.utf8.startIndex
             while let slash = key.utf8[index...].firstIndex(of: 0x2F) {
                 folders.insert(key[..<slash])
@@ -37,6 +43,7 @@ public enum Router {
             }
         }
         var keys: [String: String] = [:]
+        keys.reserveCapacity(routes.count)
         for (route, key) in zip(routes, plain) {
             let isFolder = key != "index.html" && folders.contains(Substring(key))
             keys[route] = isFolder ? key + "/index.html" : key
@@ -55,6 +62,9 @@ public enum Router {
         var claims: [Claim] = []
         var entries: [RoutingTable.Entry] = []
         var redirects: [RoutingTable.Redirect] = []
+        claims.reserveCapacity(pages.count + assets.count + staticFiles.count + 8)
+        entries.reserveCapacity(pages.count + assets.count + staticFiles.count + 8)
+        redirects.reserveCapacity(pages.count)
 
         if bundle != nil {
             claims.append(Claim(key: "index.html", kind: .shell, location: config.location(of: "spa.bundle"), description: "the SPA shell"))
