@@ -449,18 +449,7 @@ public struct InputStamps: Sendable, Equatable {
         for path in entries.keys.sorted() {
             guard let entry = entries[path] else { continue }
             let stamp = entry.stamp
-            out.append(contentsOf: entry.digest.utf8)
-            out.append(0x20)
-            out.appendDecimal(stamp.size)
-            out.append(0x20)
-            out.appendDecimal(stamp.modified)
-            out.append(0x20)
-            out.appendDecimal(stamp.changed)
-            out.append(0x20)
-            out.appendDecimal(stamp.inode)
-            out.append(0x20)
-            out.append(contentsOf: path.utf8)
-            out.append(0x0A)
+            out.appendRecordLine(entry.digest, stamp.size, stamp.modified, stamp.changed, stamp.inode, path: path)
         }
         return String(decoding: out, as: UTF8.self)
     }

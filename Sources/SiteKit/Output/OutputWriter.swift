@@ -171,7 +171,7 @@ public enum OutputWriter {
         var groups: [[(key: String, value: Data)]] = []
         var currentFolder: Substring?
         for entry in sorted {
-            let folder = entry.key.utf8.lastIndex(of: 0x2F).map { entry.key[..<$0] } ?? ""
+            let folder = entry.key.folderAndName.folder
             if folder != currentFolder || groups.isEmpty {
                 groups.append([])
                 currentFolder = folder
@@ -183,7 +183,7 @@ public enum OutputWriter {
         let results = Parallel.map(groups) { group -> [Outcome] in
             // The group's folder in the new output, opened once when files kept there are to be
             // proven: each is then looked up by its name alone.
-            let folder = group.first.map { entry in entry.key.utf8.lastIndex(of: 0x2F).map { String(entry.key[..<$0]) } ?? "" } ?? ""
+            let folder = group.first.map { String($0.key.folderAndName.folder) } ?? ""
             let descriptor: Int32 =
                 known != nil && group.contains(where: { found.contains($0.key) })
                 ? open(folder.isEmpty ? stagingPath : stagingPath + "/" + folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1
@@ -193,7 +193,7 @@ public enum OutputWriter {
                 let wantsExecutable = executable.contains(path)
                 let sha256 = digests[path]
                 if found.contains(path) {
-                    let name = path.utf8.lastIndex(of: 0x2F).map { String(path[path.utf8.index(after: $0)...]) } ?? path
+                    let name = String(path.folderAndName.name)
                     let kept =
                         descriptor >= 0
                         ? known?.unchanged(path, name: name, inFolder: descriptor, sha256: sha256, executable: wantsExecutable)

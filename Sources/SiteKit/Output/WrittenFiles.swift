@@ -75,16 +75,7 @@ public struct WrittenFiles: Sendable, Equatable {
         out.append(0x0A)
         for path in entries.keys.sorted() {
             guard let entry = entries[path] else { continue }
-            out += entry.sha256.utf8
-            out.append(0x20)
-            out.appendDecimal(entry.size)
-            out.append(0x20)
-            out.appendDecimal(entry.inode)
-            out.append(0x20)
-            out.appendDecimal(entry.changed)
-            out.append(0x20)
-            out += path.utf8
-            out.append(0x0A)
+            out.appendRecordLine(entry.sha256, entry.size, entry.inode, entry.changed, path: path)
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -32,9 +32,8 @@ public enum Router {
         var previousFolder: Substring?
         for key in plain + otherKeys {
             // By UTF-8 bytes: `/` is never part of another character.
-            guard let last = key.utf8.lastIndex(of: 0x2F) else { continue }
-            let folder = key[..<last]
-            if folder == previousFolder { continue }
+            let folder = key.folderAndName.folder
+            if folder.isEmpty || folder == previousFolder { continue }
             previousFolder = folder
             var index = key.utf8.startIndex
             while let slash = key.utf8[index...].firstIndex(of: 0x2F) {

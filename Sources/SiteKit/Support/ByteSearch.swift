@@ -112,3 +112,12 @@ extension String {
         }
     }
 }
+
+extension String {
+    /// A relative path's folder (empty at the top) and last name, split at its last `/` by UTF-8
+    /// bytes (`/` is never part of another character).
+    var folderAndName: (folder: Substring, name: Substring) {
+        guard let slash = utf8.lastIndex(of: 0x2F) else { return ("", self[...]) }
+        return (self[..<slash], self[utf8.index(after: slash)...])
+    }
+}

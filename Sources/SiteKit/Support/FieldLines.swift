@@ -63,6 +63,19 @@ struct FieldLine {
 }
 
 extension Array where Element == UInt8 {
+    /// Appends one line of a record file: `first`, each of `numbers` in decimal, and `path`,
+    /// separated by spaces (the form ``FieldLine`` reads back).
+    mutating func appendRecordLine<each Number: BinaryInteger>(_ first: String, _ numbers: repeat each Number, path: String) {
+        self += first.utf8
+        for number in repeat each numbers {
+            append(0x20)
+            appendDecimal(number)
+        }
+        append(0x20)
+        self += path.utf8
+        append(0x0A)
+    }
+
     /// Appends `value` in decimal, without making a string of it (record files have tens of
     /// thousands of numbers).
     mutating func appendDecimal<Value: BinaryInteger>(_ value: Value) {

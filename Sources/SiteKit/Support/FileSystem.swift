@@ -334,7 +334,7 @@ public struct DiskFileSystem: FileSystem {
         var start = 0
         var folder: Substring?
         for (index, path) in paths.enumerated() {
-            let current = path.utf8.lastIndex(of: 0x2F).map { path[..<$0] } ?? ""
+            let current = path.folderAndName.folder
             if index > 0, current != folder {
                 runs.append(start..<index)
                 start = index
@@ -345,13 +345,13 @@ public struct DiskFileSystem: FileSystem {
         return Array(
             Parallel.map(runs) { run -> [FileStamp?] in
                 let first = paths[run.lowerBound]
-                let folder = first.utf8.lastIndex(of: 0x2F).map { String(first[..<$0]) } ?? ""
+                let folder = String(first.folderAndName.folder)
                 let descriptor = open(fullPath(folder), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                 guard descriptor >= 0 else { return run.map { stamp(of: paths[$0]) } }
                 defer { close(descriptor) }
                 return run.map { index -> FileStamp? in
                     let path = paths[index]
-                    let name = path.utf8.lastIndex(of: 0x2F).map { String(path[path.utf8.index(after: $0)...]) } ?? path
+                    let name = String(path.folderAndName.name)
                     var status = stat()
                     // Following a link at the last step, as stamp(of:) does.
                     guard fstatat(descriptor, name, &status, 0) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
