@@ -96,7 +96,7 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
     }
 
     /// Writes the entries this build used into a temporary file that replaces the old one when complete.
-    private func rewrite(used: Set<String>, stored: [String: CachedPage]) throws {
+    private func rewrite(used: [String], stored: [String: CachedPage]) throws {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
@@ -446,8 +446,7 @@ public struct InputStamps: Sendable, Equatable {
     public var text: String {
         var out: [UInt8] = []
         out.reserveCapacity(entries.count * 160)
-        for path in entries.keys.sorted() {
-            guard let entry = entries[path] else { continue }
+        for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
             let stamp = entry.stamp
             out.appendRecordLine(entry.digest, stamp.size, stamp.modified, stamp.changed, stamp.inode, path: path)
         }

@@ -73,8 +73,7 @@ public struct WrittenFiles: Sendable, Equatable {
         out.reserveCapacity(folder.utf8.count + 1 + entries.count * 140)
         out += folder.utf8
         out.append(0x0A)
-        for path in entries.keys.sorted() {
-            guard let entry = entries[path] else { continue }
+        for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
             out.appendRecordLine(entry.sha256, entry.size, entry.inode, entry.changed, path: path)
         }
         return String(decoding: out, as: UTF8.self)
@@ -86,14 +85,15 @@ public struct WrittenFiles: Sendable, Equatable {
         let folder = String(text[..<newline])
         guard folder.hasPrefix("/") else { return nil }
         var entries: [String: Entry] = [:]
-        FieldLine.forEach(in: String(text[text.index(after: newline)...]), fields: 4) { line in
+        let first = text.utf8.distance(from: text.utf8.startIndex, to: newline) + 1
+        let lines = FieldLine.forEach(in: text, from: first, fields: 4) { line in
             guard line.fields[0].count == 64, let size = line.number(1), let inode = line.number(2), let changed = line.number(3),
                 size <= Int.max, changed <= Int64.max
             else { return }
             entries[line.path] = Entry(sha256: line.text(0), size: Int(size), inode: inode, changed: Int64(changed))
         }
         // Any line that is not an entry (one per path) makes the whole record untrusted.
-        guard entries.count == text.utf8.reduce(0, { $0 + ($1 == 0x0A ? 1 : 0) }) - 1 else { return nil }
+        guard entries.count == lines else { return nil }
         self.init(folder: folder, entries: entries)
     }
 }

@@ -11,17 +11,22 @@ struct FieldLine {
     /// Where the path starts.
     let pathStart: Int
 
-    /// Calls `body` with every line of `text` that has `count` non-empty fields and a path.
-    static func forEach(in text: String, fields count: Int, _ body: (FieldLine) -> Void) {
+    /// Calls `body` with every line of `text` from the UTF-8 offset `offset` on that has `count`
+    /// non-empty fields and a path; gives the number of lines, those included that do not parse.
+    @discardableResult
+    static func forEach(in text: String, from offset: Int = 0, fields count: Int, _ body: (FieldLine) -> Void) -> Int {
         var text = text
-        text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var start = 0
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return 0 }
+            var start = offset
+            var lines = 0
             while start < bytes.count {
                 let end = memchr(base + start, 0x0A, bytes.count - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? bytes.count
                 if let line = FieldLine(UnsafeBufferPointer(rebasing: bytes[start..<end]), fields: count) { body(line) }
+                lines += 1
                 start = end + 1
             }
+            return lines
         }
     }
 
@@ -62,14 +67,33 @@ struct FieldLine {
     }
 }
 
+/// A number of a record line: any of the integer types the record files hold, as a sign and a
+/// magnitude (so that writing its digits needs no generic arithmetic).
+protocol RecordNumber {
+    var signAndMagnitude: (negative: Bool, magnitude: UInt64) { get }
+}
+
+extension Int: RecordNumber {
+    var signAndMagnitude: (negative: Bool, magnitude: UInt64) { (self < 0, UInt64(magnitude)) }
+}
+
+extension Int64: RecordNumber {
+    var signAndMagnitude: (negative: Bool, magnitude: UInt64) { (self < 0, magnitude) }
+}
+
+extension UInt64: RecordNumber {
+    var signAndMagnitude: (negative: Bool, magnitude: UInt64) { (false, self) }
+}
+
 extension Array where Element == UInt8 {
     /// Appends one line of a record file: `first`, each of `numbers` in decimal, and `path`,
     /// separated by spaces (the form ``FieldLine`` reads back).
-    mutating func appendRecordLine<each Number: BinaryInteger>(_ first: String, _ numbers: repeat each Number, path: String) {
+    mutating func appendRecordLine<each Number: RecordNumber>(_ first: String, _ numbers: repeat each Number, path: String) {
         self += first.utf8
         for number in repeat each numbers {
             append(0x20)
-            appendDecimal(number)
+            let (negative, magnitude) = number.signAndMagnitude
+            appendDecimal(negative: negative, magnitude: magnitude)
         }
         append(0x20)
         self += path.utf8
@@ -78,15 +102,34 @@ extension Array where Element == UInt8 {
 
     /// Appends `value` in decimal, without making a string of it (record files have tens of
     /// thousands of numbers).
-    mutating func appendDecimal<Value: BinaryInteger>(_ value: Value) {
-        if value < 0 { append(0x2D) }
-        var magnitude = value.magnitude
+    mutating func appendDecimal(_ value: Int64) {
+        appendDecimal(negative: value < 0, magnitude: value.magnitude)
+    }
+
+    /// Appends `value` in decimal.
+    mutating func appendDecimal(_ value: UInt64) {
+        appendDecimal(negative: false, magnitude: value)
+    }
+
+    /// Appends a minus sign when `negative`, then the digits of `magnitude`.
+    mutating func appendDecimal(negative: Bool, magnitude: UInt64) {
+        if negative { append(0x2D) }
+        var digits = 1
+        var rest = magnitude
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
         let start = count
-        repeat {
-            append(0x30 + UInt8(truncatingIfNeeded: magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        self[start...].reverse()
+        append(contentsOf: repeatElement(0x30, count: digits))
+        withUnsafeMutableBufferPointer { buffer in
+            var value = magnitude
+            var index = start + digits - 1
+            repeat {
+                buffer[index] = 0x30 + UInt8(truncatingIfNeeded: value % 10)
+                value /= 10
+                index -= 1
+            } while value > 0
+        }
     }
 }
-

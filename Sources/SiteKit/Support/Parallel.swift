@@ -89,13 +89,14 @@ final class KeyShards<Value>: @unchecked Sendable {
         return shard.stored.removeValue(forKey: key)
     }
 
-    /// Every key used, and every value stored, so far.
-    func snapshot() -> (used: Set<String>, stored: [String: Value]) {
-        var used = Set<String>()
+    /// Every key used (each once, in no particular order), and every value stored, so far.
+    func snapshot() -> (used: [String], stored: [String: Value]) {
+        // A key lives in one shard only: the shards' sets are joined, not merged.
+        var used: [String] = []
         var stored: [String: Value] = [:]
         for shard in shards {
             shard.lock.lock()
-            used.formUnion(shard.used)
+            used.append(contentsOf: shard.used)
             stored.merge(shard.stored) { $1 }
             shard.lock.unlock()
         }
