@@ -26,18 +26,23 @@ public struct Manifest: Sendable, Equatable, Codable {
             case cacheControl = "cache_control"
         }
 
-        /// Writes the object as an element of the manifest's object list (members in sorted key order).
+        /// The members in sorted key order, as the object list writes them.
+        static let layout = PrettyObjectLayout(
+            depth: 2,
+            members: [CodingKeys.cacheControl, .contentType, .key, .kind, .md5, .sha256, .size, .source].map(\.rawValue))
+
+        /// Writes the object as an element of the manifest's object list.
         func write(into out: inout [UInt8]) {
-            var object = PrettyObjectWriter(depth: 2, into: &out)
-            object.member(CodingKeys.cacheControl.rawValue, cacheControl, into: &out)
-            object.member(CodingKeys.contentType.rawValue, contentType, into: &out)
-            object.member(CodingKeys.key.rawValue, key, into: &out)
-            object.member(CodingKeys.kind.rawValue, kind.rawValue, into: &out)
-            object.member(CodingKeys.md5.rawValue, md5, into: &out)
-            object.member(CodingKeys.sha256.rawValue, sha256, into: &out)
-            object.member(CodingKeys.size.rawValue, size, into: &out)
-            object.member(CodingKeys.source.rawValue, source, into: &out)
-            object.close(into: &out)
+            let layout = Self.layout
+            layout.member(0, cacheControl, into: &out)
+            layout.member(1, contentType, into: &out)
+            layout.member(2, key, into: &out)
+            layout.member(3, kind.rawValue, into: &out)
+            layout.member(4, md5, into: &out)
+            layout.member(5, sha256, into: &out)
+            layout.member(6, size, into: &out)
+            layout.member(7, source, into: &out)
+            layout.close(into: &out)
         }
     }
 
@@ -92,78 +97,126 @@ public struct Manifest: Sendable, Equatable, Codable {
         rest.routes.entries = []
         rest.routes.redirects = []
         let frame = [UInt8](try JSON.encode(rest))
-        let earlierBytes = earlier.map { [UInt8]($0.data) }
-        let sameObjects = earlier.map { $0.manifest.objects == objects } ?? false
-        let sameEntries = earlier.map { $0.manifest.routes.entries == routes.entries } ?? false
-        let sameRedirects = earlier.map { $0.manifest.routes.redirects == routes.redirects } ?? false
-        var bytes = Self.splice(
-            frame, member: "objects", depth: 1, count: objects.count, from: sameObjects ? earlierBytes : nil
-        ) { index, out in
-            objects[index].write(into: &out)
-        }
-        bytes = Self.splice(
-            bytes, member: "entries", depth: 2, count: routes.entries.count, from: sameEntries ? earlierBytes : nil
-        ) { index, out in
-            let entry = routes.entries[index]
-            var object = PrettyObjectWriter(depth: 3, into: &out)
-            object.member("key", entry.key, into: &out)
-            object.member("path", entry.path, into: &out)
-            object.close(into: &out)
-        }
-        // A page's route with a trailing slash redirects to it: as many redirects as pages.
-        bytes = Self.splice(
-            bytes, member: "redirects", depth: 2, count: routes.redirects.count, from: sameRedirects ? earlierBytes : nil
-        ) { index, out in
-            let redirect = routes.redirects[index]
-            var object = PrettyObjectWriter(depth: 3, into: &out)
-            object.member("from", redirect.from, into: &out)
-            object.member("status", redirect.status, into: &out)
-            object.member("to", redirect.to, into: &out)
-            object.close(into: &out)
-        }
-        return Data(bytes)
+        let objects = objects
+        let entries = routes.entries
+        let redirects = routes.redirects
+        let lists = [
+            LongList(member: "objects", depth: 1, count: objects.count, reusable: earlier.map { $0.manifest.objects == objects } ?? false) {
+                index, out in
+                objects[index].write(into: &out)
+            },
+            LongList(member: "entries", depth: 2, count: entries.count, reusable: earlier.map { $0.manifest.routes.entries == entries } ?? false) {
+                index, out in
+                let entry = entries[index]
+                Self.entryLayout.member(0, entry.key, into: &out)
+                Self.entryLayout.member(1, entry.path, into: &out)
+                Self.entryLayout.close(into: &out)
+            },
+            // A page's route with a trailing slash redirects to it: as many redirects as pages.
+            LongList(
+                member: "redirects", depth: 2, count: redirects.count, reusable: earlier.map { $0.manifest.routes.redirects == redirects } ?? false
+            ) { index, out in
+                let redirect = redirects[index]
+                Self.redirectLayout.member(0, redirect.from, into: &out)
+                Self.redirectLayout.member(1, redirect.status, into: &out)
+                Self.redirectLayout.member(2, redirect.to, into: &out)
+                Self.redirectLayout.close(into: &out)
+            },
+        ]
+        return Self.assemble(frame, lists: lists, earlier: earlier?.data)
     }
 
-    /// `frame` with its empty list `"member" : []` at nesting `depth` replaced by `count` elements
-    /// that `write` appends, written in chunks on every core and joined in order.
-    /// With `earlier`, an encoding of the same list, its elements are copied from there.
-    private static func splice(
-        _ frame: [UInt8], member: String, depth: Int, count: Int, from earlier: [UInt8]? = nil,
-        write: @Sendable (Int, inout [UInt8]) -> Void
-    ) -> [UInt8] {
-        let indent = String(repeating: " ", count: depth * 2)
-        let head = Array("\n\(indent)\"\(member)\" : [\n".utf8)
-        let tail = Array("\n\(indent)]".utf8)
-        let empty = head + tail
-        guard count > 0, let at = frame.withUnsafeBytes({ ByteSearch.first(empty, in: $0, from: 0) }) else { return frame }
-        // The list's elements in `earlier`: every line inside is indented deeper than its closing bracket.
-        // ByteSearch finds them by their brackets: a manifest has a line break every few dozen bytes, and few brackets.
-        if let earlier, let open = earlier.withUnsafeBytes({ ByteSearch.first(head, in: $0, from: 0) }),
-            let close = earlier.withUnsafeBytes({ ByteSearch.first(tail, in: $0, from: open + head.count) })
-        {
-            var result = Array(frame[..<(at + head.count)])
-            result.append(contentsOf: earlier[(open + head.count)..<close])
-            result.append(contentsOf: frame[(at + head.count)...])
-            return result
+    private static let entryLayout = PrettyObjectLayout(depth: 3, members: ["key", "path"])
+    private static let redirectLayout = PrettyObjectLayout(depth: 3, members: ["from", "status", "to"])
+
+    /// A list of the manifest written apart from the rest: `count` elements that `write` appends.
+    private struct LongList: Sendable {
+        var member: String
+        var depth: Int
+        var count: Int
+        /// Whether an earlier encoding's list holds the same elements (and may be copied from there).
+        var reusable: Bool
+        var write: @Sendable (Int, inout [UInt8]) -> Void
+
+        private var indent: String { String(repeating: " ", count: depth * 2) }
+        /// What comes before the first element, and after the last one.
+        var head: [UInt8] { Array("\n\(indent)\"\(member)\" : [\n".utf8) }
+        var tail: [UInt8] { Array("\n\(indent)]".utf8) }
+    }
+
+    /// `frame` with each of its empty `lists` (`"member" : []` at its depth) filled: elements are
+    /// copied from `earlier` when it has the same list, or else written in chunks on every core;
+    /// then everything is joined once into the result.
+    private static func assemble(_ frame: [UInt8], lists: [LongList], earlier: Data?) -> Data {
+        enum Part {
+            case frame(Range<Int>)
+            case bytes([UInt8])
+            case chunks(Range<Int>)
+            case earlier(Range<Int>)
         }
-        let chunks = stride(from: 0, to: count, by: 2_048).map { $0..<min($0 + 2_048, count) }
-        let elementIndent = Array(repeating: UInt8(ascii: " "), count: (depth + 1) * 2)
-        let written = Parallel.map(chunks) { range -> [UInt8] in
+        // Where each list sits in the frame (an empty list is left as it is).
+        var placed: [(at: Int, list: LongList)] = []
+        for list in lists where list.count > 0 {
+            let empty = list.head + list.tail
+            if let at = frame.withUnsafeBytes({ ByteSearch.first(empty, in: $0, from: 0) }) { placed.append((at, list)) }
+        }
+        placed.sort { $0.at < $1.at }
+        // The elements of `list` in the earlier encoding: every line inside is indented deeper than
+        // its closing bracket. ByteSearch finds them by their brackets.
+        func earlierElements(_ list: LongList) -> Range<Int>? {
+            guard list.reusable, let earlier else { return nil }
+            return earlier.withUnsafeBytes { bytes -> Range<Int>? in
+                guard let open = ByteSearch.first(list.head, in: bytes, from: 0),
+                    let close = ByteSearch.first(list.tail, in: bytes, from: open + list.head.count)
+                else { return nil }
+                return (open + list.head.count)..<close
+            }
+        }
+        var jobs: [(list: LongList, range: Range<Int>)] = []
+        var parts: [Part] = []
+        var position = 0
+        for (at, list) in placed {
+            parts.append(.frame(position..<at))
+            parts.append(.bytes(list.head))
+            if let range = earlierElements(list) {
+                parts.append(.earlier(range))
+            } else {
+                let first = jobs.count
+                for start in stride(from: 0, to: list.count, by: 2_048) { jobs.append((list, start..<min(start + 2_048, list.count))) }
+                parts.append(.chunks(first..<jobs.count))
+            }
+            parts.append(.bytes(list.tail))
+            position = at + list.head.count + list.tail.count
+        }
+        parts.append(.frame(position..<frame.count))
+        let written = Parallel.map(jobs) { list, range -> [UInt8] in
+            let indent = [UInt8](repeating: 0x20, count: (list.depth + 1) * 2)
             var out: [UInt8] = []
             for index in range {
-                if index > 0 { out.append(contentsOf: ",\n".utf8) }
-                out.append(contentsOf: elementIndent)
-                write(index, &out)
+                if index > 0 { out += ",\n".utf8 }
+                out += indent
+                list.write(index, &out)
             }
             return out
         }
-        var result = Array(frame[..<at])
-        result.reserveCapacity(frame.count + written.reduce(0) { $0 + $1.count })
-        result.append(contentsOf: head)
-        for chunk in written { result.append(contentsOf: chunk) }
-        result.append(contentsOf: "\n\(indent)]".utf8)
-        result.append(contentsOf: frame[(at + empty.count)...])
-        return result
+        var total = 0
+        for part in parts {
+            switch part {
+            case .frame(let range), .earlier(let range): total += range.count
+            case .bytes(let bytes): total += bytes.count
+            case .chunks(let range): total += written[range].reduce(0) { $0 + $1.count }
+            }
+        }
+        var data = Data(capacity: total)
+        for part in parts {
+            switch part {
+            case .frame(let range): data.append(contentsOf: frame[range])
+            case .bytes(let bytes): data.append(contentsOf: bytes)
+            case .chunks(let range): for chunk in written[range] { data.append(contentsOf: chunk) }
+            case .earlier(let range): earlier.map { data.append($0[($0.startIndex + range.lowerBound)..<($0.startIndex + range.upperBound)]) }
+            }
+        }
+        return data
     }
 
     /// Reads a manifest written by `encoded()`.

@@ -126,43 +126,43 @@ extension JSONValue {
     }
 }
 
-/// Writes an object member by member in the layout of ``JSONValue/prettyData``, for lists too
-/// long to build as ``JSONValue`` first. The caller passes the members in sorted key order.
-struct PrettyObjectWriter {
-    private var first = true
-    private let depth: Int
+/// The layout of an object with fixed members, as ``JSONValue/prettyData`` writes it, for lists
+/// too long to build as ``JSONValue`` first: the bytes around each value are made once, and an
+/// element is written by appending them with its values between.
+struct PrettyObjectLayout: Sendable {
+    /// `{`, the line break and indent of the first member, its name and ` : `.
+    private let prefixes: [[UInt8]]
+    /// The line break, indent and `}` after the last value.
+    private let suffix: [UInt8]
 
-    /// Opens an object whose closing brace is indented `depth` levels.
-    init(depth: Int, into out: inout [UInt8]) {
-        self.depth = depth
-        out.append(UInt8(ascii: "{"))
-        out.append(0x0A)
-    }
-
-    private mutating func key(_ key: String, into out: inout [UInt8]) {
-        if !first {
-            out.append(UInt8(ascii: ","))
-            out.append(0x0A)
+    /// An object whose closing brace is indented `depth` levels, with `members` in the order
+    /// they are written (sorted, to match sorted keys).
+    init(depth: Int, members: [String]) {
+        let indent = [UInt8](repeating: 0x20, count: (depth + 1) * 2)
+        prefixes = members.enumerated().map { index, name in
+            var prefix: [UInt8] = index == 0 ? [UInt8(ascii: "{"), 0x0A] : [UInt8(ascii: ","), 0x0A]
+            prefix += indent
+            JSONValue.writeString(name, into: &prefix)
+            prefix += " : ".utf8
+            return prefix
         }
-        first = false
-        out.append(contentsOf: repeatElement(0x20, count: (depth + 1) * 2))
-        JSONValue.writeString(key, into: &out)
-        out.append(contentsOf: " : ".utf8)
+        suffix = [0x0A] + [UInt8](repeating: 0x20, count: depth * 2) + [UInt8(ascii: "}")]
     }
 
-    mutating func member(_ name: String, _ value: String, into out: inout [UInt8]) {
-        key(name, into: &out)
+    /// Appends member `index` with a string value.
+    func member(_ index: Int, _ value: String, into out: inout [UInt8]) {
+        out += prefixes[index]
         JSONValue.writeString(value, into: &out)
     }
 
-    mutating func member(_ name: String, _ value: Int, into out: inout [UInt8]) {
-        key(name, into: &out)
-        out.append(contentsOf: String(value).utf8)
+    /// Appends member `index` with a number value.
+    func member(_ index: Int, _ value: Int, into out: inout [UInt8]) {
+        out += prefixes[index]
+        out.appendDecimal(Int64(value))
     }
 
+    /// Appends the end of the object.
     func close(into out: inout [UInt8]) {
-        out.append(0x0A)
-        out.append(contentsOf: repeatElement(0x20, count: depth * 2))
-        out.append(UInt8(ascii: "}"))
+        out += suffix
     }
 }
