@@ -48,6 +48,7 @@ struct BuildCommand: ParsableCommand {
                 caches.pages = PackedPageCache(file: cache.root.appendingPathComponent("pages.bin"), version: Self.cacheVersion)
                 caches.contents = PackedContentCache(file: cache.root.appendingPathComponent("content.bin"), version: Self.cacheVersion)
             }
+            DispatchQueue.global().async(group: loading) { caches.written = cache.writtenFiles() }
         }
         var inputs = noCache ? nil : cache.inputDigest(configName: project.configName, salt: salt, fileSystem: fileSystem)
         if let inputs, let recorded = cache.saved?.fingerprint, recorded.inputs == inputs.digest,
@@ -89,7 +90,7 @@ struct BuildCommand: ParsableCommand {
             }
             defer { saving.wait() }
             let written = try OutputWriter.write(
-                objects: result.objects, manifest: result.manifestData, to: outputURL, known: noCache ? nil : cache.writtenFiles(),
+                objects: result.objects, manifest: result.manifestData, to: outputURL, known: caches.written,
                 spare: noCache ? nil : cache.spareOutput)
             // The output's record is written while the warnings are printed.
             if !noCache { DispatchQueue.global().async(group: saving) { cache.record(written) } }
@@ -128,6 +129,8 @@ final class PreparedRecord: @unchecked Sendable {
 final class LoadedCaches: @unchecked Sendable {
     var pages: PackedPageCache?
     var contents: PackedContentCache?
+    /// What the last build wrote into its output folder.
+    var written: WrittenFiles?
 }
 
 /// `.site-cache/`: the fingerprint of the last build's inputs, the stamps of the input files, and

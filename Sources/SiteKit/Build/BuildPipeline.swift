@@ -146,16 +146,14 @@ public struct BuildPipeline: Sendable {
             // Set only when it differs: an object shares its fields with the rendered page until changed.
             if let kind = kinds[objects[index].key], kind != objects[index].kind { objects[index].kind = kind }
         }
+        // In key order, as the manifest lists them: the manifest's objects are then these, one for one.
+        objects = objects.sortedByKey()
         let manifest = Manifest(objects: objects, routes: plan.table, baseURL: config.site.baseURL, cache: config.cache)
         // Every object carries the digests the manifest computed: the output's record lists them,
         // so that the next build can trust an unchanged file without reading it back.
-        var computed: [String: OutputObject.Digests] = [:]
-        computed.reserveCapacity(manifest.objects.count)
-        for object in manifest.objects where computed[object.key] == nil {
-            computed[object.key] = OutputObject.Digests(sha256: object.sha256, md5: object.md5)
-        }
         for index in objects.indices where objects[index].digests == nil {
-            objects[index].digests = computed[objects[index].key]
+            let described = manifest.objects[index]
+            objects[index].digests = OutputObject.Digests(sha256: described.sha256, md5: described.md5)
         }
         // Pages rendered now go into the cache with the digests the manifest computed. Their
         // source positions are gone already: stripped right after rendering.
@@ -172,11 +170,13 @@ public struct BuildPipeline: Sendable {
             for (key, summary) in zip(report.checkedKeys, report.summaries) where stored[key] != nil && summaries[key] == nil {
                 summaries[key] = summary
             }
-            var published: [String: Data] = [:]
+            var published: [String: (html: Data, digests: OutputObject.Digests?)] = [:]
             published.reserveCapacity(stored.count)
-            for object in objects where stored[object.key] != nil && published[object.key] == nil { published[object.key] = object.data }
+            for object in objects where stored[object.key] != nil && published[object.key] == nil {
+                published[object.key] = (object.data, object.digests)
+            }
             for (key, index) in stored {
-                guard let cacheKey = pages[index].cacheKey, let summary = summaries[key], let html = published[key], let digests = computed[key]
+                guard let cacheKey = pages[index].cacheKey, let summary = summaries[key], let (html, digests) = published[key], let digests
                 else { continue }
                 cache.store(CachedPage(html: html, warnings: pages[index].warnings, summary: summary, digests: digests), for: cacheKey)
             }
@@ -189,7 +189,7 @@ public struct BuildPipeline: Sendable {
             throw DiagnosticError(.error(SourceLocation(file: Manifest.key), "cannot encode the manifest: \(error)"))
         }
         return Result(
-            config: config, pages: content.pages, objects: objects.sortedByKey(), manifest: manifest,
+            config: config, pages: content.pages, objects: objects, manifest: manifest,
             manifestData: manifestData, warnings: findings.sorted(), check: report)
     }
 

@@ -64,8 +64,10 @@ public struct OutputObject: Sendable, Equatable {
 extension Array where Element == OutputObject {
     /// The objects in key order; each key is read once (an object's fields live behind a reference,
     /// and a sort compares every element many times).
+    /// Objects already in key order are given back as they are.
     public func sortedByKey() -> [OutputObject] {
         let keys = map(\.key)
+        if zip(keys, keys.dropFirst()).allSatisfy({ $0 <= $1 }) { return self }
         return keys.indices.sorted { keys[$0] < keys[$1] }.map { self[$0] }
     }
 }

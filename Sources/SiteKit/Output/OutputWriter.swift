@@ -82,6 +82,15 @@ public enum OutputWriter {
         rmdir(path)
     }
 
+    /// One file of an output folder: its path below the folder, its bytes, their SHA-256 when
+    /// known, and whether it is executable.
+    struct File {
+        var path: String
+        var data: Data
+        var sha256: String?
+        var executable = false
+    }
+
     /// Writes a build's objects and manifest into `directory`, replacing what was there; `known` is
     /// what the previous build wrote there, `spare` where the replaced output is kept for the next
     /// write to start from (see ``write(files:executable:to:digests:known:spare:)``).
@@ -89,11 +98,22 @@ public enum OutputWriter {
     public static func write(
         objects: [OutputObject], manifest: Data, to directory: URL, known: WrittenFiles? = nil, spare: URL? = nil
     ) throws(DiagnosticError) -> WrittenFiles {
-        var files = Dictionary(objects.map { ($0.key, $0.data) }, uniquingKeysWith: { first, _ in first })
-        files[Manifest.key] = manifest
-        var digests = Dictionary(objects.compactMap { object in object.digests.map { (object.key, $0.sha256) } }, uniquingKeysWith: { first, _ in first })
-        digests[Manifest.key] = Digest.sha256(manifest)
-        return try write(files: files, to: directory, digests: digests, known: known, spare: spare)
+        var files = objects.map { File(path: $0.key, data: $0.data, sha256: $0.digests?.sha256) }
+        let manifestFile = File(path: Manifest.key, data: manifest, sha256: Digest.sha256(manifest))
+        // The manifest takes the place of an object with its key. A build's objects come sorted
+        // by key: the manifest goes where it belongs, and the list stays sorted.
+        if isSortedUnique(files) {
+            var at = 0
+            var end = files.count
+            while at < end {
+                let middle = (at + end) / 2
+                if files[middle].path < Manifest.key { at = middle + 1 } else { end = middle }
+            }
+            if at < files.count, files[at].path == Manifest.key { files[at] = manifestFile } else { files.insert(manifestFile, at: at) }
+        } else {
+            files.insert(manifestFile, at: 0)
+        }
+        return try write(files, to: directory, known: known, spare: spare)
     }
 
     /// Writes `files` (path below the folder -> bytes) into `directory`, replacing what was there.
@@ -112,6 +132,18 @@ public enum OutputWriter {
         files: [String: Data], executable: Set<String> = [], to directory: URL, digests: [String: String] = [:],
         known: WrittenFiles? = nil, spare: URL? = nil
     ) throws(DiagnosticError) -> WrittenFiles {
+        let list = files.map { File(path: $0.key, data: $0.value, sha256: digests[$0.key], executable: executable.contains($0.key)) }
+        return try write(list, to: directory, known: known, spare: spare)
+    }
+
+    /// Whether every path of `files` is greater than the one before.
+    static func isSortedUnique(_ files: [File]) -> Bool {
+        zip(files, files.dropFirst()).allSatisfy { $0.path < $1.path }
+    }
+
+    /// ``write(files:executable:to:digests:known:spare:)`` for a list of files; of files with the
+    /// same path, the first is written.
+    static func write(_ files: [File], to directory: URL, known: WrittenFiles?, spare: URL?) throws(DiagnosticError) -> WrittenFiles {
         let fileManager = FileManager.default
         let target = directory.standardizedFileURL
         let parent = target.deletingLastPathComponent()
@@ -135,25 +167,49 @@ public enum OutputWriter {
         let stagingPath = staging.path
         let targetPath = target.path
         let known = known?.folder == targetPath ? known : nil
-        let sorted = files.sorted(by: { $0.key < $1.key })
-        // Every folder some file lives in, its parents included.
-        var folders = Set<String>()
-        for (path, _) in sorted {
-            // By UTF-8 bytes: `/` is never part of another character.
-            var index = path.utf8.startIndex
-            while let slash = path.utf8[index...].firstIndex(of: 0x2F) {
-                folders.insert(String(path[..<slash]))
-                index = path.utf8.index(after: slash)
-            }
+        // Sorted by path (a build's files come sorted), the first of equal paths kept.
+        let sorted: [File]
+        if isSortedUnique(files) {
+            sorted = files
+        } else {
+            let order = files.indices.sorted { files[$0].path != files[$1].path ? files[$0].path < files[$1].path : $0 < $1 }
+            var unique: [File] = []
+            unique.reserveCapacity(files.count)
+            for index in order where unique.last?.path != files[index].path { unique.append(files[index]) }
+            sorted = unique
         }
-        // Files of the earlier output found in the new folder, each still to be proven.
-        let found: Set<String>
+        // Every folder some file lives in, its parents included: the files of a folder mostly
+        // follow each other, and a folder is added once per run of them.
+        var folders = Set<String>()
+        var lastFolder: Substring = ""
+        for file in sorted {
+            let folder = file.path.folderAndName.folder
+            if folder.isEmpty || folder == lastFolder { continue }
+            lastFolder = folder
+            // By UTF-8 bytes: `/` is never part of another character.
+            var index = folder.utf8.startIndex
+            while let slash = folder.utf8[index...].firstIndex(of: 0x2F) {
+                folders.insert(String(folder[..<slash]))
+                index = folder.utf8.index(after: slash)
+            }
+            folders.insert(String(folder))
+        }
+        // Files of the earlier output found in the new folder, each still to be proven, by position in `sorted`.
+        var found: [Bool]
         do {
             try? fileManager.removeItem(at: staging)
             if let spare, known != nil, isFolder(spare.path), rename(spare.path, stagingPath) == 0 {
-                found = prune(stagingPath, wants: { files[$0] != nil }, folders: folders)
+                var position: [String: Int] = [:]
+                position.reserveCapacity(sorted.count)
+                for (index, file) in sorted.enumerated() { position[file.path] = index }
+                found = Array(repeating: false, count: sorted.count)
+                prune(stagingPath, folders: folders) { path in
+                    guard let index = position[path] else { return false }
+                    found[index] = true
+                    return true
+                }
             } else {
-                found = []
+                found = Array(repeating: false, count: sorted.count)
                 if let spare { remove(spare.path) }
                 try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
             }
@@ -168,39 +224,41 @@ public enum OutputWriter {
         }
         // One folder's files on one core: creating or linking files in a folder takes the
         // folder's lock, and two cores in the same folder mostly wait for each other.
-        var groups: [[(key: String, value: Data)]] = []
+        var groups: [Range<Int>] = []
         var currentFolder: Substring?
-        for entry in sorted {
-            let folder = entry.key.folderAndName.folder
+        for (index, file) in sorted.enumerated() {
+            let folder = file.path.folderAndName.folder
             if folder != currentFolder || groups.isEmpty {
-                groups.append([])
+                groups.append(index..<index)
                 currentFolder = folder
             }
-            groups[groups.count - 1].append(entry)
+            groups[groups.count - 1] = groups[groups.count - 1].lowerBound..<(index + 1)
         }
+        let proven = found
         // Each file: kept (the earlier output's file, proven unchanged), linked from the current
         // output, or written; a kept file's record entry carries over.
         let results = Parallel.map(groups) { group -> [Outcome] in
             // The group's folder in the new output, opened once when files kept there are to be
             // proven: each is then looked up by its name alone.
-            let folder = group.first.map { String($0.key.folderAndName.folder) } ?? ""
+            let folder = group.first.map { String(sorted[$0].path.folderAndName.folder) } ?? ""
             let descriptor: Int32 =
-                known != nil && group.contains(where: { found.contains($0.key) })
+                known != nil && proven[group].contains(true)
                 ? open(folder.isEmpty ? stagingPath : stagingPath + "/" + folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1
             defer { if descriptor >= 0 { close(descriptor) } }
-            return group.map { path, data -> Outcome in
+            return group.map { index -> Outcome in
+                let file = sorted[index]
+                let path = file.path
+                let data = file.data
                 let destination = stagingPath + "/" + path
-                let wantsExecutable = executable.contains(path)
-                let sha256 = digests[path]
-                if found.contains(path) {
+                let wantsExecutable = file.executable
+                let sha256 = file.sha256
+                if proven[index] {
                     let name = String(path.folderAndName.name)
                     let kept =
                         descriptor >= 0
-                        ? known?.unchanged(path, name: name, inFolder: descriptor, sha256: sha256, executable: wantsExecutable)
-                        : known?.unchanged(path, at: destination, sha256: sha256, executable: wantsExecutable)
-                    if kept == true {
-                        return Outcome(path: path, entry: known?.entries[path])
-                    }
+                        ? known?.entryIfUnchanged(path, name: name, inFolder: descriptor, sha256: sha256, executable: wantsExecutable)
+                        : known?.entryIfUnchanged(path, at: destination, sha256: sha256, executable: wantsExecutable)
+                    if let kept { return Outcome(path: path, sha256: sha256, entry: kept) }
                 }
                 // A file the previous output already holds byte for byte is linked, not written:
                 // no new inode, and the folder swap below stays all-or-nothing. Proven before the old
@@ -210,24 +268,24 @@ public enum OutputWriter {
                     hasPrevious
                     && (known?.unchanged(path, at: previous, sha256: sha256, executable: wantsExecutable) == true
                         || holds(data, at: previous, executable: wantsExecutable))
-                if found.contains(path), unlink(destination) != 0, errno != ENOENT {
-                    return Outcome(path: path, failure: "\(path): cannot replace the earlier file: \(String(cString: strerror(errno)))")
+                if proven[index], unlink(destination) != 0, errno != ENOENT {
+                    return Outcome(path: path, sha256: nil, failure: "\(path): cannot replace the earlier file: \(String(cString: strerror(errno)))")
                 }
                 var written: stat?
                 if !(same && link(previous, destination) == 0) {
                     do {
                         written = try writeFile(data, to: destination)
                     } catch {
-                        return Outcome(path: path, failure: "\(path): \((error as NSError).localizedDescription)")
+                        return Outcome(path: path, sha256: nil, failure: "\(path): \((error as NSError).localizedDescription)")
                     }
                 }
                 if wantsExecutable {
-                    guard chmod(destination, 0o755) == 0 else { return Outcome(path: path, failure: "\(path): cannot make it executable") }
+                    guard chmod(destination, 0o755) == 0 else { return Outcome(path: path, sha256: nil, failure: "\(path): cannot make it executable") }
                     written = nil
                 }
                 // A file written here keeps the stamp it has now; a linked one is stamped once every link is made.
-                guard let written, let sha256 else { return Outcome(path: path) }
-                return Outcome(path: path, entry: WrittenFiles.entry(written, sha256: sha256))
+                guard let written, let sha256 else { return Outcome(path: path, sha256: sha256) }
+                return Outcome(path: path, sha256: sha256, entry: WrittenFiles.entry(written, sha256: sha256))
             }
         }.joined()
         if let failure = results.lazy.compactMap(\.failure).first {
@@ -255,7 +313,7 @@ public enum OutputWriter {
         entries.reserveCapacity(results.count)
         var stamp: [(String, String)] = []
         for result in results {
-            guard let sha256 = digests[result.path] else { continue }
+            guard let sha256 = result.sha256 else { continue }
             if let entry = result.entry { entries[result.path] = entry } else { stamp.append((result.path, sha256)) }
         }
         let stamped = Parallel.map(stamp) { path, sha256 in WrittenFiles.entry(at: targetPath + "/" + path, sha256: sha256).map { (path, $0) } }
@@ -267,6 +325,7 @@ public enum OutputWriter {
     /// written), or why it could not be written.
     private struct Outcome: Sendable {
         var path: String
+        var sha256: String?
         var entry: WrittenFiles.Entry?
         var failure: String?
     }
@@ -292,11 +351,11 @@ public enum OutputWriter {
         removeTree(path)
     }
 
-    /// Removes from the folder at `root` everything a new output of the files it `wants`, in `folders`, has no
-    /// place for (other files, other folders, links, anything that is not a regular file or
-    /// folder where one is wanted); gives the wanted paths found there.
-    static func prune(_ root: String, wants: (String) -> Bool, folders: Set<String>) -> Set<String> {
-        var found = Set<String>()
+    /// Removes from the folder at `root` everything a new output, with `folders`, has no place for
+    /// (other files, other folders, links, anything that is not a regular file or folder where one
+    /// is wanted); `keeps` is asked about every other file, by its path, and tells whether the
+    /// new output wants it.
+    static func prune(_ root: String, folders: Set<String>, keeps: (String) -> Bool) {
         func visit(_ relative: String) {
             let full = relative.isEmpty ? root : root + "/" + relative
             for (name, reported) in FolderEntries.read(full) ?? [] {
@@ -313,14 +372,11 @@ public enum OutputWriter {
                     } else {
                         removeTree(full + "/" + name)
                     }
-                } else if wants(path) {
-                    found.insert(path)
-                } else {
+                } else if !keeps(path) {
                     unlink(full + "/" + name)
                 }
             }
         }
         visit("")
-        return found
     }
 }

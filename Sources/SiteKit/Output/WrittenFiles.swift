@@ -34,20 +34,25 @@ public struct WrittenFiles: Sendable, Equatable {
     /// earlier output shares its unchanged files with the current one): a write through any link
     /// moves the change time all links share.
     func unchanged(_ path: String, at location: String, sha256: String?, executable: Bool) -> Bool {
-        unchanged(path, sha256: sha256, executable: executable) { lstat(location, &$0) == 0 }
+        entryIfUnchanged(path, at: location, sha256: sha256, executable: executable) != nil
     }
 
-    /// ``unchanged(_:at:sha256:executable:)`` for the file `name` of the open folder `folder`:
-    /// the file system walks one name, not the whole path.
-    func unchanged(_ path: String, name: String, inFolder folder: Int32, sha256: String?, executable: Bool) -> Bool {
-        unchanged(path, sha256: sha256, executable: executable) { fstatat(folder, name, &$0, AT_SYMLINK_NOFOLLOW) == 0 }
+    /// ``unchanged(_:at:sha256:executable:)``, giving the file's recorded entry when it is unchanged.
+    func entryIfUnchanged(_ path: String, at location: String, sha256: String?, executable: Bool) -> Entry? {
+        entryIfUnchanged(path, sha256: sha256, executable: executable) { lstat(location, &$0) == 0 }
     }
 
-    private func unchanged(_ path: String, sha256: String?, executable: Bool, status read: (inout stat) -> Bool) -> Bool {
-        guard let sha256, let entry = entries[path], entry.sha256 == sha256 else { return false }
+    /// ``entryIfUnchanged(_:at:sha256:executable:)`` for the file `name` of the open folder
+    /// `folder`: the file system walks one name, not the whole path.
+    func entryIfUnchanged(_ path: String, name: String, inFolder folder: Int32, sha256: String?, executable: Bool) -> Entry? {
+        entryIfUnchanged(path, sha256: sha256, executable: executable) { fstatat(folder, name, &$0, AT_SYMLINK_NOFOLLOW) == 0 }
+    }
+
+    private func entryIfUnchanged(_ path: String, sha256: String?, executable: Bool, status read: (inout stat) -> Bool) -> Entry? {
+        guard let sha256, let entry = entries[path], entry.sha256 == sha256 else { return nil }
         var status = stat()
-        guard read(&status), (status.st_mode & S_IFMT) == S_IFREG, (status.st_mode & S_IXUSR != 0) == executable else { return false }
-        return Self.stamp(status) == (entry.size, entry.inode, entry.changed)
+        guard read(&status), (status.st_mode & S_IFMT) == S_IFREG, (status.st_mode & S_IXUSR != 0) == executable else { return nil }
+        return Self.stamp(status) == (entry.size, entry.inode, entry.changed) ? entry : nil
     }
 
     /// The entry of the file at `location` with content `sha256`, if it is a regular file.
