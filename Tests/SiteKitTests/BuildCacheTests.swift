@@ -44,5 +44,44 @@ struct BuildCacheTests {
         unsigned.appendDecimal(UInt64(bitPattern: value))
         #expect(String(decoding: unsigned, as: UTF8.self) == "\(UInt64(bitPattern: value))")
     }
-}
 
+    /// The page whose fields the cache key tests change one at a time.
+    static func keyedPage(_ change: (inout ContentPage) -> Void = { _ in }) -> ContentPage {
+        var page = ContentPage(
+            source: "content/terms.md", route: "/terms", title: "Terms", description: "The terms", effectiveDate: "2026-01-02",
+            updatedDate: nil, template: "page", draft: false, aliases: ["/tos", "/legal/terms"], showTOC: true, body: "# Terms\n",
+            bodyLine: 7, locations: [:], sourceDigest: "abc123")
+        change(&page)
+        return page
+    }
+
+    static let keyChanges: [(String, @Sendable (inout ContentPage) -> Void)] = [
+        ("source", { $0.source = "content/terms2.md" }), ("route", { $0.route = "/terms/" }), ("title", { $0.title = "Terms!" }),
+        ("description", { $0.description = "" }), ("effective date", { $0.effectiveDate = nil }),
+        ("updated date", { $0.updatedDate = "2026-01-03" }), ("template", { $0.template = "legal" }), ("draft", { $0.draft = true }),
+        ("aliases", { $0.aliases = ["/tos,/legal/terms"] }), ("alias order", { $0.aliases = ["/legal/terms", "/tos"] }),
+        ("table of contents", { $0.showTOC = false }), ("body line", { $0.bodyLine = 8 }), ("digest", { $0.sourceDigest = "abc124" }),
+        ("body without a digest", { $0.sourceDigest = "" }),
+    ]
+
+    @Test("a page's cache key changes with every field, and cannot be made by shifting text from one field to the next")
+    func cacheKey() {
+        let base = SiteRenderer.cacheKey(Self.keyedPage(), key: "terms", shared: "shared")
+        #expect(SiteRenderer.cacheKey(Self.keyedPage(), key: "terms", shared: "shared") == base)
+        var seen = [base: "no change"]
+        for (change, edit) in Self.keyChanges {
+            let key = SiteRenderer.cacheKey(Self.keyedPage(edit), key: "terms", shared: "shared")
+            #expect(seen[key] == nil, "changing the \(change) gives the key of \(seen[key] ?? "")")
+            seen[key] = change
+        }
+        #expect(SiteRenderer.cacheKey(Self.keyedPage(), key: "terms2", shared: "shared") != base)
+        #expect(SiteRenderer.cacheKey(Self.keyedPage(), key: "terms", shared: "shared2") != base)
+        // Text moved from the end of one field to the start of the next.
+        #expect(base != SiteRenderer.cacheKey(Self.keyedPage { $0.source = "terms.md" }, key: "terms", shared: "sharedcontent/"))
+        let moved = Self.keyedPage {
+            $0.title = "Terms\u{0}The terms"
+            $0.description = ""
+        }
+        #expect(SiteRenderer.cacheKey(moved, key: "terms", shared: "shared") != base)
+    }
+}

@@ -217,6 +217,11 @@ struct ByteWriter {
     /// What was written, as `Data` (a copy).
     var data: Data { Data(buffer) }
 
+    /// Makes room for `count` more bytes.
+    mutating func reserve(_ count: Int) {
+        buffer.reserveCapacity(buffer.count + count)
+    }
+
     /// Bytes as they are, without a length before them.
     mutating func raw(_ more: some Collection<UInt8>) {
         buffer.append(contentsOf: more)

@@ -74,13 +74,29 @@ public struct SiteRenderer: Sendable {
 
     /// The cache key of one page: the shared key, the page's source and fields, its object key,
     /// and the digest of its source file (or, for a page not read from a file, its body).
+    /// Every field is written with its length before it (a text may hold any character), into
+    /// one buffer that is hashed once.
     static func cacheKey(_ page: ContentPage, key: String, shared: String) -> String {
-        let fields = [
-            shared, page.source, key, page.route, page.title, page.description, page.effectiveDate ?? "-",
-            page.updatedDate ?? "-", page.template, "\(page.draft)", page.aliases.joined(separator: ","), "\(page.showTOC)",
-            "\(page.bodyLine)", page.sourceDigest.isEmpty ? "body " + page.body : "file " + page.sourceDigest,
-        ]
-        return Digest.sha256(Data(fields.joined(separator: "\u{0}").utf8))
+        var writer = ByteWriter()
+        writer.reserve(400 + page.title.utf8.count + page.description.utf8.count)
+        writer.string(shared)
+        writer.string(page.source)
+        writer.string(key)
+        writer.string(page.route)
+        writer.string(page.title)
+        writer.string(page.description)
+        writer.optional(page.effectiveDate)
+        writer.optional(page.updatedDate)
+        writer.string(page.template)
+        writer.integer(page.draft ? 1 : 0)
+        writer.integer(page.aliases.count)
+        for alias in page.aliases { writer.string(alias) }
+        writer.integer(page.showTOC ? 1 : 0)
+        writer.integer(page.bodyLine)
+        // A page read from a file is known by the file's digest; any other by its body.
+        writer.optional(page.sourceDigest.isEmpty ? nil : page.sourceDigest)
+        if page.sourceDigest.isEmpty { writer.string(page.body) }
+        return Digest.sha256(writer.buffer)
     }
 
     /// Renders every page, in parallel, keeping the input order. Collects all errors. Pages found

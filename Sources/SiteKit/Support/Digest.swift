@@ -14,6 +14,11 @@ public enum Digest {
     nonisolated(unsafe) private static let sha256Algorithm: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
     nonisolated(unsafe) private static let md5Algorithm: OpaquePointer? = EVP_MD_fetch(nil, "MD5", nil) ?? EVP_md5()
 
+    /// Lower-case hex SHA-256 of `bytes`.
+    public static func sha256(_ bytes: [UInt8]) -> String {
+        hex(digest(bytes, sha256Algorithm, length: 32))
+    }
+
     /// Lower-case hex MD5 of `data`: what S3 reports as the ETag of a single-part upload.
     public static func md5(_ data: Data) -> String {
         hex(digest(data, md5Algorithm, length: 16))
@@ -32,7 +37,7 @@ public enum Digest {
         return String(encoded.prefix(length))
     }
 
-    private static func digest(_ data: Data, _ type: OpaquePointer?, length: Int) -> [UInt8] {
+    private static func digest(_ data: some ContiguousBytes, _ type: OpaquePointer?, length: Int) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var size: UInt32 = 0
         let ok = data.withUnsafeBytes { buffer in
