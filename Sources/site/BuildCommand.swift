@@ -51,10 +51,11 @@ struct BuildCommand: ParsableCommand {
             DispatchQueue.global().async(group: loading) { caches.written = cache.writtenFiles() }
         }
         var inputs = noCache ? nil : cache.inputDigest(configName: project.configName, salt: salt, fileSystem: fileSystem)
-        if let inputs, let recorded = cache.saved?.fingerprint, recorded.inputs == inputs.digest,
-            recorded.manifest == BuildCacheFolder.digest(of: outputURL.appendingPathComponent(Manifest.key))
+        if let inputs, let recorded = cache.savedFingerprint, recorded.inputs == inputs.digest,
+            recorded.manifest == BuildCacheFolder.digest(of: outputURL.appendingPathComponent(Manifest.key)),
+            let saved = cache.saved()
         {
-            console.report(cache.saved?.warnings ?? [])
+            console.report(saved.warnings)
             let milliseconds = (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
             console.line("Up to date: no input changed since the last build (\(milliseconds) ms) -> \(outputURL.path)")
             return
@@ -141,12 +142,20 @@ struct BuildCacheFolder {
     private var stampsURL: URL { root.appendingPathComponent("inputs.txt") }
     private var writtenURL: URL { root.appendingPathComponent("outputs.txt") }
 
-    /// What the last successful build recorded, read once.
-    let saved: BuildRecord?
+    /// The record of the last successful build, as read once.
+    private let savedData: Data?
+    /// The fingerprint the last successful build recorded.
+    let savedFingerprint: InputFingerprint?
 
     init(root: URL) {
         self.root = root
-        saved = (try? Data(contentsOf: root.appendingPathComponent("build.bin"))).flatMap(BuildRecord.init(data:))
+        savedData = try? Data(contentsOf: root.appendingPathComponent("build.bin"))
+        savedFingerprint = savedData.flatMap(BuildRecord.fingerprint(in:))
+    }
+
+    /// What the last successful build recorded, its warnings too (nil when the record is damaged).
+    func saved() -> BuildRecord? {
+        savedData.flatMap(BuildRecord.init(data:))
     }
 
     /// The digest of the config and every file of the folders it names, and the stamps of those files.

@@ -33,6 +33,11 @@ struct BuildCacheTests {
         #expect(BuildRecord(data: record.encoded) == record)
         #expect(BuildRecord(data: record.encoded.dropLast()) == nil)
         #expect(BuildRecord(data: Data("{\"fingerprint\": {}}".utf8)) == nil)
+        // The fingerprint alone is read without the warnings after it.
+        #expect(BuildRecord.fingerprint(in: record.encoded) == record.fingerprint)
+        #expect(BuildRecord.fingerprint(in: record.encoded.dropLast()) == record.fingerprint)
+        #expect(BuildRecord.fingerprint(in: Data(record.encoded.dropFirst())) == nil)
+        #expect(BuildRecord.fingerprint(in: Data(record.encoded.prefix(BuildRecord.header.count + 10))) == nil)
     }
 
     @Test("numbers in record files are written as String(describing:) writes them", arguments: [Int64.min, -1, 0, 7, 10, 1_000_000_007, Int64.max])

@@ -344,12 +344,16 @@ public struct InputFingerprint: Sendable, Equatable, Codable {
     public static func digest(
         files: [String], folders: [String], salt: String, fileSystem: some FileSystem, known: InputStamps
     ) -> (digest: String, stamps: InputStamps, contents: [String: Data])? {
-        var paths = Set(files)
+        var paths = files
         for folder in folders {
             guard let found = try? fileSystem.files(under: folder, includeHidden: true) else { continue }
-            paths.formUnion(found)
+            paths += found
         }
-        let sorted = paths.sorted()
+        // Sorted, each path once (folders may lie inside each other, or hold a file named too).
+        var unique: [String] = []
+        unique.reserveCapacity(paths.count)
+        for path in paths.sorted() where unique.last != path { unique.append(path) }
+        let sorted = unique
         // Stamped first, all at once (a folder at a time); only files that changed are read.
         let current = known.entries.isEmpty ? Array(repeating: nil, count: sorted.count) : fileSystem.stamps(of: sorted)
         let entries = Parallel.map(Array(sorted.indices)) { index -> (entry: InputStamps.Entry, data: Data?)? in
@@ -405,6 +409,15 @@ public struct BuildRecord: Sendable, Equatable {
         guard let inputs = reader.string(), let manifest = reader.string(), let warnings = reader.diagnostics(), reader.isAtEnd
         else { return nil }
         self.init(fingerprint: InputFingerprint(inputs: inputs, manifest: manifest), warnings: warnings)
+    }
+
+    /// The fingerprint alone of a record ``encoded`` wrote, without reading its warnings (a
+    /// build that finds its inputs changed never shows them); nil when it is not such a record.
+    public static func fingerprint(in data: Data) -> InputFingerprint? {
+        guard data.starts(with: header) else { return nil }
+        var reader = ByteReader(data[(data.startIndex + header.count)...])
+        guard let inputs = reader.string(), let manifest = reader.string() else { return nil }
+        return InputFingerprint(inputs: inputs, manifest: manifest)
     }
 
     public var encoded: Data {
