@@ -62,7 +62,7 @@ struct JSONValueTests {
 
 @Suite("Manifest encoding")
 struct ManifestEncodingTests {
-    @Test("the directly written object list and routes give the same bytes as Foundation's encoder", arguments: [0, 1, 3, 200])
+    @Test("the directly written object list and routes give the same bytes as Foundation's encoder", arguments: [0, 1, 3, 200, 5_000])
     func sameAsFoundation(count: Int) throws {
         let objects = (0..<count).map { index in
             OutputObject(
@@ -84,6 +84,16 @@ struct ManifestEncodingTests {
         expected.append(0x0A)
         #expect(try manifest.encoded() == expected)
         #expect(try Manifest.decode(manifest.encoded()) == manifest)
+    }
+
+    @Test("objects given in key order are described one for one; others are put in key order")
+    func order() {
+        let sorted = ["404.html", "_site/x", "a", "a/b", "b"].map { OutputObject(key: $0, data: Data($0.utf8), kind: .page, source: "s") }
+        let described = Manifest(objects: sorted, routes: RoutingTable(entries: [], redirects: [], spaRoutes: [], api: nil), baseURL: "https://example.com", cache: CacheSettings())
+        #expect(described.objects.map(\.key) == sorted.map(\.key))
+        #expect(described.objects.map(\.size) == sorted.map(\.data.count))
+        let shuffled = Manifest(objects: sorted.reversed(), routes: described.routes, baseURL: "https://example.com", cache: CacheSettings())
+        #expect(shuffled.objects == described.objects)
     }
 
     @Test("a deployed manifest reuses the build's encoded objects and routes and is still byte-identical", arguments: [0, 5])

@@ -153,6 +153,8 @@ public struct BuildPipeline: Sendable {
         // so that the next build can trust an unchanged file without reading it back.
         for index in objects.indices where objects[index].digests == nil {
             let described = manifest.objects[index]
+            // (An object without digests is written and left out of the output's record.)
+            guard described.key == objects[index].key else { continue }
             objects[index].digests = OutputObject.Digests(sha256: described.sha256, md5: described.md5)
         }
         // Pages rendered now go into the cache with the digests the manifest computed. Their

@@ -65,7 +65,8 @@ public struct Manifest: Sendable, Equatable, Codable {
         case pendingInvalidations = "pending_invalidations"
     }
 
-    /// Describes `objects` (hashing each one) with the cache settings of the config.
+    /// Describes `objects` (hashing each one) with the cache settings of the config, in key order:
+    /// objects given in key order are described one for one, in their order.
     public init(objects: [OutputObject], routes: RoutingTable, baseURL: String, cache: CacheSettings) {
         self.baseURL = baseURL
         self.routes = routes
