@@ -98,7 +98,7 @@ struct OutputWriterTests {
     }
 
     /// Writes `files` as a build does: with digests, the record of the last write, and a spare folder.
-    func build(_ files: [String: String], to out: URL, known: WrittenFiles?, spare: URL) throws -> WrittenFiles {
+    func build(_ files: [String: String], to out: URL, known: WrittenFiles?, spare: URL?) throws -> WrittenFiles {
         try OutputWriter.write(
             objects: files.map { hashed($0.key, $0.value) }, manifest: Data("{}".utf8), to: out, known: known, spare: spare)
     }
@@ -107,11 +107,11 @@ struct OutputWriterTests {
         files.mapValues { Data($0.utf8) }.merging(["_site/manifest.json": Data("{}".utf8)]) { $1 }
     }
 
-    @Test("with a spare folder, unchanged files stay the very same files from build to build, and each output is exact")
-    func spareGenerations() throws {
+    @Test("with a spare folder or without, unchanged files stay the very same files from build to build, the record vouches for each, and each output is exact", arguments: [true, false])
+    func spareGenerations(withSpare: Bool) throws {
         let project = try TemporaryProject([:])
         let out = project.root.appendingPathComponent("dist")
-        let spare = project.root.appendingPathComponent(".site-cache/previous-output")
+        let spare = withSpare ? project.root.appendingPathComponent(".site-cache/previous-output") : nil
         let generations: [[String: String]] = [
             ["a.txt": "one", "b/c.txt": "two", "b/d.txt": "three", "e.txt": "four"],
             ["a.txt": "one", "b/c.txt": "TWO", "b/d.txt": "three", "e.txt": "four"],

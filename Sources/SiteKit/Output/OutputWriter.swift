@@ -240,11 +240,17 @@ public enum OutputWriter {
         let results = Parallel.map(groups) { group -> [Outcome] in
             // The group's folder in the new output, opened once when files kept there are to be
             // proven: each is then looked up by its name alone.
+            // Likewise the folder in the previous output, whose files are proven and linked by name.
             let folder = group.first.map { String(sorted[$0].path.folderAndName.folder) } ?? ""
-            let descriptor: Int32 =
-                known != nil && proven[group].contains(true)
-                ? open(folder.isEmpty ? stagingPath : stagingPath + "/" + folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1
-            defer { if descriptor >= 0 { close(descriptor) } }
+            func openFolder(_ root: String) -> Int32 {
+                open(folder.isEmpty ? root : root + "/" + folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            }
+            let descriptor: Int32 = hasPrevious || (known != nil && proven[group].contains(true)) ? openFolder(stagingPath) : -1
+            let previousFolder: Int32 = hasPrevious && descriptor >= 0 ? openFolder(targetPath) : -1
+            defer {
+                if descriptor >= 0 { close(descriptor) }
+                if previousFolder >= 0 { close(previousFolder) }
+            }
             return group.map { index -> Outcome in
                 let file = sorted[index]
                 let path = file.path
@@ -252,8 +258,8 @@ public enum OutputWriter {
                 let destination = stagingPath + "/" + path
                 let wantsExecutable = file.executable
                 let sha256 = file.sha256
+                let name = String(path.folderAndName.name)
                 if proven[index] {
-                    let name = String(path.folderAndName.name)
                     let kept =
                         descriptor >= 0
                         ? known?.entryIfUnchanged(path, name: name, inFolder: descriptor, sha256: sha256, executable: wantsExecutable)
@@ -264,15 +270,25 @@ public enum OutputWriter {
                 // no new inode, and the folder swap below stays all-or-nothing. Proven before the old
                 // file here is removed: the two may share their bytes.
                 let previous = targetPath + "/" + path
-                let same =
-                    hasPrevious
-                    && (known?.unchanged(path, at: previous, sha256: sha256, executable: wantsExecutable) == true
-                        || holds(data, at: previous, executable: wantsExecutable))
+                let vouched =
+                    previousFolder >= 0
+                    ? known?.entryIfUnchanged(path, name: name, inFolder: previousFolder, sha256: sha256, executable: wantsExecutable) != nil
+                    : known?.unchanged(path, at: previous, sha256: sha256, executable: wantsExecutable) == true
+                let same = hasPrevious && (vouched || holds(data, at: previous, executable: wantsExecutable))
                 if proven[index], unlink(destination) != 0, errno != ENOENT {
                     return Outcome(path: path, sha256: nil, failure: "\(path): cannot replace the earlier file: \(String(cString: strerror(errno)))")
                 }
                 var written: stat?
-                if !(same && link(previous, destination) == 0) {
+                var linked = false
+                if same {
+                    linked = previousFolder >= 0 ? linkat(previousFolder, name, descriptor, name, 0) == 0 : link(previous, destination) == 0
+                    // Stamped now; valid as long as the previous output's links stay (see below).
+                    var status = stat()
+                    if linked, descriptor >= 0 ? fstatat(descriptor, name, &status, AT_SYMLINK_NOFOLLOW) == 0 : lstat(destination, &status) == 0 {
+                        written = status
+                    }
+                }
+                if !linked {
                     do {
                         written = try writeFile(data, to: destination)
                     } catch {
@@ -283,15 +299,19 @@ public enum OutputWriter {
                     guard chmod(destination, 0o755) == 0 else { return Outcome(path: path, sha256: nil, failure: "\(path): cannot make it executable") }
                     written = nil
                 }
-                // A file written here keeps the stamp it has now; a linked one is stamped once every link is made.
+                // A file written or linked here keeps the stamp it has now (a linked one, while
+                // the previous output's link to it stays: see below).
                 guard let written, let sha256 else { return Outcome(path: path, sha256: sha256) }
-                return Outcome(path: path, sha256: sha256, entry: WrittenFiles.entry(written, sha256: sha256))
+                return Outcome(path: path, sha256: sha256, entry: WrittenFiles.entry(written, sha256: sha256), linked: linked)
             }
         }.joined()
         if let failure = results.lazy.compactMap(\.failure).first {
             try? fileManager.removeItem(at: staging)
             throw fail("cannot write the new output", CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: failure]))
         }
+        // Whether the previous output's files stay where they are (kept as the spare): deleting
+        // them would move the change time of every file linked from them.
+        var linksStay = true
         do {
             let hadPrevious = fileManager.fileExists(atPath: target.path)
             if hadPrevious { try fileManager.moveItem(at: target, to: retired) }
@@ -301,20 +321,20 @@ public enum OutputWriter {
                 if hadPrevious { try? fileManager.moveItem(at: retired, to: target) }
                 throw error
             }
-            if hadPrevious { keep(retired.path, as: spare) }
+            if hadPrevious { linksStay = keep(retired.path, as: spare) }
         } catch {
             try? fileManager.removeItem(at: staging)
             throw fail("cannot replace the output folder", error)
         }
-        // Linked files are stamped once the old folder is in its place: linking and unlinking
-        // change a file's change time. A kept file was not touched: its entry is the one recorded;
-        // a written one has the stamp it was written with.
+        // A kept file was not touched: its entry is the one recorded; a written one has the stamp
+        // it was written with, and so has a linked one unless the previous output was deleted
+        // (linking and unlinking move a file's change time): then it is stamped again now.
         var entries: [String: WrittenFiles.Entry] = [:]
         entries.reserveCapacity(results.count)
         var stamp: [(String, String)] = []
         for result in results {
             guard let sha256 = result.sha256 else { continue }
-            if let entry = result.entry { entries[result.path] = entry } else { stamp.append((result.path, sha256)) }
+            if let entry = result.entry, linksStay || !result.linked { entries[result.path] = entry } else { stamp.append((result.path, sha256)) }
         }
         let stamped = Parallel.map(stamp) { path, sha256 in WrittenFiles.entry(at: targetPath + "/" + path, sha256: sha256).map { (path, $0) } }
         for case let (path, entry)? in stamped where entries[path] == nil { entries[path] = entry }
@@ -328,6 +348,8 @@ public enum OutputWriter {
         var sha256: String?
         var entry: WrittenFiles.Entry?
         var failure: String?
+        /// Whether the file is a link to the previous output's.
+        var linked = false
     }
 
     /// Deletes what is at `path`: a folder with all it holds, or a file or link (never what a link points to).
@@ -341,14 +363,18 @@ public enum OutputWriter {
         return lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// The replaced output, moved to `spare` for the next write to start from, or deleted.
-    private static func keep(_ path: String, as spare: URL?) {
+    /// The replaced output, moved to `spare` for the next write to start from, or deleted; true
+    /// when it was moved and nothing was deleted (no file's change time moved).
+    private static func keep(_ path: String, as spare: URL?) -> Bool {
         if let spare {
-            remove(spare.path)
+            var status = stat()
+            let occupied = lstat(spare.path, &status) == 0
+            if occupied { remove(spare.path) }
             try? FileManager.default.createDirectory(at: spare.deletingLastPathComponent(), withIntermediateDirectories: true)
-            if rename(path, spare.path) == 0 { return }
+            if rename(path, spare.path) == 0 { return !occupied }
         }
         removeTree(path)
+        return false
     }
 
     /// Removes from the folder at `root` everything a new output, with `folders`, has no place for
