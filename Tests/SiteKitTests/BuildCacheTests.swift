@@ -50,6 +50,23 @@ struct BuildCacheTests {
         #expect(String(decoding: unsigned, as: UTF8.self) == "\(UInt64(bitPattern: value))")
     }
 
+    @Test(
+        "cache strings read back as written, and bytes that are not UTF-8 read as nothing",
+        arguments: [
+            ([UInt8]("terms".utf8), "terms"), ([UInt8](), ""), ([UInt8]("Ä é 字 🙂".utf8), "Ä é 字 🙂"),
+            ([0x61, 0x80], nil), ([0xC3], nil), ([0xE5, 0xAD], nil), ([0xED, 0xA0, 0x80], nil), ([0x61, 0xFF, 0x62], nil),
+            ([0x00, 0x7F], "\u{0}\u{7F}"),
+        ] as [([UInt8], String?)])
+    func strings(bytes: [UInt8], expected: String?) {
+        var writer = ByteWriter()
+        writer.integer(bytes.count)
+        writer.raw(bytes)
+        writer.integer(7)
+        var reader = ByteReader(writer.data)
+        #expect(reader.string() == expected)
+        if expected != nil { #expect(reader.integer() == 7) }
+    }
+
     /// The page whose fields the cache key tests change one at a time.
     static func keyedPage(_ change: (inout ContentPage) -> Void = { _ in }) -> ContentPage {
         var page = ContentPage(

@@ -297,8 +297,19 @@ struct ByteReader {
         let offset = position - data.startIndex
         position += count
         return data.withUnsafeBytes { buffer in
-            String(validating: UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)]).bindMemory(to: UInt8.self), as: UTF8.self)
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)]).bindMemory(to: UInt8.self)
+            // Nearly every string is ASCII, valid UTF-8 as it is: made without the validating
+            // initializer, which is generic and looks up its types at run time on every call.
+            if Self.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
+            return String(validating: bytes, as: UTF8.self)
         }
+    }
+
+    /// Whether every byte is below 0x80.
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var high: UInt8 = 0
+        for byte in bytes { high |= byte }
+        return high < 0x80
     }
 
     /// `.some(nil)` for an absent value, nil when the bytes are bad.

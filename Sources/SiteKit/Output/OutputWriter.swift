@@ -138,7 +138,9 @@ public enum OutputWriter {
 
     /// Whether every path of `files` is greater than the one before.
     static func isSortedUnique(_ files: [File]) -> Bool {
-        zip(files, files.dropFirst()).allSatisfy { $0.path < $1.path }
+        // By index: a zip would copy every file (and count references to its fields) to compare paths.
+        for index in files.indices.dropFirst() where !(files[index - 1].path < files[index].path) { return false }
+        return true
     }
 
     /// ``write(files:executable:to:digests:known:spare:)`` for a list of files; of files with the
