@@ -62,9 +62,10 @@ struct BuildCacheTests {
         writer.integer(bytes.count)
         writer.raw(bytes)
         writer.integer(7)
-        var reader = ByteReader(writer.data)
-        #expect(reader.string() == expected)
-        if expected != nil { #expect(reader.integer() == 7) }
+        ByteReader.reading(writer.data) { reader in
+            #expect(reader.string() == expected)
+            if expected != nil { #expect(reader.integer() == 7) }
+        }
     }
 
     /// The page whose fields the cache key tests change one at a time.

@@ -67,8 +67,7 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
     public func page(for key: String) -> CachedPage? {
         if let page = recent.use(key) { return page }
         guard let data = entries[key] else { return nil }
-        var reader = ByteReader(data)
-        return Self.decode(&reader)
+        return ByteReader.reading(data) { Self.decode(&$0) }
     }
 
     public func store(_ page: CachedPage, for key: String) {
@@ -150,13 +149,14 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
     /// first that does not parse (an interrupted append); nil when the header is not `header`.
     static func entries(in data: Data, header: [UInt8]) -> (entries: [String: Data], complete: Bool)? {
         guard data.starts(with: header) else { return nil }
-        var reader = ByteReader(data[(data.startIndex + header.count)...])
-        var entries: [String: Data] = [:]
-        while !reader.isAtEnd {
-            guard let key = reader.string(), let entry = reader.bytes() else { return (entries, false) }
-            entries[key] = entry
+        return ByteReader.reading(data[(data.startIndex + header.count)...]) { reader in
+            var entries: [String: Data] = [:]
+            while !reader.isAtEnd {
+                guard let key = reader.string(), let entry = reader.bytes() else { return (entries, false) }
+                entries[key] = entry
+            }
+            return (entries, true)
         }
-        return (entries, true)
     }
 
     /// Everything of an encoded page after its HTML (length-prefixed first, as ``decode(_:)`` reads it).
@@ -264,45 +264,55 @@ struct ByteWriter {
 }
 
 /// Reads what ``ByteWriter`` wrote; nil when the bytes end early or a count is out of range.
+///
+/// A reader lives only while ``reading(_:_:)`` runs, and reads the bytes where they lie (caches
+/// hold hundreds of thousands of numbers and strings; through `Data` each read would go through
+/// its storage checks).
 struct ByteReader {
     private let data: Data
-    private var position: Data.Index
+    /// The bytes of `data`, valid while ``reading(_:_:)`` runs.
+    private let raw: UnsafeRawBufferPointer
+    private var offset = 0
 
-    init(_ data: Data) {
+    private init(data: Data, raw: UnsafeRawBufferPointer) {
         self.data = data
-        self.position = data.startIndex
+        self.raw = raw
     }
 
-    var isAtEnd: Bool { position == data.endIndex }
+    /// Calls `body` with a reader of `data`; what it reads must not outlive it.
+    static func reading<Result>(_ data: Data, _ body: (inout ByteReader) -> Result) -> Result {
+        data.withUnsafeBytes { raw in
+            var reader = ByteReader(data: data, raw: raw)
+            return body(&reader)
+        }
+    }
+
+    var isAtEnd: Bool { offset == raw.count }
 
     mutating func integer() -> Int? {
-        guard data.endIndex - position >= 8 else { return nil }
-        let offset = position - data.startIndex
-        let value = UInt64(littleEndian: data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self) })
-        position += 8
+        guard raw.count - offset >= 8 else { return nil }
+        let value = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        offset += 8
         guard value <= UInt64(Int32.max) else { return nil }
         return Int(value)
     }
 
+    /// Bytes, as a slice of the data read (sharing its storage).
     mutating func bytes() -> Data? {
-        guard let count = integer(), data.endIndex - position >= count else { return nil }
-        defer { position += count }
-        return data[position..<(position + count)]
+        guard let count = integer(), raw.count - offset >= count else { return nil }
+        defer { offset += count }
+        return data[(data.startIndex + offset)..<(data.startIndex + offset + count)]
     }
 
-    /// A string; invalid UTF-8 (a damaged file) reads as nil. Read where it lies, without a `Data`
-    /// of its own (caches hold hundreds of thousands of strings).
+    /// A string; invalid UTF-8 (a damaged file) reads as nil.
     mutating func string() -> String? {
-        guard let count = integer(), data.endIndex - position >= count else { return nil }
-        let offset = position - data.startIndex
-        position += count
-        return data.withUnsafeBytes { buffer in
-            let bytes = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)]).bindMemory(to: UInt8.self)
-            // Nearly every string is ASCII, valid UTF-8 as it is: made without the validating
-            // initializer, which is generic and looks up its types at run time on every call.
-            if Self.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
-            return String(validating: bytes, as: UTF8.self)
-        }
+        guard let count = integer(), raw.count - offset >= count else { return nil }
+        let bytes = UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count)]).assumingMemoryBound(to: UInt8.self)
+        offset += count
+        // Nearly every string is ASCII, valid UTF-8 as it is: made without the validating
+        // initializer, which is generic and looks up its types at run time on every call.
+        if Self.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     /// Whether every byte is below 0x80.
@@ -416,19 +426,23 @@ public struct BuildRecord: Sendable, Equatable {
     /// Reads what ``encoded`` wrote; nil for anything else.
     public init?(data: Data) {
         guard data.starts(with: Self.header) else { return nil }
-        var reader = ByteReader(data[(data.startIndex + Self.header.count)...])
-        guard let inputs = reader.string(), let manifest = reader.string(), let warnings = reader.diagnostics(), reader.isAtEnd
-        else { return nil }
-        self.init(fingerprint: InputFingerprint(inputs: inputs, manifest: manifest), warnings: warnings)
+        let read = ByteReader.reading(data[(data.startIndex + Self.header.count)...]) { reader -> BuildRecord? in
+            guard let inputs = reader.string(), let manifest = reader.string(), let warnings = reader.diagnostics(), reader.isAtEnd
+            else { return nil }
+            return BuildRecord(fingerprint: InputFingerprint(inputs: inputs, manifest: manifest), warnings: warnings)
+        }
+        guard let read else { return nil }
+        self = read
     }
 
     /// The fingerprint alone of a record ``encoded`` wrote, without reading its warnings (a
     /// build that finds its inputs changed never shows them); nil when it is not such a record.
     public static func fingerprint(in data: Data) -> InputFingerprint? {
         guard data.starts(with: header) else { return nil }
-        var reader = ByteReader(data[(data.startIndex + header.count)...])
-        guard let inputs = reader.string(), let manifest = reader.string() else { return nil }
-        return InputFingerprint(inputs: inputs, manifest: manifest)
+        return ByteReader.reading(data[(data.startIndex + header.count)...]) { reader in
+            guard let inputs = reader.string(), let manifest = reader.string() else { return nil }
+            return InputFingerprint(inputs: inputs, manifest: manifest)
+        }
     }
 
     public var encoded: Data {

@@ -45,8 +45,8 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
     public func page(source: String, digest: String, defaultTemplate: String) -> ContentPage? {
         let key = Self.key(source: source, digest: digest, defaultTemplate: defaultTemplate)
         guard let entry = recent.use(key) ?? entries[key] else { return nil }
-        var reader = ByteReader(entry)
-        guard let page = Self.decode(&reader), reader.isAtEnd, page.source == source, page.sourceDigest == digest else { return nil }
+        let page = ByteReader.reading(entry) { reader in Self.decode(&reader).flatMap { reader.isAtEnd ? $0 : nil } }
+        guard let page, page.source == source, page.sourceDigest == digest else { return nil }
         return page
     }
 
