@@ -123,6 +123,7 @@ public struct BuildPipeline: Sendable {
         var known: [String: SiteChecker.PageSummary] = [:]
         known.reserveCapacity(pages.count)
         var cached = Set<String>()
+        cached.reserveCapacity(pages.count)
         for index in pages.indices {
             let key = pages[index].object.key
             if let summary = pages[index].summary { known[key] = summary }
@@ -140,8 +141,11 @@ public struct BuildPipeline: Sendable {
 
         begin()
         // Content pages are rendered as pages and claimed as pages: only the other claims can change a kind.
-        let kinds = Dictionary(
-            plan.claims.lazy.filter { $0.kind != .page }.map { ($0.key, $0.kind) }, uniquingKeysWith: { first, _ in first })
+        // (By index: a claim is not copied to read its kind.)
+        var kinds: [String: ObjectKind] = [:]
+        for index in plan.claims.indices where plan.claims[index].kind != .page && kinds[plan.claims[index].key] == nil {
+            kinds[plan.claims[index].key] = plan.claims[index].kind
+        }
         for index in objects.indices {
             // Set only when it differs: an object shares its fields with the rendered page until changed.
             if let kind = kinds[objects[index].key], kind != objects[index].kind { objects[index].kind = kind }

@@ -155,18 +155,27 @@ public struct SiteRenderer: Sendable {
                 return finish(rendered, page)
             }
         }
-        var bag = DiagnosticBag()
-        var rendered: [RenderedPage] = []
-        for result in results {
+        // When a page fails (or has an error among its findings), the error lists every page's
+        // findings, warnings too.
+        let failed = results.contains { result in
             switch result {
-            case .success(let page):
-                rendered.append(page)
-                bag.append(contentsOf: page.warnings)
-            case .failure(let error):
-                bag.append(contentsOf: error.diagnostics)
+            case .success(let page): page.warnings.contains { $0.severity == .error }
+            case .failure: true
             }
         }
-        try bag.throwIfErrors()
+        if failed {
+            var bag = DiagnosticBag()
+            for result in results {
+                switch result {
+                case .success(let page): bag.append(contentsOf: page.warnings)
+                case .failure(let error): bag.append(contentsOf: error.diagnostics)
+                }
+            }
+            try bag.throwIfErrors()
+        }
+        var rendered: [RenderedPage] = []
+        rendered.reserveCapacity(results.count)
+        for case .success(let page) in results { rendered.append(page) }
         return rendered
     }
 
