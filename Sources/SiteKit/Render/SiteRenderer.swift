@@ -125,7 +125,8 @@ public struct SiteRenderer: Sendable {
         finish: @Sendable (RenderedPage, ContentPage) -> RenderedPage = { rendered, _ in rendered }
     ) throws(DiagnosticError) -> [RenderedPage] {
         let bodies = TakeOnce(pages.map(\.body))
-        for index in pages.indices { pages[index].body = "" }
+        // Only bodies there are: setting a field copies the page's fields when they are shared.
+        for index in pages.indices where !pages[index].body.isEmpty { pages[index].body = "" }
         return try render(
             pages, bodies: bodies, unread: unread, loadBody: loadBody, keys: keys, cache: cache, sharedKey: sharedKey, finish: finish)
     }
@@ -137,7 +138,7 @@ public struct SiteRenderer: Sendable {
     ) throws(DiagnosticError) -> [RenderedPage] {
         let results = Parallel.map(Array(pages.indices)) { index in
             var page = pages[index]
-            if let bodies { page.body = bodies.take(index) ?? "" }
+            if let body = bodies?.take(index), !body.isEmpty { page.body = body }
             return Result { () throws(DiagnosticError) -> RenderedPage in
                 let objectKey = keys[page.route] ?? URLPath.key(for: page.route)
                 var cacheKey: String?
