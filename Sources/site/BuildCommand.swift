@@ -70,7 +70,7 @@ struct BuildCommand: ParsableCommand {
         options.listsExternalLinks = false
         do {
             // The bytes read to prove what changed are read once: handed to the build, then dropped here.
-            let prefetched = PrefetchedFileSystem(base: fileSystem, contents: inputs?.contents ?? [:])
+            let prefetched = PrefetchedFileSystem(base: fileSystem, contents: inputs?.contents ?? [:], listings: inputs?.listings ?? [:])
             inputs?.contents = [:]
             let result = try BuildPipeline(options: options).run(fileSystem: prefetched, progress: console.progress)
             KeptUntilExit.keep(result)
@@ -161,7 +161,7 @@ struct BuildCacheFolder {
     /// The digest of the config and every file of the folders it names, and the stamps of those files.
     func inputDigest(
         configName: String, salt: String, fileSystem: DiskFileSystem
-    ) -> (digest: String, stamps: InputStamps, contents: [String: Data])? {
+    ) -> (digest: String, stamps: InputStamps, contents: [String: Data], listings: [String: [String]])? {
         guard let config = try? ConfigLoader.load(configName, from: fileSystem) else { return nil }
         var folders = [config.content.directory, config.content.templates]
         if let spa = config.spa { folders.append(spa.bundle) }

@@ -33,6 +33,21 @@ struct DiskFileSystemTests {
         #expect(try fileSystem.read("content/linked/s.md") == Data("s".utf8))
     }
 
+    @Test("a file system handed the listings of folders lists them as the disk does, hidden files in or out", arguments: [true, false])
+    func prefetchedListings(includeHidden: Bool) throws {
+        let project = try Self.project()
+        try FileManager.default.createDirectory(at: project.root.appendingPathComponent("content/a/.git"), withIntermediateDirectories: true)
+        try Data("g".utf8).write(to: project.root.appendingPathComponent("content/a/.git/HEAD"))
+        try Data(".".utf8).write(to: project.root.appendingPathComponent("content/a/c/x.y"))
+        let disk = DiskFileSystem(root: project.root)
+        let listings = ["content": try disk.files(under: "content", includeHidden: true), "content/a": try disk.files(under: "content/a", includeHidden: true)]
+        let prefetched = PrefetchedFileSystem(base: disk, contents: [:], listings: listings)
+        for folder in ["content", "content/a", "shared"] {
+            #expect(try prefetched.files(under: folder, includeHidden: includeHidden) == disk.files(under: folder, includeHidden: includeHidden))
+        }
+        #expect(try prefetched.files(under: "content/a", includeHidden: includeHidden).contains("content/a/.git/HEAD") == includeHidden)
+    }
+
     @Test("stamps of many paths at once are the stamps of each, folder by folder, links followed, missing ones nil")
     func stampsAtOnce() throws {
         let project = try Self.project()

@@ -361,13 +361,16 @@ public struct InputFingerprint: Sendable, Equatable, Codable {
     /// The digest of the bytes of every file below `folders` and of `files`, with their paths, and `salt`.
     /// The same digest, reading only files whose stamp differs from the one `known` recorded (or
     /// that changed too close to when it was recorded to be told apart by time); also the stamps
-    /// to record for next time, and the bytes of the files it read, so a build need not read them again.
+    /// to record for next time, and the bytes of the files it read, so a build need not read them
+    /// again; and the files found under each folder, so a build need not list them again.
     public static func digest(
         files: [String], folders: [String], salt: String, fileSystem: some FileSystem, known: InputStamps
-    ) -> (digest: String, stamps: InputStamps, contents: [String: Data])? {
+    ) -> (digest: String, stamps: InputStamps, contents: [String: Data], listings: [String: [String]])? {
         var paths = files
+        var listings: [String: [String]] = [:]
         for folder in folders {
             guard let found = try? fileSystem.files(under: folder, includeHidden: true) else { continue }
+            listings[folder] = found
             paths += found
         }
         // Sorted, each path once (folders may lie inside each other, or hold a file named too).
@@ -405,7 +408,7 @@ public struct InputFingerprint: Sendable, Equatable, Codable {
             if entry.stamp != FileStamp() { stamps.entries[path] = entry }
             if let data { contents[path] = data }
         }
-        return (Digest.sha256(Data(text)), stamps, contents)
+        return (Digest.sha256(Data(text)), stamps, contents, listings)
     }
 }
 

@@ -434,12 +434,17 @@ public struct PrefetchedFileSystem<Base: FileSystem>: FileSystem {
     /// Bytes handed out once each, then let go; spread over locks by path, since every core takes them.
     private let store: KeyShards<Data>
 
-    /// `contents` by path relative to the root, as `base` would read them.
-    public init(base: Base, contents: [String: Data]) {
+    /// The files below folders, hidden ones included, as `base` listed them.
+    private let listings: [String: [String]]
+
+    /// `contents` by path relative to the root, as `base` would read them; `listings`, the files
+    /// below folders as `base` lists them with hidden files (sorted).
+    public init(base: Base, contents: [String: Data], listings: [String: [String]] = [:]) {
         self.base = base
         let store = KeyShards<Data>()
         for (path, data) in contents { store.store(data, for: path) }
         self.store = store
+        self.listings = listings
     }
 
     public func read(_ path: String) throws(FileSystemError) -> Data {
@@ -448,7 +453,14 @@ public struct PrefetchedFileSystem<Base: FileSystem>: FileSystem {
     }
 
     public func files(under directory: String, includeHidden: Bool) throws(FileSystemError) -> [String] {
-        try base.files(under: directory, includeHidden: includeHidden)
+        guard let listed = listings[directory] else { return try base.files(under: directory, includeHidden: includeHidden) }
+        if includeHidden { return listed }
+        // Without the files of which a name below the folder starts with a dot, as `base` leaves them out.
+        let skip = directory.isEmpty || directory == "." ? 0 : directory.utf8.count + 1
+        return listed.filter { path in
+            let below = path.utf8.dropFirst(skip)
+            return below.first != UInt8(ascii: ".") && !zip(below, below.dropFirst()).contains { $0 == UInt8(ascii: "/") && $1 == UInt8(ascii: ".") }
+        }
     }
 
     public func kind(of path: String) -> FileKind { base.kind(of: path) }
