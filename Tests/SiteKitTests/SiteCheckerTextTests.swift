@@ -28,6 +28,13 @@ struct SiteCheckerTextTests {
             #expect(SiteChecker.sortedContains(ids, probe) == ids.contains(probe), "\(probe) in \(ids)")
         }
     }
+
+    @Test(
+        "link text is percent-decoded as Foundation decodes it",
+        arguments: ["/terms", "/legal/terms#section-2", "caf%C3%A9", "%E2%82%AC100", "100%", "%zz", "%C3", "a%2Fb", "", "%", "é%20x"])
+    func percentDecoding(text: String) {
+        #expect(SiteChecker.percentDecoded(text) == text.removingPercentEncoding)
+    }
 }
 
 /// The URL scheme of a link, read from bytes when it can be, as the character rules read it.

@@ -481,17 +481,23 @@ public struct SiteChecker: Sendable {
         var rest = Substring(link)
         var fragment: String?
         if let hash = rest.firstIndex(of: "#") {
-            fragment = String(rest[rest.index(after: hash)...]).removingPercentEncoding
+            fragment = percentDecoded(String(rest[rest.index(after: hash)...]))
             rest = rest[..<hash]
         }
         if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
         if rest.isEmpty { return (nil, fragment) }
-        var path = String(rest).removingPercentEncoding ?? String(rest)
+        var path = percentDecoded(String(rest)) ?? String(rest)
         if !path.hasPrefix("/") {
             let directory = base.hasSuffix("/") ? base : String(base[...(base.lastIndex(of: "/") ?? base.startIndex)])
             path = directory + path
         }
         return (normalize(path), fragment)
+    }
+
+    /// `text` with its percent escapes decoded; nil when they do not make UTF-8. Text without a
+    /// `%` (nearly every link) is given back as it is, without a trip through Foundation.
+    static func percentDecoded(_ text: String) -> String? {
+        text.utf8.contains(UInt8(ascii: "%")) ? text.removingPercentEncoding : text
     }
 
     /// Removes `.` and `..` segments.
