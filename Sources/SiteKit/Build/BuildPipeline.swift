@@ -120,19 +120,13 @@ public struct BuildPipeline: Sendable {
         objects += try copies(templates: templates, bundle: bundle, staticFiles: content.staticFiles, fileSystem: fileSystem)
 
         begin()
-        var known: [String: SiteChecker.PageSummary] = [:]
-        known.reserveCapacity(pages.count)
-        var cached = Set<String>()
-        cached.reserveCapacity(pages.count)
-        for index in pages.indices {
-            let key = pages[index].object.key
-            if let summary = pages[index].summary { known[key] = summary }
-            if pages[index].fromCache { cached.insert(key) }
-        }
-        let report = check(objects: objects, pages: content.pages, plan: plan, paths: paths, checker: checker, known: known)
+        // The first objects are the rendered pages', in order: what is known of each is found by position.
+        let summaries = pages.map(\.summary)
+        let report = check(objects: objects, pages: content.pages, plan: plan, paths: paths, checker: checker, summaries: summaries)
         var findings = report.diagnostics + RouteLint.check(config: config, routes: plan.table, pages: content.pages)
         // A page from the cache was scanned when it was stored: a build with a secret never saves its cache.
-        findings += SecretScanner.scan(objects.filter { !cached.contains($0.key) }, fileSystem: fileSystem)
+        let scanned = objects.indices.lazy.filter { $0 >= pages.count || !pages[$0].fromCache }.map { objects[$0] }
+        findings += SecretScanner.scan(Array(scanned), fileSystem: fileSystem)
         findings += pages.flatMap(\.warnings) + templateFindings
         if options.strict {
             findings = findings.map { Diagnostic(.error, at: $0.location, $0.message, hint: $0.hint) }
@@ -219,7 +213,7 @@ public struct BuildPipeline: Sendable {
     /// rendered, or from the cache) are not parsed again.
     private func check(
         objects: [OutputObject], pages: [ContentPage], plan: Router.Plan, paths: [String: String], checker: SiteChecker,
-        known: [String: SiteChecker.PageSummary]
+        summaries: [SiteChecker.PageSummary?]
     ) -> SiteChecker.Report {
         // The first objects are the content pages' own, in order (keys are unique, or the routes
         // would have failed): each finds its page by position; the rest (404, shell) have none.
@@ -233,7 +227,7 @@ public struct BuildPipeline: Sendable {
             return SiteChecker.Page(
                 key: object.key, kind: object.kind, path: paths[object.key] ?? "/" + object.key,
                 data: object.data, content: content, template: template,
-                summary: known[object.key])
+                summary: index < summaries.count ? summaries[index] : nil)
         }
         return checker.check(checked)
     }
