@@ -107,6 +107,19 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
 
     static func encode(_ page: ContentPage, into writer: inout ByteWriter) {
         writer.string(page.source)
+        encodeFields(page, into: &writer)
+        writer.integer(page.locations.count)
+        for (key, location) in page.locations.sorted(by: { $0.key < $1.key }) {
+            writer.string(key)
+            writer.location(location)
+        }
+        writer.string(page.sourceDigest)
+    }
+
+    /// The page's front matter as it renders: route, title, description, dates, template, draft,
+    /// aliases, table of contents and the line its body starts on (also part of a rendered
+    /// page's cache key).
+    static func encodeFields(_ page: ContentPage, into writer: inout ByteWriter) {
         writer.string(page.route)
         writer.string(page.title)
         writer.string(page.description)
@@ -118,12 +131,6 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
         for alias in page.aliases { writer.string(alias) }
         writer.integer(page.showTOC ? 1 : 0)
         writer.integer(page.bodyLine)
-        writer.integer(page.locations.count)
-        for (key, location) in page.locations.sorted(by: { $0.key < $1.key }) {
-            writer.string(key)
-            writer.location(location)
-        }
-        writer.string(page.sourceDigest)
     }
 
     static func decode(_ reader: inout ByteReader) -> ContentPage? {

@@ -82,17 +82,7 @@ public struct SiteRenderer: Sendable {
         writer.string(shared)
         writer.string(page.source)
         writer.string(key)
-        writer.string(page.route)
-        writer.string(page.title)
-        writer.string(page.description)
-        writer.optional(page.effectiveDate)
-        writer.optional(page.updatedDate)
-        writer.string(page.template)
-        writer.integer(page.draft ? 1 : 0)
-        writer.integer(page.aliases.count)
-        for alias in page.aliases { writer.string(alias) }
-        writer.integer(page.showTOC ? 1 : 0)
-        writer.integer(page.bodyLine)
+        PackedContentCache.encodeFields(page, into: &writer)
         // A page read from a file is known by the file's digest; any other by its body.
         writer.optional(page.sourceDigest.isEmpty ? nil : page.sourceDigest)
         if page.sourceDigest.isEmpty { writer.string(page.body) }
