@@ -180,22 +180,8 @@ public enum OutputWriter {
             for index in order where unique.last?.path != files[index].path { unique.append(files[index]) }
             sorted = unique
         }
-        // Every folder some file lives in, its parents included: the files of a folder mostly
-        // follow each other, and a folder is added once per run of them.
-        var folders = Set<String>()
-        var lastFolder: Substring = ""
-        for file in sorted {
-            let folder = file.path.folderAndName.folder
-            if folder.isEmpty || folder == lastFolder { continue }
-            lastFolder = folder
-            // By UTF-8 bytes: `/` is never part of another character.
-            var index = folder.utf8.startIndex
-            while let slash = folder.utf8[index...].firstIndex(of: 0x2F) {
-                folders.insert(String(folder[..<slash]))
-                index = folder.utf8.index(after: slash)
-            }
-            folders.insert(String(folder))
-        }
+        // Every folder some file lives in, its parents included.
+        let folders = Set(String.folders(containing: sorted.lazy.map(\.path)).map(String.init))
         // Files of the earlier output found in the new folder, each still to be proven, by position in `sorted`.
         var found: [Bool]
         do {
@@ -226,16 +212,7 @@ public enum OutputWriter {
         }
         // One folder's files on one core: creating or linking files in a folder takes the
         // folder's lock, and two cores in the same folder mostly wait for each other.
-        var groups: [Range<Int>] = []
-        var currentFolder: Substring?
-        for (index, file) in sorted.enumerated() {
-            let folder = file.path.folderAndName.folder
-            if folder != currentFolder || groups.isEmpty {
-                groups.append(index..<index)
-                currentFolder = folder
-            }
-            groups[groups.count - 1] = groups[groups.count - 1].lowerBound..<(index + 1)
-        }
+        let groups = String.folderRuns(count: sorted.count) { sorted[$0].path }
         let proven = found
         // Each file: kept (the earlier output's file, proven unchanged), linked from the current
         // output, or written; a kept file's record entry carries over.

@@ -26,21 +26,7 @@ public enum Router {
     /// since a folder tree cannot hold `legal` as a file and a folder.
     static func pageKeys(for routes: [String], otherKeys: [String]) -> [String: String] {
         let plain = routes.map { URLPath.key(for: $0) }
-        // Every folder some key lives in: `a/b/c` gives `a` and `a/b`.
-        var folders = Set<Substring>()
-        // Keys of one folder mostly come together: a key in the folder of the one before adds nothing.
-        var previousFolder: Substring?
-        for key in plain + otherKeys {
-            // By UTF-8 bytes: `/` is never part of another character.
-            let folder = key.folderAndName.folder
-            if folder.isEmpty || folder == previousFolder { continue }
-            previousFolder = folder
-            var index = key.utf8.startIndex
-            while let slash = key.utf8[index...].firstIndex(of: 0x2F) {
-                folders.insert(key[..<slash])
-                index = key.utf8.index(after: slash)
-            }
-        }
+        let folders = String.folders(containing: plain + otherKeys)
         var keys: [String: String] = [:]
         keys.reserveCapacity(routes.count)
         for (route, key) in zip(routes, plain) {

@@ -329,19 +329,7 @@ public struct DiskFileSystem: FileSystem {
     /// The files of one folder are stamped through the open folder, by name (the file system walks
     /// one name, not the whole path); folders are spread over the cores.
     public func stamps(of paths: [String]) -> [FileStamp?] {
-        // Runs of paths in the same folder, in order.
-        var runs: [Range<Int>] = []
-        var start = 0
-        var folder: Substring?
-        for (index, path) in paths.enumerated() {
-            let current = path.folderAndName.folder
-            if index > 0, current != folder {
-                runs.append(start..<index)
-                start = index
-            }
-            folder = current
-        }
-        if !paths.isEmpty { runs.append(start..<paths.count) }
+        let runs = String.folderRuns(count: paths.count) { paths[$0] }
         return Array(
             Parallel.map(runs) { run -> [FileStamp?] in
                 let first = paths[run.lowerBound]
@@ -413,8 +401,7 @@ public struct MemoryFileSystem: FileSystem {
         let prefix = directory.isEmpty || directory == "." ? "" : directory + "/"
         let found = contents.keys.filter { path in
             guard path.hasPrefix(prefix) else { return false }
-            if includeHidden { return true }
-            return !path.dropFirst(prefix.count).split(separator: "/").contains { $0.hasPrefix(".") }
+            return includeHidden || !path.isHidden(below: directory)
         }
         if found.isEmpty, kind(of: directory) == .missing { throw .notFound(directory) }
         return found.sorted()
@@ -455,12 +442,7 @@ public struct PrefetchedFileSystem<Base: FileSystem>: FileSystem {
     public func files(under directory: String, includeHidden: Bool) throws(FileSystemError) -> [String] {
         guard let listed = listings[directory] else { return try base.files(under: directory, includeHidden: includeHidden) }
         if includeHidden { return listed }
-        // Without the files of which a name below the folder starts with a dot, as `base` leaves them out.
-        let skip = directory.isEmpty || directory == "." ? 0 : directory.utf8.count + 1
-        return listed.filter { path in
-            let below = path.utf8.dropFirst(skip)
-            return below.first != UInt8(ascii: ".") && !zip(below, below.dropFirst()).contains { $0 == UInt8(ascii: "/") && $1 == UInt8(ascii: ".") }
-        }
+        return listed.filter { !$0.isHidden(below: directory) }
     }
 
     public func kind(of path: String) -> FileKind { base.kind(of: path) }
