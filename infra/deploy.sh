@@ -40,7 +40,7 @@ fail() {
 for tool in aws python3 sed mktemp cat; do
     command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed"
 done
-for input in 'bucket/create-bucket.json' 'bucket/public-access-block.json' 'bucket/ownership-controls.json' 'bucket/encryption.json' 'bucket/versioning.json' 'bucket/policy.json' 'cloudfront/origin-access-control.json' 'cloudfront/function.json' 'cloudfront/function.js' 'cloudfront/response-headers-policy.json' 'cloudfront/distribution-config.json'; do
+for input in 'bucket/create-bucket.json' 'bucket/public-access-block.json' 'bucket/ownership-controls.json' 'bucket/encryption.json' 'bucket/versioning.json' 'bucket/policy.json' 'cloudfront/origin-access-control.json' 'cloudfront/viewer-request.json' 'cloudfront/viewer-request.js' 'cloudfront/response-headers-policy.json' 'cloudfront/distribution-config.json'; do
     [ -f "$here/$input" ] || fail "$here/$input is missing; run site plan-infra again"
 done
 
@@ -164,18 +164,18 @@ status=0
 function_etag=$(probe '(NoSuchFunctionExists)' cloudfront describe-function --name "$function_name" \
     --query ETag --output text) || status=$?
 if [ "$status" -eq 1 ]; then
-    function_etag=$(cloudfront create-function --cli-input-json "file://$here/cloudfront/function.json" \
-        --function-code "fileb://$here/cloudfront/function.js" --query ETag --output text)
+    function_etag=$(cloudfront create-function --cli-input-json "file://$here/cloudfront/viewer-request.json" \
+        --function-code "fileb://$here/cloudfront/viewer-request.js" --query ETag --output text)
     step "function $function_name: created"
 elif [ "$status" -ne 0 ]; then
     exit "$status"
 elif [ "${SITE_SKIP_FUNCTION_PUBLISH:-}" = 1 ]; then
     warn "SITE_SKIP_FUNCTION_PUBLISH=1: the function $function_name is NOT updated"
 else
-    json_member "$here/cloudfront/function.json" FunctionConfig "$work/function-config.json"
+    json_member "$here/cloudfront/viewer-request.json" FunctionConfig "$work/function-config.json"
     function_etag=$(cloudfront update-function --name "$function_name" --if-match "$function_etag" \
         --function-config "file://$work/function-config.json" \
-        --function-code "fileb://$here/cloudfront/function.js" --query ETag --output text)
+        --function-code "fileb://$here/cloudfront/viewer-request.js" --query ETag --output text)
     step "function $function_name: updated"
 fi
 if [ "${SITE_SKIP_FUNCTION_PUBLISH:-}" = 1 ]; then

@@ -260,7 +260,7 @@ struct ConfigParser {
         var settings = InfraSettings()
         let known = [
             "bucket", "region", "price_class", "aliases", "certificate_arn", "logging_bucket", "web_acl_id",
-            "retain_deploys", "max_deletes", "invalidation_threshold", "spa_fallback",
+            "retain_deploys", "max_deletes", "invalidation_threshold", "spa_fallback", "noncurrent_days",
         ]
         fields(node, path: "infra", known: known) { parser, key, value, keyPath in
             switch key {
@@ -274,6 +274,8 @@ struct ConfigParser {
                 }
             case "retain_deploys": settings.retainDeploys = parser.reader.int(value, path: keyPath) ?? settings.retainDeploys
             case "max_deletes": settings.maxDeletes = parser.reader.int(value, path: keyPath) ?? settings.maxDeletes
+            case "noncurrent_days":
+                settings.noncurrentDays = parser.reader.int(value, path: keyPath, minimum: 1) ?? settings.noncurrentDays
             case "invalidation_threshold":
                 settings.invalidationThreshold = parser.reader.int(value, path: keyPath, minimum: 1) ?? settings.invalidationThreshold
             default:

@@ -109,6 +109,8 @@ public struct InfraSettings: Sendable, Equatable {
     public var retainDeploys: Int = 2
     /// The most objects one deploy may delete without an explicit flag.
     public var maxDeletes: Int = 256
+    /// Days after which a version that a deploy replaced or deleted expires.
+    public var noncurrentDays: Int = 30
     /// Above this many paths an invalidation is collapsed into wildcards.
     public var invalidationThreshold: Int = 8
     /// How deep links reach the SPA shell.

@@ -11,6 +11,10 @@ public struct InfraNames: Sendable, Equatable, Codable {
     public var originAccessControl: String
     /// The viewer-request CloudFront Function's name.
     public var function: String
+    /// The viewer-response CloudFront Function's name (it gives the 404 page its status).
+    public var responseFunction: String
+    /// The KeyValueStore the viewer-request function reads the routes from.
+    public var keyValueStore: String
     /// The response headers policy's name.
     public var responseHeadersPolicy: String
     /// The distribution's `Comment`, by which the deploy script finds it.
@@ -25,6 +29,8 @@ public struct InfraNames: Sendable, Equatable, Codable {
         let base = String(bucket.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" }.prefix(50))
         originAccessControl = "\(base)-oac"
         function = "\(base)-router"
+        responseFunction = "\(base)-status"
+        keyValueStore = "\(base)-routes"
         responseHeadersPolicy = "\(base)-headers"
         distributionComment = "site: \(bucket)"
         callerReference = "site-\(bucket)"
@@ -39,10 +45,19 @@ public enum InfraLayout {
     public static let ownershipControls = "bucket/ownership-controls.json"
     public static let encryption = "bucket/encryption.json"
     public static let versioning = "bucket/versioning.json"
+    public static let lifecycle = "bucket/lifecycle.json"
     public static let bucketPolicy = "bucket/policy.json"
     public static let originAccessControl = "cloudfront/origin-access-control.json"
-    public static let functionCode = "cloudfront/function.js"
-    public static let function = "cloudfront/function.json"
+    /// The viewer-request function: its code and its `create-function` input.
+    public static let functionCode = "cloudfront/viewer-request.js"
+    public static let function = "cloudfront/viewer-request.json"
+    /// The viewer-response function: its code and its `create-function` input.
+    public static let responseFunctionCode = "cloudfront/viewer-response.js"
+    public static let responseFunction = "cloudfront/viewer-response.json"
+    /// The `create-key-value-store` input.
+    public static let keyValueStore = "cloudfront/key-value-store.json"
+    /// Every key of the store, in the format CloudFront imports when it creates a store.
+    public static let routes = "cloudfront/routes.json"
     public static let responseHeadersPolicy = "cloudfront/response-headers-policy.json"
     public static let distributionConfig = "cloudfront/distribution-config.json"
     public static let backendEnv = "backend/backend.env"
@@ -58,6 +73,10 @@ public enum InfraLayout {
     public static let originAccessControlPlaceholder = "__ORIGIN_ACCESS_CONTROL_ID__"
     /// Replaced in `cloudfront/distribution-config.json` by the published function's ARN.
     public static let functionARNPlaceholder = "__FUNCTION_ARN__"
+    /// Replaced in `cloudfront/viewer-request.json` by the KeyValueStore's ARN.
+    public static let keyValueStoreARNPlaceholder = "__KEY_VALUE_STORE_ARN__"
+    /// Replaced in `cloudfront/distribution-config.json` by the published viewer-response function's ARN.
+    public static let responseFunctionARNPlaceholder = "__RESPONSE_FUNCTION_ARN__"
     /// Replaced in `cloudfront/distribution-config.json` by the response headers policy's id.
     public static let responseHeadersPolicyPlaceholder = "__RESPONSE_HEADERS_POLICY_ID__"
 }

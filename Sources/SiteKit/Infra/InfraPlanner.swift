@@ -50,10 +50,15 @@ public struct InfraPlanner: Sendable {
         try json(InfraLayout.ownershipControls, ownershipControls)
         try json(InfraLayout.encryption, encryption)
         try json(InfraLayout.versioning, versioning)
+        try json(InfraLayout.lifecycle, lifecycle)
         try json(InfraLayout.bucketPolicy, bucketPolicy())
         try json(InfraLayout.originAccessControl, originAccessControl)
         try json(InfraLayout.function, function)
         files[InfraLayout.functionCode] = Data(functionCode.utf8)
+        try json(InfraLayout.responseFunction, responseFunction)
+        files[InfraLayout.responseFunctionCode] = Data(EdgeFunction.viewerResponseCode.utf8)
+        try json(InfraLayout.keyValueStore, keyValueStore)
+        try json(InfraLayout.routes, routeStore.importDocument)
         try json(InfraLayout.responseHeadersPolicy, responseHeadersPolicy)
         try json(InfraLayout.distributionConfig, distributionConfig)
         try json(InfraLayout.names, namesDocument)
@@ -104,6 +109,23 @@ public struct InfraPlanner: Sendable {
         ["Bucket": .string(names.bucket), "VersioningConfiguration": ["Status": "Enabled"]]
     }
 
+    /// Versions a deploy replaced or deleted expire after `infra.noncurrent_days`; uploads that
+    /// never completed are aborted after a week.
+    var lifecycle: JSONValue {
+        [
+            "Bucket": .string(names.bucket),
+            "LifecycleConfiguration": [
+                "Rules": [
+                    [
+                        "ID": "site-noncurrent-versions", "Status": "Enabled", "Filter": ["Prefix": ""],
+                        "NoncurrentVersionExpiration": ["NoncurrentDays": .int(config.infra.noncurrentDays)],
+                        "AbortIncompleteMultipartUpload": ["DaysAfterInitiation": 7],
+                    ]
+                ]
+            ],
+        ]
+    }
+
     /// Only CloudFront, for this distribution, may read; nothing may reach the bucket without TLS.
     func bucketPolicy() throws -> JSONValue {
         let bucketARN = "arn:aws:s3:::\(names.bucket)"
@@ -144,11 +166,12 @@ public struct InfraPlanner: Sendable {
         ]
     }
 
-    var functionCode: String {
-        EdgeFunction.code(
-            routes: manifest.routes, notFoundPage: config.infra.spaFallback == .function ? notFoundPage : nil,
-            spaRoutes: config.infra.spaFallback == .function)
+    /// The routing data of the viewer-request function.
+    public var routeStore: EdgeRouteStore {
+        EdgeRouteStore(routes: manifest.routes, routesInFunction: config.infra.spaFallback == .function)
     }
+
+    var functionCode: String { EdgeFunction.viewerRequestCode(store: routeStore) }
 
     var function: JSONValue {
         [
@@ -156,8 +179,23 @@ public struct InfraPlanner: Sendable {
             "FunctionConfig": [
                 "Comment": .string("Routes for \(names.bucket): redirects, SPA routes, 404 (site)"),
                 "Runtime": "cloudfront-js-2.0",
+                "KeyValueStoreAssociations": .list([["KeyValueStoreARN": .string(InfraLayout.keyValueStoreARNPlaceholder)]]),
             ],
         ]
+    }
+
+    var responseFunction: JSONValue {
+        [
+            "Name": .string(names.responseFunction),
+            "FunctionConfig": [
+                "Comment": .string("The 404 page's status for \(names.bucket) (site)"),
+                "Runtime": "cloudfront-js-2.0",
+            ],
+        ]
+    }
+
+    var keyValueStore: JSONValue {
+        ["Name": .string(names.keyValueStore), "Comment": .string("Routes of \(names.bucket) (site)")]
     }
 
     /// The Content-Security-Policy: everything from the site itself, plus the API in connect-src.
@@ -249,7 +287,8 @@ public struct InfraPlanner: Sendable {
         defaultBehavior["CachePolicyId"] = .string(ManagedPolicy.cachingOptimized)
         defaultBehavior["ResponseHeadersPolicyId"] = .string(InfraLayout.responseHeadersPolicyPlaceholder)
         defaultBehavior["FunctionAssociations"] = .list([
-            ["FunctionARN": .string(InfraLayout.functionARNPlaceholder), "EventType": "viewer-request"]
+            ["FunctionARN": .string(InfraLayout.functionARNPlaceholder), "EventType": "viewer-request"],
+            ["FunctionARN": .string(InfraLayout.responseFunctionARNPlaceholder), "EventType": "viewer-response"],
         ])
         var errorResponses: [JSONValue] = []
         if infra.spaFallback == .errorResponse {
@@ -296,6 +335,7 @@ public struct InfraPlanner: Sendable {
         [
             "bucket": .string(names.bucket), "region": .string(names.region),
             "origin_access_control": .string(names.originAccessControl), "function": .string(names.function),
+            "response_function": .string(names.responseFunction), "key_value_store": .string(names.keyValueStore),
             "response_headers_policy": .string(names.responseHeadersPolicy),
             "distribution_comment": .string(names.distributionComment), "caller_reference": .string(names.callerReference),
             "spa_fallback": .string(config.infra.spaFallback.rawValue),

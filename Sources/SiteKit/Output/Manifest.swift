@@ -58,11 +58,15 @@ public struct Manifest: Sendable, Equatable, Codable {
     /// Deployed manifests only: invalidations this deploy sends after uploading the manifest; a
     /// retried deploy sends them again (CloudFront ignores a repeated CallerReference).
     public var pendingInvalidations: [InvalidationBatch]?
+    /// Deployed manifests only: the format of the edge's routing data this deploy put in place
+    /// (``EdgeRouteStore/format``); a deploy over another format writes the whole store.
+    public var edgeFormat: Int?
 
     enum CodingKeys: String, CodingKey {
         case version, objects, routes, history
         case baseURL = "base_url"
         case pendingInvalidations = "pending_invalidations"
+        case edgeFormat = "edge_format"
     }
 
     /// Describes `objects` (hashing each one) with the cache settings of the config, in key order:

@@ -9,6 +9,10 @@ public enum PublishFiles {
     public static let finalManifest = "publish/manifest.json"
     public static let summaryJSON = "publish/summary.json"
     public static let summaryText = "publish/summary.txt"
+    /// `update-keys --puts` inputs, numbered from 1: `publish/route-puts-1.json`, ...
+    public static let routePutsPrefix = "publish/route-puts-"
+    /// `update-keys --deletes` inputs, numbered from 1: `publish/route-deletes-1.json`, ...
+    public static let routeDeletesPrefix = "publish/route-deletes-"
     /// S3's DeleteObjects takes at most this many keys a call.
     static let deleteBatch = 1_000
 
@@ -40,12 +44,17 @@ public enum PublishFiles {
             }
             table.append(0x0A)
         }
+        // The last field is the object's user metadata as `name=value` pairs joined by commas (the
+        // form of `aws s3api put-object --metadata`), or empty.
         for upload in plan.uploads {
-            row(upload.phase.rawValue, upload.key, dist + "/" + upload.key, upload.contentType, upload.cacheControl, upload.contentMD5)
+            let metadata = upload.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            row(
+                upload.phase.rawValue, upload.key, dist + "/" + upload.key, upload.contentType, upload.cacheControl, upload.contentMD5,
+                metadata)
         }
         row(
             PublishPlan.Phase.manifest.rawValue, Manifest.key, pendingManifest, MediaTypes.contentType(forKey: Manifest.key),
-            CachePolicy.manifest, Digest.md5Base64(pendingData))
+            CachePolicy.manifest, Digest.md5Base64(pendingData), "")
         files[uploads] = Data(table)
 
         for (index, batch) in plan.invalidations.enumerated() {
@@ -55,6 +64,12 @@ public enum PublishFiles {
             let keys = plan.deletes[start..<min(start + deleteBatch, plan.deletes.count)]
             let document: JSONValue = ["Objects": .array(keys.map { ["Key": .string($0)] }), "Quiet": true]
             files["\(folder)/deletes-\(start / deleteBatch + 1).json"] = try JSON.encode(document)
+        }
+        for (index, batch) in plan.routeChanges.putBatches.enumerated() {
+            files["\(routePutsPrefix)\(index + 1).json"] = try JSON.encode(batch)
+        }
+        for (index, batch) in plan.routeChanges.deleteBatches.enumerated() {
+            files["\(routeDeletesPrefix)\(index + 1).json"] = try JSON.encode(batch)
         }
         files[summaryJSON] = try JSON.encode(plan.summaryJSON)
         files[summaryText] = Data((plan.summary + "\n").utf8)

@@ -22,6 +22,8 @@ public struct PublishPlan: Sendable, Equatable {
         /// Base64 MD5 for `Content-MD5`, so S3 rejects a corrupted body.
         public var contentMD5: String
         public var size: Int
+        /// User metadata (`x-amz-meta-<name>`) the object is stored with: the 404 page's status marker.
+        public var metadata: [String: String] = [:]
     }
 
     public var uploads: [Upload]
@@ -29,6 +31,9 @@ public struct PublishPlan: Sendable, Equatable {
     /// Objects gone from the build that stay: fingerprinted assets of recent deploys.
     public var retained: [String]
     public var invalidations: [InvalidationBatch]
+    /// What the deploy puts into the edge's KeyValueStore (before the functions) and deletes from it
+    /// (after the invalidations).
+    public var routeChanges: EdgeRouteStore.Changes
     /// The manifest uploaded with the deploy (history and pending invalidations included).
     public var deployed: Manifest
     /// Whether the build differs from the previous deploy at all.
@@ -39,7 +44,7 @@ public struct PublishPlan: Sendable, Equatable {
 
     /// `N to upload (X KB), M to delete, K retained, P invalidation paths`.
     public var summary: String {
-        var text = "\(uploads.count) to upload (\(Self.kilobytes(uploadBytes)) KB), \(deletes.count) to delete, \(retained.count) retained, \(invalidationPaths) invalidation path\(invalidationPaths == 1 ? "" : "s")"
+        var text = "\(uploads.count) to upload (\(Self.kilobytes(uploadBytes)) KB), \(deletes.count) to delete, \(retained.count) retained, \(routeChanges.puts.count) route\(routeChanges.puts.count == 1 ? "" : "s") to put and \(routeChanges.deletes.count) to delete, \(invalidationPaths) invalidation path\(invalidationPaths == 1 ? "" : "s")"
         if !changed, invalidations.isEmpty {
             text += "; nothing changed since the previous deploy, so no invalidation"
         } else if !changed {
@@ -59,6 +64,7 @@ public struct PublishPlan: Sendable, Equatable {
             "upload_count": .int(uploads.count), "upload_bytes": .int(uploadBytes), "delete_count": .int(deletes.count),
             "retained_count": .int(retained.count), "invalidation_paths": .int(invalidationPaths),
             "invalidation_batches": .int(invalidations.count), "changed": .bool(changed),
+            "route_puts": .int(routeChanges.puts.count), "route_deletes": .int(routeChanges.deletes.count),
             "uploads": .array(uploads.map { ["phase": .string($0.phase.rawValue), "key": .string($0.key), "size": .int($0.size)] }),
             "deletes": .array(deletes.map { .string($0) }), "retained": .array(retained.map { .string($0) }),
             "invalidations": .array(invalidations.map { ["caller_reference": .string($0.callerReference), "paths": .array($0.paths.map { .string($0) })] }),
@@ -86,12 +92,22 @@ public enum PublishPlanner {
         let before = Dictionary((previous?.objects ?? []).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let now = Dictionary(current.objects.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
 
+        // The edge's routing data: what the previous deploy stored, when it stored this format.
+        let sameEdge = previous?.edgeFormat == EdgeRouteStore.format
+        let routesInFunction = settings.spaFallback == .function
+        let store = EdgeRouteStore(routes: current.routes, routesInFunction: routesInFunction)
+        let previousStore = sameEdge ? previous.map { EdgeRouteStore(routes: $0.routes, routesInFunction: routesInFunction) } : nil
+        let routeChanges = store.changes(from: previousStore)
+
         // Uploads: new objects, and objects whose bytes or headers changed. Never a timestamp.
+        // The 404 page carries the status marker the viewer-response function reads; a deploy
+        // over another edge format uploads it again, since the earlier one may lack the marker.
         var uploads: [PublishPlan.Upload] = []
         var changedKeys = Set<String>()
         for object in current.objects {
+            let marked = object.key == current.routes.notFound
             if let old = before[object.key], old.sha256 == object.sha256, old.contentType == object.contentType,
-                old.cacheControl == object.cacheControl
+                old.cacheControl == object.cacheControl, sameEdge || !marked
             {
                 continue
             }
@@ -99,7 +115,8 @@ public enum PublishPlanner {
             uploads.append(
                 .init(
                     phase: phase(of: object), key: object.key, contentType: object.contentType, cacheControl: object.cacheControl,
-                    contentMD5: base64(hex: object.md5), size: object.size))
+                    contentMD5: base64(hex: object.md5), size: object.size,
+                    metadata: marked ? [EdgeFunction.statusMetadata.name: EdgeFunction.statusMetadata.value] : [:]))
         }
 
         // Deletions, keeping the chunks of recent deploys. A deploy that changes nothing is not a new
@@ -150,10 +167,11 @@ public enum PublishPlanner {
         var deployed = current
         deployed.history = history
         deployed.pendingInvalidations = invalidations.isEmpty ? nil : invalidations
-        let changed = !uploads.isEmpty || !deletes.isEmpty
+        deployed.edgeFormat = EdgeRouteStore.format
+        let changed = !uploads.isEmpty || !deletes.isEmpty || !routeChanges.isEmpty
         return PublishPlan(
             uploads: uploads.sorted { ($0.phase, $0.key) < ($1.phase, $1.key) }, deletes: deletes, retained: retained,
-            invalidations: invalidations, deployed: deployed, changed: changed)
+            invalidations: invalidations, routeChanges: routeChanges, deployed: deployed, changed: changed)
     }
 
     static func phase(of object: Manifest.Object) -> PublishPlan.Phase {

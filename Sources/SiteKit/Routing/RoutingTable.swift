@@ -59,14 +59,16 @@ public struct RoutingTable: Sendable, Equatable, Codable {
         self.notFound = notFound
     }
 
-    /// How a request for `path` (query and fragment allowed, and ignored) is answered, in this
-    /// order: API, object, redirect, SPA route, not found.
+    /// How a request for `path` (decoded; query and fragment allowed, and ignored) is answered, in
+    /// this order: API, the reserved `/_site/` prefix (never served), object, redirect, SPA route,
+    /// not found.
     public func resolve(_ path: String) -> Resolution {
         let bare = Self.stripQuery(path)
         // CloudFront's `/api/*` does not match `/api` itself: that goes to the bucket.
         if let api, bare.hasPrefix(api.path) { return .api }
+        if EdgeRouteStore.isReserved(bare) { return .notFound(key: notFound) }
         if let entry = entry(for: bare) { return .object(key: entry.key) }
-        if let redirect = redirects.first(where: { $0.from == bare }) { return .redirect(to: redirect.to, status: redirect.status) }
+        if let redirect = redirect(from: bare) { return .redirect(to: redirect.to, status: redirect.status) }
         if spaRoutes.contains(where: { $0.matches(bare) }) { return .spa(key: shell) }
         return .notFound(key: notFound)
     }
@@ -80,6 +82,17 @@ public struct RoutingTable: Sendable, Equatable, Codable {
             if entries[middle].path < path { low = middle + 1 } else { high = middle }
         }
         return low < entries.count && entries[low].path == path ? entries[low] : nil
+    }
+
+    /// The redirect from an exact path.
+    public func redirect(from path: String) -> Redirect? {
+        var low = 0
+        var high = redirects.count
+        while low < high {
+            let middle = (low + high) / 2
+            if redirects[middle].from < path { low = middle + 1 } else { high = middle }
+        }
+        return low < redirects.count && redirects[low].from == path ? redirects[low] : nil
     }
 
     /// `path` without `?query` and `#fragment`.
