@@ -104,10 +104,8 @@ public enum PreviewAnswer: Sendable, Equatable {
 /// redirects, SPA routes and 404 page, S3's objects and 404s, the error response when
 /// `infra.spa_fallback` is `error_response`, and the response headers policy on every answer.
 ///
-/// Under `infra.spa_fallback: error_response` the preview answers what that setting is for: every
-/// path S3 does not hold gets the shell with 200. (The generated edge function still embeds its
-/// 404 page in that mode and would answer extension-less unknown paths itself; the parity tests
-/// record that difference as a known issue.)
+/// Under `infra.spa_fallback: error_response` the function stores only redirects and rewritten
+/// pages and passes every other path to S3, so every path S3 does not hold gets the shell with 200.
 ///
 /// `respond` is pure: no sockets, no clock. `answer` also forwards API requests.
 public struct PreviewRouter: Sendable {
@@ -168,38 +166,36 @@ public struct PreviewRouter: Sendable {
 
     // MARK: The bucket's behavior
 
-    /// What the edge function and S3 answer on the bucket's behavior.
+    /// What the edge functions and S3 answer on the bucket's behavior: the viewer-request function's
+    /// decision over the site's route store (``EdgeRouteStore/answer(for:)``), then S3, then the
+    /// viewer-response function, which gives the 404 page its 404 status at any path.
     private func bucket(_ request: PreviewRequest) -> PreviewResponse {
-        switch bucketRoutes.resolve(request.path) {
-        case .redirect(let target, let status):
+        switch site.edge.answer(for: request.path) {
+        case .redirect(let target):
             // The function answers with the query string it received, rebuilt from its parsed form.
             return PreviewResponse(
-                status: status,
+                status: 301,
                 headers: [HeaderField("Location", target + EdgeQuery.rebuild(request.query)), HeaderField("Cache-Control", "public, max-age=3600")],
                 rule: .redirect)
         case .object(let key):
-            return stored(key, rule: .object, request: request) ?? s3Missing(request)
-        case .spa(let key):
-            if site.spaFallback == .function { return stored(key, rule: .spaRoute, request: request) ?? s3Missing(request) }
-            return s3(request)
-        case .notFound, .api:
-            if site.spaFallback == .function, site.functionAnswersNotFound, !EdgeFunction.hasExtension(request.path),
-                let page = site.objects[site.routes.notFound]
-            {
-                return PreviewResponse(
-                    status: 404,
-                    headers: [HeaderField("Content-Type", "text/html; charset=utf-8"), HeaderField("Cache-Control", "public, max-age=60")],
-                    body: page.data, rule: .notFoundPage)
-            }
-            return s3(request)
+            let decoded = EdgeRouteStore.decode(request.path) ?? request.path
+            let rule: PreviewRule = key == site.routes.shell && bucketRoutes.resolve(decoded) == .spa(key: key) ? .spaRoute : .object
+            guard let response = stored(key, rule: rule, request: request) else { return s3Missing(request) }
+            return key == site.routes.notFound ? notFoundStatus(response) : response
+        case .notFound:
+            guard let response = stored(site.routes.notFound, rule: .notFoundPage, request: request) else { return s3Missing(request) }
+            return notFoundStatus(response)
         }
     }
 
-    /// The request passed on to S3 unchanged: the object at the path's key, or S3's 404.
-    private func s3(_ request: PreviewRequest) -> PreviewResponse {
-        let raw = String(request.path.dropFirst())
-        let key = raw.isEmpty ? site.routes.shell : (raw.removingPercentEncoding ?? raw)
-        return stored(key, rule: .object, request: request) ?? s3Missing(request)
+    /// The viewer-response function: the 404 page, marked by its object metadata, answers 404.
+    private func notFoundStatus(_ response: PreviewResponse) -> PreviewResponse {
+        var response = response
+        if response.status == 200 {
+            response.status = 404
+            response.rule = .notFoundPage
+        }
+        return response
     }
 
     /// S3's 404 for a missing key, or the shell with 200 under `infra.spa_fallback: error_response`.

@@ -46,9 +46,9 @@ public struct PreviewSite: Sendable {
     public var api: APISettings?
     /// The headers the response headers policy adds to every response of the bucket's behavior.
     public var securityHeaders: [HeaderField]
-    /// Whether the edge function answers unknown extension-less paths with the 404 page itself
-    /// (it embeds the page while its code stays within CloudFront's 10 KB); otherwise S3 answers.
-    public var functionAnswersNotFound: Bool
+    /// The edge's routing data, as `plan-infra` puts it into the function's KeyValueStore: the
+    /// preview answers the bucket's paths through the same decision procedure.
+    public var edge: EdgeRouteStore
     /// Pages (content pages and the shell) and the byte count, for the build summary.
     public var pageCount: Int
     public var totalBytes: Int
@@ -102,14 +102,10 @@ public struct PreviewSite: Sendable {
         let notFoundPage = objects.first { $0.key == notFoundKey }.map { String(decoding: $0.data, as: UTF8.self) }
         if let planner = try? InfraPlanner(config: planned, manifest: manifest, notFoundPage: notFoundPage) {
             self.securityHeaders = Self.headers(policy: planner.responseHeadersPolicy)
-            self.functionAnswersNotFound = !Self.functionLeavesNotFoundToS3(planner.functionCode)
+            self.edge = planner.routeStore
         } else {
             self.securityHeaders = []
-            self.functionAnswersNotFound = true
-        }
-        if !functionAnswersNotFound, config.infra.spaFallback == .function {
-            notes.append(
-                "the 404 page does not fit into the edge function (CloudFront's 10 KB limit), so unknown paths get S3's plain 404, as they will in production; a smaller 404 page fixes it")
+            self.edge = EdgeRouteStore(routes: manifest.routes, routesInFunction: planned.infra.spaFallback == .function)
         }
         self.notes = notes
     }
@@ -141,10 +137,5 @@ public struct PreviewSite: Sendable {
             headers.append(HeaderField("X-XSS-Protection", value))
         }
         return headers
-    }
-
-    /// Whether the generated function code carries no 404 page (it did not fit).
-    static func functionLeavesNotFoundToS3(_ code: String) -> Bool {
-        code.contains("\nvar NOT_FOUND_PAGE = null;\n")
     }
 }
