@@ -63,6 +63,10 @@ public enum ContentLoader {
         for result in loaded {
             switch result {
             case .success(let (page, read)):
+                if let problem = Self.fileNameRouteProblem(page, directory: directory) {
+                    bag.append(problem)
+                    continue
+                }
                 guard !page.draft || includeDrafts else { continue }
                 pages.append(page)
                 if !read { unread.insert(page.source) }
@@ -74,6 +78,52 @@ public enum ContentLoader {
         }
         try bag.throwIfErrors()
         return Result(pages: pages.sorted { $0.route < $1.route }, staticFiles: staticFiles, unread: unread)
+    }
+
+    /// Why the route a page takes from its file name breaks the route rules (the same rules as a
+    /// `route:` value), with the name to rename it to; nil when it is fine or set in front matter.
+    ///
+    /// Routes are kept to letters, digits and `- _ . ~ /`, so a page's URL is the same in the
+    /// browser, the bucket's key, the edge's route store, CloudFront's cache key, the sitemap and the
+    /// URLs registered with OAuth providers, with nothing percent-encoded anywhere.
+    static func fileNameRouteProblem(_ page: ContentPage, directory: String) -> Diagnostic? {
+        guard page.locations["route"] == nil, let problem = URLPath.problem(in: page.route) else { return nil }
+        let relative = page.source.hasPrefix(directory + "/") ? String(page.source.dropFirst(directory.count + 1)) : page.source
+        let renamed = suggestedFileName(for: relative)
+        let reason: String
+        switch problem {
+        case .badCharacter(_, let character): reason = "contains '\(character)'; routes use letters, digits and - _ . ~ / only"
+        default: reason = "breaks the route rules: \(problem.message)"
+        }
+        var hint = "rename the file"
+        if let renamed, renamed != relative { hint += " to '\(renamed)'" }
+        hint += ", or set a route: in its front matter (route: \(renamed.map { defaultRoute(for: $0) } ?? "/your-page"))"
+        return .error(
+            SourceLocation(file: page.source), "the file name '\(relative)' gives the route '\(page.route)', which \(reason)", hint: hint)
+    }
+
+    /// `relative` with every name made of route characters: accents dropped (`café` -> `cafe`),
+    /// anything else outside letters, digits and `- _ . ~` replaced by `-`; nil when nothing is left.
+    static func suggestedFileName(for relative: String) -> String? {
+        let stem = relative.hasSuffix(".md") ? String(relative.dropLast(3)) : relative
+        let folded = stem.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        var parts: [String] = []
+        for segment in folded.split(separator: "/", omittingEmptySubsequences: false) {
+            var name = ""
+            for character in segment {
+                let allowed = character.isASCII && (character.isLetter || character.isNumber || "-_.~".contains(character))
+                if allowed {
+                    name.append(character)
+                } else if !name.hasSuffix("-") {
+                    name.append("-")
+                }
+            }
+            while name.hasPrefix("-") || name.hasPrefix(".") { name.removeFirst() }
+            while name.hasSuffix("-") { name.removeLast() }
+            if name.isEmpty { return nil }
+            parts.append(name)
+        }
+        return parts.joined(separator: "/") + ".md"
     }
 
     /// The route a file's path gives: `legal/cookies.md` -> `/legal/cookies`, `legal/index.md` -> `/legal`.

@@ -34,8 +34,18 @@ public enum InvalidationPlanner {
         // The key's own path too: CloudFront caches a rewritten request (`/legal` -> `/legal/index.html`)
         // under the rewritten path.
         for key in keys { paths.insert("/" + key) }
-        return paths.sorted()
+        return paths.map(encoded).sorted()
     }
+
+    /// A path as an invalidation names it: CloudFront wants anything outside the unreserved
+    /// characters and `/` percent-encoded as UTF-8 (a bundle file such as `assets/Café 1.png`).
+    public static func encoded(_ path: String) -> String {
+        path.addingPercentEncoding(withAllowedCharacters: invalidationCharacters) ?? path
+    }
+
+    private static let invalidationCharacters = CharacterSet(
+        charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/")
+
 
     /// `paths` as is when there are at most `threshold`, else collapsed into wildcards level by
     /// level (`/docs/a`, `/docs/b` -> `/docs/*`) until at most `threshold` remain; `/*` at the end.
