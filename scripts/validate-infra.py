@@ -28,10 +28,19 @@ except ImportError:
 
 USAGE = "usage: validate-infra.py DIR\n  DIR: a folder written by `site plan-infra` (default infra/)"
 
-FUNCTION_CODE = "cloudfront/function.js"
-FUNCTION_JSON = "cloudfront/function.json"
+# Each function's create-function input -> the file that holds its code.
+FUNCTIONS = {
+    "cloudfront/viewer-request.json": "cloudfront/viewer-request.js",
+    "cloudfront/viewer-response.json": "cloudfront/viewer-response.js",
+}
 BUCKET_POLICY = "bucket/policy.json"
+ROUTES = "cloudfront/routes.json"
 FUNCTION_CODE_LIMIT = 10240
+# CloudFront's quotas on key value stores.
+KVS_KEY_BYTES = 512
+KVS_VALUE_BYTES = 1024
+KVS_STORE_BYTES = 5 * 1024 * 1024
+KVS_KEYS_PER_UPDATE = 50
 
 # path -> (service, operation, member wrapping the file or None when the file is the whole input)
 CLI_INPUTS = {
@@ -40,16 +49,19 @@ CLI_INPUTS = {
     "bucket/ownership-controls.json": ("s3", "PutBucketOwnershipControls", None),
     "bucket/encryption.json": ("s3", "PutBucketEncryption", None),
     "bucket/versioning.json": ("s3", "PutBucketVersioning", None),
+    "bucket/lifecycle.json": ("s3", "PutBucketLifecycleConfiguration", None),
     BUCKET_POLICY: ("s3", "PutBucketPolicy", None),
     "cloudfront/origin-access-control.json": ("cloudfront", "CreateOriginAccessControl", None),
-    FUNCTION_JSON: ("cloudfront", "CreateFunction", None),
+    "cloudfront/viewer-request.json": ("cloudfront", "CreateFunction", None),
+    "cloudfront/viewer-response.json": ("cloudfront", "CreateFunction", None),
+    "cloudfront/key-value-store.json": ("cloudfront", "CreateKeyValueStore", None),
     "cloudfront/response-headers-policy.json": ("cloudfront", "CreateResponseHeadersPolicy", None),
     "cloudfront/distribution-config.json": ("cloudfront", "CreateDistribution", "DistributionConfig"),
 }
 
 # JSON that plan-infra writes but the AWS CLI never reads: optional, must parse as a JSON object.
 PLAIN_JSON = (
-    "names.json", "backend/backend.json",
+    "names.json", "backend/backend.json", ROUTES,
     "publish/manifest.json", "publish/manifest-pending.json", "publish/summary.json",
 )
 
@@ -59,6 +71,10 @@ NUMBERED_INPUTS = (
     (re.compile(r"^publish/invalidation-[0-9]+\.json$"), "cloudfront", "CreateInvalidation", "InvalidationBatch",
      {"DistributionId": "EDFDVBD6EXAMPLE"}),
     (re.compile(r"^publish/deletes-[0-9]+\.json$"), "s3", "DeleteObjects", "Delete", {"Bucket": "example-bucket"}),
+    (re.compile(r"^publish/route-puts-[0-9]+\.json$"), "cloudfront-keyvaluestore", "UpdateKeys", "Puts",
+     {"KvsARN": "arn:aws:cloudfront::123456789012:key-value-store/example", "IfMatch": "ETAG"}),
+    (re.compile(r"^publish/route-deletes-[0-9]+\.json$"), "cloudfront-keyvaluestore", "UpdateKeys", "Deletes",
+     {"KvsARN": "arn:aws:cloudfront::123456789012:key-value-store/example", "IfMatch": "ETAG"}),
 )
 
 
@@ -170,26 +186,58 @@ def read_json(root, path, problems):
         return None
 
 
-def check_function_code(root, problems):
-    """Checks cloudfront/function.js; returns its bytes, or None when it is missing."""
-    full = os.path.join(root, FUNCTION_CODE)
+def check_function_code(root, path, problems):
+    """Checks a function's code file; returns its bytes, or None when it is missing."""
+    full = os.path.join(root, path)
     if not os.path.isfile(full):
-        problems.add(FUNCTION_CODE, "missing")
+        problems.add(path, "missing")
         return None
     try:
         with open(full, "rb") as handle:
             code = handle.read()
     except OSError as error:
-        problems.add(FUNCTION_CODE, f"cannot be read: {error.strerror}")
+        problems.add(path, f"cannot be read: {error.strerror}")
         return None
     if not code:
-        problems.add(FUNCTION_CODE, "empty; CreateFunction needs at least 1 byte of FunctionCode")
+        problems.add(path, "empty; CreateFunction needs at least 1 byte of FunctionCode")
     elif len(code) > FUNCTION_CODE_LIMIT:
         problems.add(
-            FUNCTION_CODE,
+            path,
             f"{len(code)} bytes; CloudFront Functions allow at most {FUNCTION_CODE_LIMIT} bytes",
         )
     return code
+
+
+def check_routes(root, problems):
+    """Checks the key value store's data: CloudFront's import format and its quotas."""
+    content = read_json(root, ROUTES, problems)
+    if content is None:
+        return
+    data = content.get("data") if isinstance(content, dict) else None
+    if not isinstance(data, list):
+        problems.add(ROUTES, 'expected {"data": [{"key": ..., "value": ...}, ...]}')
+        return
+    seen = set()
+    total = 0
+    for index, item in enumerate(data):
+        if not isinstance(item, dict) or set(item) != {"key", "value"}:
+            problems.add(ROUTES, f"data[{index}] must have exactly the members key and value")
+            continue
+        key, value = item["key"], item["value"]
+        if not isinstance(key, str) or not isinstance(value, str) or not key or not value:
+            problems.add(ROUTES, f"data[{index}]: key and value must be non-empty strings")
+            continue
+        key_bytes, value_bytes = len(key.encode()), len(value.encode())
+        if key_bytes > KVS_KEY_BYTES:
+            problems.add(ROUTES, f"data[{index}]: key of {key_bytes} bytes; at most {KVS_KEY_BYTES}")
+        if value_bytes > KVS_VALUE_BYTES:
+            problems.add(ROUTES, f"data[{index}]: value of {value_bytes} bytes; at most {KVS_VALUE_BYTES}")
+        if key in seen:
+            problems.add(ROUTES, f"data[{index}]: key {json.dumps(key)} appears twice")
+        seen.add(key)
+        total += key_bytes + value_bytes
+    if total > KVS_STORE_BYTES:
+        problems.add(ROUTES, f"{total} bytes of keys and values; a key value store holds at most {KVS_STORE_BYTES}")
 
 
 def check_policy_document(params, problems):
@@ -221,7 +269,7 @@ def check_policy_document(params, problems):
             )
 
 
-def check_cli_input(root, path, models, function_code, problems, spec=None):
+def check_cli_input(root, path, models, function_codes, problems, spec=None):
     service, operation, wrapper, extra = spec if spec else CLI_INPUTS[path] + ({},)
     content = read_json(root, path, problems)
     if content is None:
@@ -229,11 +277,14 @@ def check_cli_input(root, path, models, function_code, problems, spec=None):
     params = {wrapper: content} if wrapper else content
     if extra and isinstance(params, dict):
         params = dict(extra, **params)
-    if path == FUNCTION_JSON and isinstance(params, dict):
+    if path in FUNCTIONS and isinstance(params, dict):
         if "FunctionCode" in params:
-            problems.add(path, f"FunctionCode belongs in {FUNCTION_CODE}, not in this file")
+            problems.add(path, f"FunctionCode belongs in {FUNCTIONS[path]}, not in this file")
         params = dict(params)
-        params["FunctionCode"] = function_code if function_code is not None else b""
+        code = function_codes.get(path)
+        params["FunctionCode"] = code if code is not None else b""
+    if wrapper in ("Puts", "Deletes") and isinstance(content, list) and len(content) > KVS_KEYS_PER_UPDATE:
+        problems.add(path, f"{len(content)} keys; one UpdateKeys request takes at most {KVS_KEYS_PER_UPDATE}")
 
     shape = models.input_shape(service, operation)
     report = ParamValidator().validate(params, shape)
@@ -261,17 +312,19 @@ def validate(root):
     checked = 0
     present = json_files(root)
 
-    function_code = None
+    function_codes = {}
     for path in CLI_INPUTS:
-        if path == FUNCTION_JSON:
-            function_code = check_function_code(root, problems)
-            if function_code is not None:
+        if path in FUNCTIONS:
+            function_codes[path] = check_function_code(root, FUNCTIONS[path], problems)
+            if function_codes[path] is not None:
                 checked += 1
         if path not in present:
             problems.add(path, "missing")
             continue
-        check_cli_input(root, path, models, function_code, problems)
+        check_cli_input(root, path, models, function_codes, problems)
         checked += 1
+    if ROUTES in present:
+        check_routes(root, problems)
     for path in PLAIN_JSON:
         if path in present:
             content = read_json(root, path, problems)
@@ -281,7 +334,7 @@ def validate(root):
     for path in present:
         spec = numbered_input(path)
         if spec:
-            check_cli_input(root, path, models, function_code, problems, spec)
+            check_cli_input(root, path, models, function_codes, problems, spec)
             checked += 1
             continue
         if path not in CLI_INPUTS and path not in PLAIN_JSON:

@@ -25,8 +25,9 @@ struct InfraValidatorTests {
     /// The files the validator needs, in the order it reports them missing.
     static let requiredFiles = [
         InfraLayout.createBucket, InfraLayout.publicAccessBlock, InfraLayout.ownershipControls,
-        InfraLayout.encryption, InfraLayout.versioning, InfraLayout.bucketPolicy,
+        InfraLayout.encryption, InfraLayout.versioning, InfraLayout.lifecycle, InfraLayout.bucketPolicy,
         InfraLayout.originAccessControl, InfraLayout.functionCode, InfraLayout.function,
+        InfraLayout.responseFunctionCode, InfraLayout.responseFunction, InfraLayout.keyValueStore,
         InfraLayout.responseHeadersPolicy, InfraLayout.distributionConfig,
     ]
 
@@ -34,13 +35,13 @@ struct InfraValidatorTests {
     func validExample() throws {
         let outcome = try Self.validate(Self.valid)
         #expect(outcome.status == 0, "exit status \(outcome.status)\n\(outcome.stdout)\(outcome.stderr)")
-        #expect(outcome.stdout == "12 files valid\n")
+        #expect(outcome.stdout == "17 files valid\n")
         #expect(outcome.stderr == "")
     }
 
-    @Test("the valid example holds each file of the layout that the validator reads, and names.json")
+    @Test("the valid example holds each file of the layout that the validator reads, names.json and the routes")
     func validExampleMatchesLayout() {
-        #expect(Self.files(under: Self.valid) == Set(Self.requiredFiles + [InfraLayout.names]))
+        #expect(Self.files(under: Self.valid) == Set(Self.requiredFiles + [InfraLayout.names, InfraLayout.routes]))
     }
 
     @Test("each invalid variant fails with exactly its problem lines", arguments: cases)
@@ -67,7 +68,7 @@ struct InfraValidatorTests {
             "function-code-in-json", "missing-file", "missing-required-member", "not-json",
             "oversize-function", "policy-not-json", "policy-wrong-version", "quantity-mismatch",
             "quantity-without-items", "quantity-zero-with-items", "unknown-file", "unknown-member",
-            "wrong-type",
+            "wrong-type", "routes-over-quota", "route-batch-too-large",
         ]
         #expect(Set(kinds).subtracting(Self.cases).isEmpty, "missing: \(Set(kinds).subtracting(Self.cases).sorted())")
     }
@@ -78,7 +79,7 @@ struct InfraValidatorTests {
         try workspace.write(InfraLayout.functionCode, Self.javaScript(bytes: 10_240))
         let outcome = try Self.validate(workspace.root)
         #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
-        #expect(outcome.stdout == "12 files valid\n")
+        #expect(outcome.stdout == "17 files valid\n")
     }
 
     @Test("an empty folder reports each file it needs as missing")
