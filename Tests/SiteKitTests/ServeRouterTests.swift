@@ -97,28 +97,40 @@ struct ServeRouterTests {
         #expect(response.header("Location") == "/terms" + expected)
     }
 
-    @Test("the manifest is served where the deploy stores it, never cached")
-    func manifest() throws {
-        let response = try Self.response(try Self.fixture().router.respond(path: "/_site/manifest.json"))
-        #expect(response.status == 200)
-        #expect(response.header("Cache-Control") == "no-cache")
-        #expect(response.header("Content-Type") == "application/json; charset=utf-8")
-        #expect(try Manifest.decode(response.body).routes.shell == "index.html")
+    @Test("the manifest is never public: /_site/ answers the 404 page with status 404", arguments: [
+        "/_site/manifest.json", "/_site", "/_site/", "/_site/anything", "/%5Fsite/manifest.json",
+    ])
+    func manifestIsNotPublic(_ path: String) throws {
+        let fixture = try Self.fixture()
+        let response = try Self.response(fixture.router.respond(path: path))
+        #expect(response.status == 404)
+        #expect(response.rule == .notFoundPage)
+        #expect(response.body == fixture.site.objects[fixture.site.routes.notFound]?.data)
+        #expect(!response.text.contains("\"objects\""))
     }
 
-    @Test("a 404 page too large for the edge function leaves unknown paths to S3's 404, as in production, with a note")
+    @Test("a 404 page of any size answers unknown paths with status 404, and /404.html itself too")
     func largeNotFoundPage() throws {
-        let filler = String(repeating: "Nothing lives at this address. ", count: 400)
+        let filler = String(repeating: "Nothing lives at this address. ", count: 4_000)
         let files = TestProject.with([
             "templates/404.mustache": "{{<layout}}{{$main}}<h1>{{page.title}}</h1><p>\(filler)</p>{{/main}}{{/layout}}\n"
         ])
         let fixture = try ServeFixture.make(files, backend: nil)
-        #expect(fixture.site.functionAnswersNotFound == false)
-        #expect(fixture.site.notes.contains { $0.contains("10 KB") })
-        let response = try Self.response(fixture.router.respond(path: "/nowhere"))
-        #expect(response.status == 404)
-        #expect(response.rule == .missingFile)
-        #expect(response.text.contains("<Code>NoSuchKey</Code>"))
+        #expect(fixture.site.notes.isEmpty)
+        for path in ["/nowhere", "/404.html", "/deep/unknown/page"] {
+            let response = try Self.response(fixture.router.respond(path: path))
+            #expect(response.status == 404, "\(path)")
+            #expect(response.rule == .notFoundPage, "\(path)")
+            #expect(response.text.contains(filler), "\(path)")
+        }
+    }
+
+    @Test("paths are matched as CloudFront delivers them: percent-encoded, decoded once", arguments: [
+        ("/%74erms", 200), ("/terms%2F", 301), ("/caf%C3%A9", 404), ("/%E0%A4%A", 404), ("/te%rms", 404),
+    ])
+    func percentEncodedPaths(_ path: String, _ status: Int) throws {
+        let response = try Self.response(try Self.fixture().router.respond(path: path))
+        #expect(response.status == status, "\(path): \(response.status) \(response.rule)")
     }
 
     @Test("error_response together with an API is noted, and the API is still proxied untouched")
