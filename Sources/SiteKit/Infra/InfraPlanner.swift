@@ -15,6 +15,8 @@ public struct InfraPlanner: Sendable {
     /// The 404 page's HTML, embedded in the edge function.
     public let notFoundPage: String?
     public let names: InfraNames
+    /// The routing data of the viewer-request function, derived from the manifest's routing table.
+    public let routeStore: EdgeRouteStore
 
     static let bucketOriginID = "site-bucket"
     static let apiOriginID = "site-api"
@@ -39,6 +41,7 @@ public struct InfraPlanner: Sendable {
         self.manifest = manifest
         self.notFoundPage = notFoundPage
         self.names = InfraNames(bucket: bucket, region: config.infra.region)
+        self.routeStore = EdgeRouteStore(routes: manifest.routes, routesInFunction: config.infra.spaFallback == .function)
     }
 
     /// Every file of the plan, by path below the output folder.
@@ -166,10 +169,6 @@ public struct InfraPlanner: Sendable {
         ]
     }
 
-    /// The routing data of the viewer-request function.
-    public var routeStore: EdgeRouteStore {
-        EdgeRouteStore(routes: manifest.routes, routesInFunction: config.infra.spaFallback == .function)
-    }
 
     var functionCode: String { EdgeFunction.viewerRequestCode(store: routeStore) }
 
