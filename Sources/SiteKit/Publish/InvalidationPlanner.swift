@@ -37,14 +37,16 @@ public enum InvalidationPlanner {
         return paths.map(encoded).sorted()
     }
 
-    /// A path as an invalidation names it: CloudFront wants anything outside the unreserved
-    /// characters and `/` percent-encoded as UTF-8 (a bundle file such as `assets/Café 1.png`).
+    /// A path as an invalidation names it: CloudFront wants non-ASCII and unsafe characters
+    /// percent-encoded as UTF-8 (a bundle file such as `assets/Café 1.png`). Encoded exactly as the
+    /// viewer-request function spells the paths it passes on (`encodeURIComponent` per segment), so
+    /// the invalidation names the cached copy.
     public static func encoded(_ path: String) -> String {
         path.addingPercentEncoding(withAllowedCharacters: invalidationCharacters) ?? path
     }
 
     private static let invalidationCharacters = CharacterSet(
-        charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/")
+        charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!~*'()/")
 
 
     /// `paths` as is when there are at most `threshold`, else collapsed into wildcards level by
