@@ -39,7 +39,8 @@ struct InfraPlannerTests {
         #expect((apiOrigin["CustomOriginConfig"] as? [String: Any])?["OriginProtocolPolicy"] as? String == "https-only")
         let defaultBehavior = try #require(config["DefaultCacheBehavior"] as? [String: Any])
         let functions = try #require((defaultBehavior["FunctionAssociations"] as? [String: Any])?["Items"] as? [[String: Any]])
-        #expect(functions.map { $0["EventType"] as? String } == ["viewer-request"])
+        #expect(functions.map { $0["EventType"] as? String } == ["viewer-request", "viewer-response"])
+        #expect(functions.map { $0["FunctionARN"] as? String } == [InfraLayout.functionARNPlaceholder, InfraLayout.responseFunctionARNPlaceholder])
         #expect(defaultBehavior["CachePolicyId"] as? String == InfraPlanner.ManagedPolicy.cachingOptimized)
         #expect(defaultBehavior["ViewerProtocolPolicy"] as? String == "redirect-to-https")
     }

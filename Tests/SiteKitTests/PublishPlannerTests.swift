@@ -182,3 +182,73 @@ extension Array where Element == UInt8 {
         }
     }
 }
+
+@Suite("Publish plan: the edge's route store")
+struct PublishRouteStoreTests {
+    static func manifest(aliases: [String], pages: [String] = ["terms", "privacy"]) -> Manifest {
+        var objects = pages.map { PublishPlannerTests.object($0, .page, "\($0) 1") }
+        objects.append(PublishPlannerTests.object("404.html", .page, "not found"))
+        var manifest = PublishPlannerTests.manifest(objects)
+        manifest.routes = RoutingTable(
+            entries: manifest.routes.entries,
+            redirects: pages.map { .init(from: "/\($0)/", to: "/\($0)") } + aliases.map { .init(from: $0, to: "/terms") },
+            spaRoutes: [], api: nil)
+        return manifest
+    }
+
+    @Test("the first deploy puts every key of the store, marks the 404 page and records the edge format")
+    func firstDeploy() throws {
+        let current = Self.manifest(aliases: ["/tos"])
+        let plan = try PublishPlanner.plan(current: current, previous: nil, settings: InfraSettings())
+        let store = EdgeRouteStore(routes: current.routes)
+        #expect(plan.routeChanges.puts == store.entries)
+        #expect(plan.routeChanges.deletes.isEmpty)
+        #expect(plan.uploads.first { $0.key == "404.html" }?.metadata == ["site-status": "404"])
+        #expect(plan.uploads.filter { $0.key != "404.html" }.allSatisfy { $0.metadata.isEmpty })
+        #expect(plan.deployed.edgeFormat == EdgeRouteStore.format)
+        #expect(plan.summary.contains("\(store.entries.count) route keys to put and 0 to delete, 0 invalidation paths"))
+    }
+
+    @Test("a later deploy puts only the keys that changed and deletes the ones that went, with nothing else to upload")
+    func changedAliases() throws {
+        let before = try PublishPlanner.plan(current: Self.manifest(aliases: ["/tos", "/old"]), previous: nil, settings: InfraSettings())
+        var deployed = before.deployed
+        deployed.pendingInvalidations = nil
+        let plan = try PublishPlanner.plan(current: Self.manifest(aliases: ["/tos", "/new"]), previous: deployed, settings: InfraSettings())
+        #expect(plan.uploads.isEmpty)
+        #expect(plan.routeChanges.puts == [EdgeRouteStore.Entry(key: "/new", value: .redirect(to: "/terms"))])
+        #expect(plan.routeChanges.deletes == ["/old"])
+        #expect(plan.changed)
+        let files = try PublishFiles.files(for: plan, dist: "../dist")
+        #expect(String(decoding: try #require(files["publish/route-puts-1.json"]), as: UTF8.self).contains("\"Key\" : \"/new\""))
+        #expect(String(decoding: try #require(files["publish/route-deletes-1.json"]), as: UTF8.self).contains("\"Key\" : \"/old\""))
+        #expect(files["publish/route-puts-2.json"] == nil)
+    }
+
+    @Test("a deploy over one without the route store writes the whole store and uploads the 404 page again with its marker")
+    func olderDeploy() throws {
+        let current = Self.manifest(aliases: ["/tos"])
+        var older = try PublishPlanner.plan(current: current, previous: nil, settings: InfraSettings()).deployed
+        older.edgeFormat = nil
+        older.pendingInvalidations = nil
+        let plan = try PublishPlanner.plan(current: current, previous: older, settings: InfraSettings())
+        #expect(plan.uploads.map(\.key) == ["404.html"])
+        #expect(plan.routeChanges.puts == EdgeRouteStore(routes: current.routes).entries)
+    }
+
+    static func count(_ batch: JSONValue) -> Int {
+        if case .array(let items) = batch { return items.count }
+        return -1
+    }
+
+    @Test("update batches hold at most 50 keys", arguments: [0, 1, 49, 50, 51, 120])
+    func batches(_ count: Int) {
+        let changes = EdgeRouteStore.Changes(
+            puts: (0..<count).map { EdgeRouteStore.Entry(key: "/p\($0)", value: .object) }, deletes: (0..<count).map { "/d\($0)" })
+        let sizes = changes.putBatches.map { Self.count($0) }
+        #expect(sizes.reduce(0, +) == count)
+        #expect(sizes.allSatisfy { $0 > 0 && $0 <= AWSLimits.keyValueStoreKeysPerUpdate })
+        #expect(sizes.count == (count + 49) / 50)
+        #expect(changes.deleteBatches.map { Self.count($0) } == sizes)
+    }
+}

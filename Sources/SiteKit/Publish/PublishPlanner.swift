@@ -44,7 +44,11 @@ public struct PublishPlan: Sendable, Equatable {
 
     /// `N to upload (X KB), M to delete, K retained, P invalidation paths`.
     public var summary: String {
-        var text = "\(uploads.count) to upload (\(Self.kilobytes(uploadBytes)) KB), \(deletes.count) to delete, \(retained.count) retained, \(routeChanges.puts.count) route\(routeChanges.puts.count == 1 ? "" : "s") to put and \(routeChanges.deletes.count) to delete, \(invalidationPaths) invalidation path\(invalidationPaths == 1 ? "" : "s")"
+        var text = "\(uploads.count) to upload (\(Self.kilobytes(uploadBytes)) KB), \(deletes.count) to delete, \(retained.count) retained, "
+        if !routeChanges.isEmpty {
+            text += "\(routeChanges.puts.count) route key\(routeChanges.puts.count == 1 ? "" : "s") to put and \(routeChanges.deletes.count) to delete, "
+        }
+        text += "\(invalidationPaths) invalidation path\(invalidationPaths == 1 ? "" : "s")"
         if !changed, invalidations.isEmpty {
             text += "; nothing changed since the previous deploy, so no invalidation"
         } else if !changed {
