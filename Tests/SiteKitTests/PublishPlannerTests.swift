@@ -191,7 +191,9 @@ struct PublishRouteStoreTests {
         var manifest = PublishPlannerTests.manifest(objects)
         manifest.routes = RoutingTable(
             entries: manifest.routes.entries,
-            redirects: pages.map { .init(from: "/\($0)/", to: "/\($0)") } + aliases.map { .init(from: $0, to: "/terms") },
+            redirects: pages.map { .init(from: "/\($0)/", to: "/\($0)") } + aliases.flatMap {
+                [RoutingTable.Redirect(from: $0, to: "/terms"), .init(from: $0 + "/", to: "/terms")]
+            },
             spaRoutes: [], api: nil)
         return manifest
     }

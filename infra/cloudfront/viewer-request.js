@@ -69,12 +69,19 @@ function hasExtension(path) {
   return name.indexOf('.') > 0;
 }
 
+// One spelling of a path for S3 and the cache: each segment encoded as encodeURIComponent does.
+function canonical(path) {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
 async function handler(event) {
   var request = event.request;
   var path = request.uri;
-  // Keys are decoded paths; S3 decodes the URI the same way for a request passed on.
+  // Keys are decoded paths. A request passed on carries one spelling of its path, so that
+  // /%74erms and /terms share one cached copy and one invalidation path.
   if (path.indexOf('%') !== -1) {
     try { path = decodeURIComponent(path); } catch (malformed) { return notFound(request); }
+    request.uri = canonical(path);
   }
   if (path.indexOf(RESERVED) === 0 || path + '/' === RESERVED) { return notFound(request); }
   var value = await lookup(path);
