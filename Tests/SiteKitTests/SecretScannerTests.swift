@@ -78,3 +78,44 @@ struct SecretScannerTests {
         #expect(SecretScanner.scan(text).map(\.rule) == [rule])
     }
 }
+
+@Suite("Secret scanner: provider tokens with fixed prefixes")
+struct ProviderTokenTests {
+    /// A token each rule must find, and a near miss it must not: the same prefix with a shape
+    /// the provider never issues (too short, or not a token at all). Built from pieces so that
+    /// no whole token stands in the repository.
+    static let cases: [(rule: String, token: String, nearMiss: String)] = [
+        ("a GitHub token", "ghp_" + String(repeating: "aB3", count: 12), "ghp_" + String(repeating: "a", count: 20)),
+        ("a GitHub token", "ghs_" + String(repeating: "Zx9", count: 12), "the ghs_ prefix alone"),
+        ("a GitHub fine-grained token", "github_pat_" + String(repeating: "A1_b", count: 20) + "cd", "github_pat_short"),
+        ("a GitLab token", "glpat-" + String(repeating: "x-Y_", count: 5), "glpat-short"),
+        ("a Stripe live secret key", "sk_" + "live_" + String(repeating: "4eC3", count: 6), "sk_test_" + String(repeating: "4eC3", count: 6)),
+        ("a Stripe live secret key", "rk_" + "live_" + String(repeating: "9Qw", count: 9), "rk_live_short"),
+        ("a Slack token", "xoxb-" + "1234567890-abcdefABCDEF", "xoxb-123"),
+        ("a Slack webhook URL", "https://hooks.slack.com/services/" + "T0001/B0002/" + "XXXXXXXXXXXXXXXX", "https://hooks.slack.com/"),
+        ("a Google API key", "AIza" + String(repeating: "Sy-_9", count: 7), "AIza" + "Sy"),
+        ("an npm token", "npm_" + String(repeating: "a1B2", count: 9), "npm_install"),
+        ("a PyPI token", "pypi-" + "AgEIcHlwaS5vcmc" + String(repeating: "Ab_-", count: 13), "pypi-AgEIcHlwaS5vcmc"),
+        ("a SendGrid API key", "SG." + String(repeating: "a", count: 22) + "." + String(repeating: "B", count: 43), "SG.short.key"),
+        ("a Shopify access token", "shpat_" + String(repeating: "0fA9", count: 8), "shpat_" + "xyz"),
+        ("an Anthropic API key", "sk-ant-" + "api03-" + String(repeating: "Ab9_", count: 8), "sk-ant-short"),
+        ("an OpenAI API key", "sk-" + "proj-" + String(repeating: "Ab9_", count: 6), "sk-proj-short"),
+    ]
+
+    @Test("each provider's token is found, at its line and column, and its near miss is not", arguments: cases)
+    func token(rule: String, token: String, nearMiss: String) {
+        let text = "const config = {\n  key: '\(token)',\n};\n"
+        let hits = SecretScanner.scan(text)
+        #expect(hits.map(\.rule) == [rule])
+        #expect(hits.first?.line == 2)
+        #expect(hits.first?.column == 9)
+        #expect(hits.first?.match == token)
+        #expect(SecretScanner.scan("value: \(nearMiss)\n").filter { $0.rule == rule }.isEmpty)
+    }
+
+    @Test("every prefix rule has a case above")
+    func everyRuleCovered() {
+        let covered = Set(Self.cases.map(\.rule))
+        #expect(Set(SecretScanner.prefixedTokens.map(\.name)).subtracting(covered).isEmpty)
+    }
+}

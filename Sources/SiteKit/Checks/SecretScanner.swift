@@ -1,7 +1,8 @@
 import Foundation
 
-/// Refuses to publish credentials: AWS access key ids, private key blocks and `client_secret`
-/// style assignments, in any text file of the output.
+/// Refuses to publish credentials: AWS access key ids, private key blocks, `client_secret` style
+/// assignments, and the tokens of providers that give theirs a fixed prefix (GitHub, GitLab, Stripe,
+/// Slack, Google, npm, PyPI, SendGrid, Shopify, Anthropic, OpenAI), in any text file of the output.
 public enum SecretScanner {
     /// One kind of secret and how to spot it.
     struct Rule: Sendable {
@@ -32,7 +33,29 @@ public enum SecretScanner {
             pattern:
                 #"(?i)\b(client_secret|clientsecret|aws_secret_access_key|secret_access_key|api_secret|app_secret)["']?\s*[:=]\s*["']?[A-Za-z0-9/+_\-]{8,}"#,
             mightMatch: holdsSecretName),
-    ].compactMap { $0 }
+    ].compactMap { $0 } + prefixedTokens.compactMap { token in
+        let literals = token.prefixes.map { Array($0.utf8) }
+        return Rule(name: token.name, pattern: token.pattern, mightMatch: { bytes in literals.contains { contains($0, anchoredAt: 0, in: bytes) } })
+    }
+
+    /// Provider tokens recognised by their fixed prefix and the shape that follows it (the shapes
+    /// of the providers' documentation and of public secret-scanning rule sets). `prefixes` are
+    /// literal pieces every match holds; a text without them skips the regex.
+    static let prefixedTokens: [(name: String, pattern: String, prefixes: [String])] = [
+        ("a GitHub token", #"\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b"#, ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]),
+        ("a GitHub fine-grained token", #"\bgithub_pat_[A-Za-z0-9_]{82}\b"#, ["github_pat_"]),
+        ("a GitLab token", #"\bglpat-[A-Za-z0-9_\-]{20,}"#, ["glpat-"]),
+        ("a Stripe live secret key", #"\b(sk|rk)_live_[A-Za-z0-9]{24,}\b"#, ["sk_live_", "rk_live_"]),
+        ("a Slack token", #"\bxox[abposr]-[A-Za-z0-9-]{10,}"#, ["xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-"]),
+        ("a Slack webhook URL", #"https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"#, ["hooks.slack.com/services/"]),
+        ("a Google API key", #"\bAIza[0-9A-Za-z_\-]{35}"#, ["AIza"]),
+        ("an npm token", #"\bnpm_[A-Za-z0-9]{36}\b"#, ["npm_"]),
+        ("a PyPI token", #"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}"#, ["pypi-AgEIcHlwaS5vcmc"]),
+        ("a SendGrid API key", #"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}\b"#, ["SG."]),
+        ("a Shopify access token", #"\bshp(at|ca|pa|ss)_[a-fA-F0-9]{32}\b"#, ["shpat_", "shpca_", "shppa_", "shpss_"]),
+        ("an Anthropic API key", #"\bsk-ant-[A-Za-z0-9_\-]{32,}"#, ["sk-ant-"]),
+        ("an OpenAI API key", #"\bsk-(proj|svcacct|admin)-[A-Za-z0-9_\-]{20,}"#, ["sk-proj-", "sk-svcacct-", "sk-admin-"]),
+    ]
 
     /// Findings in `objects`, located in their source files where the text can be found there.
     public static func scan(_ objects: [OutputObject], fileSystem: some FileSystem) -> [Diagnostic] {
