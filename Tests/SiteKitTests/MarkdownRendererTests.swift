@@ -320,3 +320,24 @@ struct LargeMarkdownTests {
         #expect(first.html.hasSuffix("</table>\n"))
     }
 }
+
+@Suite("Markdown links: dangerous URL schemes")
+struct DangerousSchemeTests {
+    @Test("schemes that run code or read local files are found as browsers read them", arguments: [
+        ("javascript:alert(1)", "javascript"), ("JavaScript:alert(1)", "javascript"), ("  javascript:x", "javascript"),
+        ("java\tscript:x", "javascript"), ("java\nscript:x", "javascript"), ("\u{1}javascript:x", "javascript"),
+        ("VBSCRIPT:msgbox", "vbscript"), ("file:///etc/passwd", "file"), ("data:text/html;base64,PGgxPg==", "data"),
+        ("DATA:text/html,<b>", "data"), ("data:image/svg+xml,<svg/>", "data"),
+    ])
+    func dangerous(url: String, scheme: String) {
+        #expect(TreeWalker.dangerousScheme(url) == scheme)
+    }
+
+    @Test("ordinary links and the image data URLs cmark keeps are fine", arguments: [
+        "https://example.com", "/terms", "#section", "mailto:legal@example.com", "javascript-guide.html", "./file.txt",
+        "data:image/png;base64,iVBORw0KGgo=", "DATA:IMAGE/JPEG;base64,xyz", "", "tel:+15555550100",
+    ])
+    func fine(url: String) {
+        #expect(TreeWalker.dangerousScheme(url) == nil)
+    }
+}

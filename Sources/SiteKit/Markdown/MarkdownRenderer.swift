@@ -95,7 +95,7 @@ public struct MarkdownRenderer: Sendable {
 }
 
 /// Walks the cmark tree once: expands variables, collects headings and their ids.
-private struct TreeWalker {
+struct TreeWalker {
     let file: String
     let firstLine: Int
     let markdown: String
@@ -135,6 +135,7 @@ private struct TreeWalker {
                 expandLiteral(node, near: blockLine)
             case CMARK_NODE_LINK where event == CMARK_EVENT_ENTER, CMARK_NODE_IMAGE where event == CMARK_EVENT_ENTER:
                 expandURL(node, near: blockLine)
+                checkScheme(node, near: blockLine)
             case CMARK_NODE_HEADING where event == CMARK_EVENT_EXIT:
                 pendingHeadings.append(node)
             case CMARK_NODE_HTML_BLOCK where event == CMARK_EVENT_ENTER, CMARK_NODE_HTML_INLINE where event == CMARK_EVENT_ENTER:
@@ -211,6 +212,35 @@ private struct TreeWalker {
             report(failures, near: line)
             cmark_node_set_title(node, expanded)
         }
+    }
+
+    /// Links and images whose URL would run code or read local files are errors: cmark would
+    /// quietly publish them as `href=""`. Data URLs of the images cmark keeps are fine.
+    private mutating func checkScheme(_ node: OpaquePointer, near line: Int) {
+        guard let url = cmark_node_get_url(node), let scheme = Self.dangerousScheme(String(cString: url)) else { return }
+        let start = Int(cmark_node_get_start_line(node))
+        let column = Int(cmark_node_get_start_column(node))
+        let what = cmark_node_get_type(node) == CMARK_NODE_IMAGE ? "an image" : "a link"
+        bag.error(
+            location(line: start > 0 ? start : line, column: start > 0 ? column : 0),
+            "\(scheme): URL in \(what): it would run code or read local files, and is never published",
+            hint: "link to a page or an https:// URL instead")
+    }
+
+    /// The scheme (`javascript`, `vbscript`, `file` or `data`) of a URL a browser would treat as
+    /// dangerous, read as browsers read it: any letter case, tabs and line breaks removed, leading
+    /// spaces and control characters ignored; nil for anything else and for data URLs of PNG, GIF,
+    /// JPEG and WebP images.
+    static func dangerousScheme(_ url: String) -> String? {
+        var bytes = Array(url.utf8).filter { $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+        while let first = bytes.first, first <= 0x20 { bytes.removeFirst() }
+        let lowered = String(decoding: bytes.prefix(20).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        for scheme in ["javascript", "vbscript", "file"] where lowered.hasPrefix(scheme + ":") { return scheme }
+        if lowered.hasPrefix("data:") {
+            let images = ["data:image/png", "data:image/gif", "data:image/jpeg", "data:image/webp"]
+            return images.contains { lowered.hasPrefix($0) } ? nil : "data"
+        }
+        return nil
     }
 
     private mutating func addHeading(_ node: OpaquePointer) {
