@@ -115,7 +115,19 @@ enum CloudFrontModel {
         const input = JSON.parse(fs.readFileSync(process.argv[1], 'utf8'));
         const dist = input.distribution;
         const policy = input.headersPolicy.ResponseHeadersPolicyConfig.SecurityHeadersConfig || {};
-        const handler = new Function(input.functionCode + '\nreturn handler;')();
+        // The viewer-request function is an ES module that imports CloudFront's 'cloudfront' module:
+        // its one import line is bound to a stand-in store over the emitted routes, whose get throws
+        // for a missing key as the real one does. The rest of the code runs as emitted.
+        const routes = new Map(input.routes.data.map((entry) => [entry.key, entry.value]));
+        const cf = { kvs: () => ({
+          get: async (key) => { if (!routes.has(key)) throw new Error('Key not found: ' + key); return routes.get(key); },
+          exists: async (key) => routes.has(key),
+          meta: async () => ({ keyCount: routes.size }),
+        }) };
+        const importLine = "import cf from 'cloudfront';";
+        if (input.functionCode.split(importLine).length !== 2) throw new Error('the viewer-request code must import cloudfront once');
+        const handler = new Function('cf', input.functionCode.replace(importLine, '') + '\nreturn handler;')(cf);
+        const responseHandler = new Function(input.responseFunctionCode + '\nreturn handler;')();
         const items = (list) => (list && list.Items) || [];
         const HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection',
                              'te', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -174,8 +186,10 @@ enum CloudFrontModel {
           if (ifNoneMatch && ifNoneMatch === object.etag) {
             return { status: 304, headers: { etag: object.etag, 'cache-control': object.cacheControl }, body: '' };
           }
-          return { status: 200, headers: { 'content-type': object.contentType, 'cache-control': object.cacheControl, etag: object.etag },
-                   body: method === 'HEAD' ? '' : object.body };
+          const headers = { 'content-type': object.contentType, 'cache-control': object.cacheControl, etag: object.etag };
+          // The deploy stores the 404 page with this metadata, which S3 sends as a header.
+          if (key === input.notFoundKey) headers['x-amz-meta-site-status'] = '404';
+          return { status: 200, headers, body: method === 'HEAD' ? '' : object.body };
         }
 
         function forward(base, request) {
@@ -223,7 +237,7 @@ enum CloudFrontModel {
             let edgeRequest = { method: request.method, uri: request.path, querystring: parseQuery(request.query), headers: viewerHeaders, cookies: {} };
             for (const association of items(behavior.FunctionAssociations)) {
               if (association.EventType !== 'viewer-request') continue;
-              const result = handler({ version: '1.0', context: { eventType: 'viewer-request' }, viewer: { ip: '127.0.0.1' }, request: edgeRequest });
+              const result = await handler({ version: '1.0', context: { eventType: 'viewer-request' }, viewer: { ip: '127.0.0.1' }, request: edgeRequest });
               if (result.statusCode) {
                 const headers = {};
                 for (const [name, header] of Object.entries(result.headers || {})) headers[name] = header.value;
@@ -241,6 +255,16 @@ enum CloudFrontModel {
               if (custom) {
                 const page = s3Get(decodeURIComponent(custom.ResponsePagePath.slice(1)), request.method, undefined);
                 response = { status: Number(custom.ResponseCode), headers: page.headers, body: page.body };
+              }
+              for (const association of items(behavior.FunctionAssociations)) {
+                if (association.EventType !== 'viewer-response') continue;
+                const edgeHeaders = {};
+                for (const [name, value] of Object.entries(response.headers)) edgeHeaders[name] = { value };
+                const result = responseHandler({ version: '1.0', context: { eventType: 'viewer-response' }, viewer: { ip: '127.0.0.1' },
+                  request: edgeRequest, response: { statusCode: response.status, headers: edgeHeaders, cookies: {} } });
+                const headers = {};
+                for (const [name, header] of Object.entries(result.headers || {})) headers[name] = header.value;
+                response = { status: result.statusCode, headers, body: response.body };
               }
             }
           }
@@ -277,6 +301,9 @@ enum CloudFrontModel {
         let distribution = try JSONSerialization.jsonObject(with: try #require(plan[InfraLayout.distributionConfig]))
         let headersPolicy = try JSONSerialization.jsonObject(with: try #require(plan[InfraLayout.responseHeadersPolicy]))
         let functionCode = String(decoding: try #require(plan[InfraLayout.functionCode]), as: UTF8.self)
+        let responseFunctionCode = String(decoding: try #require(plan[InfraLayout.responseFunctionCode]), as: UTF8.self)
+        let routes = try JSONSerialization.jsonObject(with: try #require(plan[InfraLayout.routes]))
+        let manifest = try Manifest.decode(try #require(objects[Manifest.key]?.data))
         var stored: [String: Any] = [:]
         for (key, object) in objects {
             stored[key] = [
@@ -286,6 +313,7 @@ enum CloudFrontModel {
         }
         let input: [String: Any] = [
             "distribution": distribution, "headersPolicy": headersPolicy, "functionCode": functionCode, "objects": stored,
+            "responseFunctionCode": responseFunctionCode, "routes": routes, "notFoundKey": manifest.routes.notFound,
             "origins": backend.map { ["site-api": $0] } ?? [:],
             "requests": requests.map { request in
                 [

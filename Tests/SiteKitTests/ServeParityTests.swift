@@ -48,7 +48,7 @@ struct ServeParityTests {
             target: "/auth/callback?code=abc123&state=xyz", status: 200, source: "object:index.html", contentType: html,
             cacheControl: htmlCache),
         Row(target: "/app/schedule/2026", status: 200, source: "object:index.html", contentType: html, cacheControl: htmlCache),
-        Row(target: "/nowhere", status: 404, source: "object:404.html", contentType: html, cacheControl: "public, max-age=60"),
+        Row(target: "/nowhere", status: 404, source: "object:404.html", contentType: html, cacheControl: htmlCache),
         Row(target: "/assets/index-00000000.js", status: 404, source: "s3:NoSuchKey", contentType: "application/xml"),
         Row(
             target: "/sitemap.xml", status: 200, source: "object:sitemap.xml", contentType: "application/xml; charset=utf-8",
@@ -59,7 +59,7 @@ struct ServeParityTests {
         Row(method: "HEAD", target: "/terms", status: 200, source: "empty", contentType: html, cacheControl: htmlCache),
         Row(method: "POST", target: "/terms", body: "x=1", status: 403, source: "cloudfront:403"),
         // CloudFront's `/api/*` does not match `/api`: the bucket's behavior answers it.
-        Row(target: "/api", status: 404, source: "object:404.html", contentType: html, cacheControl: "public, max-age=60"),
+        Row(target: "/api", status: 404, source: "object:404.html", contentType: html, cacheControl: htmlCache),
         Row(
             target: "/api/health?verbose=1", status: 200, source: #"backend:{"ok":true,"query":"verbose=1"}"#,
             contentType: "application/json", secured: false),
