@@ -9,14 +9,17 @@ set -eu
 # region and endpoint of the environment (AWS_ENDPOINT_URL included) and prints no secrets.
 #
 #   SITE_SKIP_RESPONSE_HEADERS_POLICY=1  skip the response headers policy
-#   SITE_SKIP_FUNCTION_PUBLISH=1         create the function but neither update nor publish it
+#   SITE_SKIP_FUNCTION_PUBLISH=1         create the functions but neither update nor publish them
+#   SITE_SKIP_KEY_VALUE_DATA=1           create the key value store but put none of its keys
 #
-# Both are for AWS emulators that lack those operations; never set them for AWS itself.
+# They are for AWS emulators that lack those operations; never set them for AWS itself.
 
 bucket='clipcast-site-prod'
 region='us-east-1'
 origin_access_control='clipcast-site-prod-oac'
 function_name='clipcast-site-prod-router'
+response_function_name='clipcast-site-prod-status'
+key_value_store='clipcast-site-prod-routes'
 headers_policy='clipcast-site-prod-headers'
 distribution_comment='site: clipcast-site-prod'
 
@@ -40,7 +43,7 @@ fail() {
 for tool in aws python3 sed mktemp cat; do
     command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed"
 done
-for input in 'bucket/create-bucket.json' 'bucket/public-access-block.json' 'bucket/ownership-controls.json' 'bucket/encryption.json' 'bucket/versioning.json' 'bucket/policy.json' 'cloudfront/origin-access-control.json' 'cloudfront/viewer-request.json' 'cloudfront/viewer-request.js' 'cloudfront/response-headers-policy.json' 'cloudfront/distribution-config.json'; do
+for input in 'bucket/create-bucket.json' 'bucket/public-access-block.json' 'bucket/ownership-controls.json' 'bucket/encryption.json' 'bucket/versioning.json' 'bucket/lifecycle.json' 'bucket/policy.json' 'cloudfront/origin-access-control.json' 'cloudfront/key-value-store.json' 'cloudfront/viewer-request.json' 'cloudfront/viewer-request.js' 'cloudfront/viewer-response.json' 'cloudfront/viewer-response.js' 'cloudfront/response-headers-policy.json' 'cloudfront/distribution-config.json'; do
     [ -f "$here/$input" ] || fail "$here/$input is missing; run site plan-infra again"
 done
 
@@ -144,6 +147,8 @@ step "bucket $bucket: default encryption"
 s3api put-bucket-encryption --cli-input-json "file://$here/bucket/encryption.json"
 step "bucket $bucket: versioning"
 s3api put-bucket-versioning --cli-input-json "file://$here/bucket/versioning.json"
+step "bucket $bucket: lifecycle (noncurrent versions expire)"
+s3api put-bucket-lifecycle-configuration --cli-input-json "file://$here/bucket/lifecycle.json"
 
 step "origin access control $origin_access_control"
 oac_id=$(cloudfront list-origin-access-controls --query "OriginAccessControlList.Items[?Name=='clipcast-site-prod-oac'].Id | [0]" --output text)
@@ -159,37 +164,82 @@ else
     step "origin access control $origin_access_control: updated $oac_id"
 fi
 
-step "function $function_name"
+# The routes come before the function that reads them: the store and its keys first.
+step "key value store $key_value_store"
 status=0
-function_etag=$(probe '(NoSuchFunctionExists)' cloudfront describe-function --name "$function_name" \
-    --query ETag --output text) || status=$?
+store_arn=$(probe 'EntityNotFound' cloudfront describe-key-value-store --name "$key_value_store" \
+    --query KeyValueStore.ARN --output text) || status=$?
 if [ "$status" -eq 1 ]; then
-    function_etag=$(cloudfront create-function --cli-input-json "file://$here/cloudfront/viewer-request.json" \
-        --function-code "fileb://$here/cloudfront/viewer-request.js" --query ETag --output text)
-    step "function $function_name: created"
+    store_arn=$(cloudfront create-key-value-store --cli-input-json "file://$here/cloudfront/key-value-store.json" \
+        --query KeyValueStore.ARN --output text)
+    step "key value store $key_value_store: created"
 elif [ "$status" -ne 0 ]; then
     exit "$status"
-elif [ "${SITE_SKIP_FUNCTION_PUBLISH:-}" = 1 ]; then
-    warn "SITE_SKIP_FUNCTION_PUBLISH=1: the function $function_name is NOT updated"
+fi
+for attempt in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
+    store_status=$(cloudfront describe-key-value-store --name "$key_value_store" --query KeyValueStore.Status --output text)
+    [ "$store_status" = READY ] && break
+    [ "$attempt" -eq 30 ] && fail "the key value store $key_value_store is $store_status, not READY"
+    sleep 2
+done
+if [ "${SITE_SKIP_KEY_VALUE_DATA:-}" = 1 ]; then
+    warn "SITE_SKIP_KEY_VALUE_DATA=1: the keys of $key_value_store are NOT put; the edge routes nothing"
 else
-    json_member "$here/cloudfront/viewer-request.json" FunctionConfig "$work/function-config.json"
-    function_etag=$(cloudfront update-function --name "$function_name" --if-match "$function_etag" \
-        --function-config "file://$work/function-config.json" \
-        --function-code "fileb://$here/cloudfront/viewer-request.js" --query ETag --output text)
-    step "function $function_name: updated"
+    store_etag=$(aws cloudfront-keyvaluestore describe-key-value-store --kvs-arn "$store_arn" --query ETag --output text)
+    for batch in "$here"/publish/route-puts-*.json; do
+        [ -f "$batch" ] || continue
+        store_etag=$(aws cloudfront-keyvaluestore update-keys --kvs-arn "$store_arn" --if-match "$store_etag" \
+            --puts "file://$batch" --query ETag --output text)
+        step "key value store $key_value_store: put the keys of $(basename "$batch")"
+    done
 fi
-if [ "${SITE_SKIP_FUNCTION_PUBLISH:-}" = 1 ]; then
-    warn "SITE_SKIP_FUNCTION_PUBLISH=1: the function $function_name is NOT published; the distribution gets its unpublished ARN"
-    function_arn=$(cloudfront describe-function --name "$function_name" \
-        --query FunctionSummary.FunctionMetadata.FunctionARN --output text)
-else
-    step "function $function_name: publish"
-    function_arn=$(cloudfront publish-function --name "$function_name" --if-match "$function_etag" \
-        --query FunctionSummary.FunctionMetadata.FunctionARN --output text)
-fi
-if missing "$function_arn"; then
-    fail "no ARN for the function $function_name"
-fi
+
+# deploy_function NAME CONFIG CODE: creates or updates the function NAME from the
+# create-function input CONFIG (placeholders already filled) and the code file CODE,
+# publishes it, and sets function_arn.
+deploy_function() {
+    deploy_name=$1
+    deploy_config=$2
+    deploy_code=$3
+    step "function $deploy_name"
+    status=0
+    deploy_etag=$(probe '(NoSuchFunctionExists)' cloudfront describe-function --name "$deploy_name" \
+        --query ETag --output text) || status=$?
+    if [ "$status" -eq 1 ]; then
+        deploy_etag=$(cloudfront create-function --cli-input-json "file://$deploy_config" \
+            --function-code "fileb://$deploy_code" --query ETag --output text)
+        step "function $deploy_name: created"
+    elif [ "$status" -ne 0 ]; then
+        exit "$status"
+    elif [ "${SITE_SKIP_FUNCTION_PUBLISH:-}" = 1 ]; then
+        warn "SITE_SKIP_FUNCTION_PUBLISH=1: the function $deploy_name is NOT updated"
+    else
+        json_member "$deploy_config" FunctionConfig "$work/function-config.json"
+        deploy_etag=$(cloudfront update-function --name "$deploy_name" --if-match "$deploy_etag" \
+            --function-config "file://$work/function-config.json" \
+            --function-code "fileb://$deploy_code" --query ETag --output text)
+        step "function $deploy_name: updated"
+    fi
+    if [ "${SITE_SKIP_FUNCTION_PUBLISH:-}" = 1 ]; then
+        warn "SITE_SKIP_FUNCTION_PUBLISH=1: the function $deploy_name is NOT published; the distribution gets its unpublished ARN"
+        function_arn=$(cloudfront describe-function --name "$deploy_name" \
+            --query FunctionSummary.FunctionMetadata.FunctionARN --output text)
+    else
+        step "function $deploy_name: publish"
+        function_arn=$(cloudfront publish-function --name "$deploy_name" --if-match "$deploy_etag" \
+            --query FunctionSummary.FunctionMetadata.FunctionARN --output text)
+    fi
+    if missing "$function_arn"; then
+        fail "no ARN for the function $deploy_name"
+    fi
+}
+
+sed -e "s|__KEY_VALUE_STORE_ARN__|$(sed_value "$store_arn")|g" "$here/cloudfront/viewer-request.json" >"$work/viewer-request.json"
+unfilled "$work/viewer-request.json" '__KEY_VALUE_STORE_ARN__'
+deploy_function "$function_name" "$work/viewer-request.json" "$here/cloudfront/viewer-request.js"
+request_function_arn=$function_arn
+deploy_function "$response_function_name" "$here/cloudfront/viewer-response.json" "$here/cloudfront/viewer-response.js"
+response_function_arn=$function_arn
 
 if [ "${SITE_SKIP_RESPONSE_HEADERS_POLICY:-}" = 1 ]; then
     warn "SITE_SKIP_RESPONSE_HEADERS_POLICY=1: the response headers policy $headers_policy is NOT deployed; the distribution goes out WITHOUT its security headers"
@@ -216,7 +266,8 @@ fi
 step "distribution '$distribution_comment'"
 distribution_config="$work/distribution-config.json"
 sed -e "s|__ORIGIN_ACCESS_CONTROL_ID__|$(sed_value "$oac_id")|g" \
-    -e "s|__FUNCTION_ARN__|$(sed_value "$function_arn")|g" \
+    -e "s|__FUNCTION_ARN__|$(sed_value "$request_function_arn")|g" \
+    -e "s|__RESPONSE_FUNCTION_ARN__|$(sed_value "$response_function_arn")|g" \
     "$here/cloudfront/distribution-config.json" >"$distribution_config"
 if [ "${SITE_SKIP_RESPONSE_HEADERS_POLICY:-}" = 1 ]; then
     drop_headers_policy "$distribution_config"
@@ -225,7 +276,7 @@ else
         "$distribution_config" >"$work/distribution-config.filled.json"
     cat "$work/distribution-config.filled.json" >"$distribution_config"
 fi
-unfilled "$distribution_config" '__ORIGIN_ACCESS_CONTROL_ID__' '__FUNCTION_ARN__' '__RESPONSE_HEADERS_POLICY_ID__'
+unfilled "$distribution_config" '__ORIGIN_ACCESS_CONTROL_ID__' '__FUNCTION_ARN__' '__RESPONSE_FUNCTION_ARN__' '__RESPONSE_HEADERS_POLICY_ID__'
 distribution_id=$(cloudfront list-distributions --query "DistributionList.Items[?Comment=='site: clipcast-site-prod'].Id | [0]" --output text)
 if missing "$distribution_id"; then
     distribution_id=$(cloudfront create-distribution --distribution-config "file://$distribution_config" \
@@ -260,11 +311,12 @@ fi
 step "publish: $(cat "$publish_dir/summary.txt")"
 tab=$(printf '\t')
 
-# put_object PHASE KEY FILE TYPE CACHE MD5: one upload; S3 checks the body against Content-MD5.
+# put_object PHASE KEY FILE TYPE CACHE MD5 [METADATA]: one upload; S3 checks the body against
+# Content-MD5. METADATA (name=value,...) marks the 404 page for the viewer-response function.
 put_object() {
     put_errors=$(mktemp "$work/put.XXXXXX")
     if s3api put-object --bucket "$bucket" --key "$2" --body "$here/$3" --content-type "$4" \
-        --cache-control "$5" --content-md5 "$6" >/dev/null 2>"$put_errors"; then
+        --cache-control "$5" --content-md5 "$6" ${7:+--metadata "$7"} >/dev/null 2>"$put_errors"; then
         printf 'upload %s %s\n' "$1" "$2"
     else
         cat "$put_errors" >&2
@@ -277,9 +329,9 @@ put_object() {
 for phase in asset other page manifest; do
     running=0
     rm -f "$work/upload-failed"
-    while IFS="$tab" read -r row_phase row_key row_file row_type row_cache row_md5; do
+    while IFS="$tab" read -r row_phase row_key row_file row_type row_cache row_md5 row_metadata; do
         [ "$row_phase" = "$phase" ] || continue
-        ( put_object "$row_phase" "$row_key" "$row_file" "$row_type" "$row_cache" "$row_md5" \
+        ( put_object "$row_phase" "$row_key" "$row_file" "$row_type" "$row_cache" "$row_md5" "$row_metadata" \
             || : >"$work/upload-failed" ) &
         running=$((running + 1))
         if [ "$running" -ge 8 ]; then

@@ -17,6 +17,10 @@ public enum DeployScript {
     /// lack `update-function` and `publish-function`. The script warns loudly.
     public static let skipFunctionPublishVariable = "SITE_SKIP_FUNCTION_PUBLISH"
 
+    /// Set to `1` to create the key value store without putting its keys, for AWS emulators that
+    /// lack the store's data API (`cloudfront-keyvaluestore`). The script warns loudly.
+    public static let skipKeyValueDataVariable = "SITE_SKIP_KEY_VALUE_DATA"
+
     /// Where the script writes `DISTRIBUTION_ID=` and `DISTRIBUTION_DOMAIN=`, relative to its folder.
     public static let deployedEnv = "out/deployed.env"
 
@@ -25,11 +29,11 @@ public enum DeployScript {
     public static func render(names: InfraNames, layout: InfraLayout.Type = InfraLayout.self) -> String {
         let path = { (relative: String) in "\"$here/\(escapedForDoubleQuotes(relative))\"" }
         let file = { (relative: String) in "\"file://$here/\(escapedForDoubleQuotes(relative))\"" }
-        let code = "\"fileb://$here/\(escapedForDoubleQuotes(layout.functionCode))\""
         let inputFiles = [
             layout.createBucket, layout.publicAccessBlock, layout.ownershipControls, layout.encryption,
-            layout.versioning, layout.bucketPolicy, layout.originAccessControl, layout.function,
-            layout.functionCode, layout.responseHeadersPolicy, layout.distributionConfig,
+            layout.versioning, layout.lifecycle, layout.bucketPolicy, layout.originAccessControl, layout.keyValueStore,
+            layout.function, layout.functionCode, layout.responseFunction, layout.responseFunctionCode,
+            layout.responseHeadersPolicy, layout.distributionConfig,
         ]
         let originAccessControlQuery = query(
             "OriginAccessControlList.Items[?Name==\(jmesPathLiteral(names.originAccessControl))].Id | [0]")
@@ -44,6 +48,9 @@ public enum DeployScript {
         let arnPlaceholder = layout.distributionARNPlaceholder
         let skipHeaders = skipResponseHeadersPolicyVariable
         let skipPublish = skipFunctionPublishVariable
+        let skipData = skipKeyValueDataVariable
+        let storePlaceholder = layout.keyValueStoreARNPlaceholder
+        let responsePlaceholder = layout.responseFunctionARNPlaceholder
 
         return #"""
             #!/bin/sh
@@ -57,14 +64,17 @@ public enum DeployScript {
             # region and endpoint of the environment (AWS_ENDPOINT_URL included) and prints no secrets.
             #
             #   \#(skipHeaders)=1  skip the response headers policy
-            #   \#(skipPublish)=1         create the function but neither update nor publish it
+            #   \#(skipPublish)=1         create the functions but neither update nor publish them
+            #   \#(skipData)=1           create the key value store but put none of its keys
             #
-            # Both are for AWS emulators that lack those operations; never set them for AWS itself.
+            # They are for AWS emulators that lack those operations; never set them for AWS itself.
 
             bucket=\#(singleQuoted(names.bucket))
             region=\#(singleQuoted(names.region))
             origin_access_control=\#(singleQuoted(names.originAccessControl))
             function_name=\#(singleQuoted(names.function))
+            response_function_name=\#(singleQuoted(names.responseFunction))
+            key_value_store=\#(singleQuoted(names.keyValueStore))
             headers_policy=\#(singleQuoted(names.responseHeadersPolicy))
             distribution_comment=\#(singleQuoted(names.distributionComment))
 
@@ -192,6 +202,8 @@ public enum DeployScript {
             s3api put-bucket-encryption --cli-input-json \#(file(layout.encryption))
             step "bucket $bucket: versioning"
             s3api put-bucket-versioning --cli-input-json \#(file(layout.versioning))
+            step "bucket $bucket: lifecycle (noncurrent versions expire)"
+            s3api put-bucket-lifecycle-configuration --cli-input-json \#(file(layout.lifecycle))
 
             step "origin access control $origin_access_control"
             oac_id=$(cloudfront list-origin-access-controls --query \#(originAccessControlQuery) --output text)
@@ -207,37 +219,82 @@ public enum DeployScript {
                 step "origin access control $origin_access_control: updated $oac_id"
             fi
 
-            step "function $function_name"
+            # The routes come before the function that reads them: the store and its keys first.
+            step "key value store $key_value_store"
             status=0
-            function_etag=$(probe '(NoSuchFunctionExists)' cloudfront describe-function --name "$function_name" \
-                --query ETag --output text) || status=$?
+            store_arn=$(probe 'EntityNotFound' cloudfront describe-key-value-store --name "$key_value_store" \
+                --query KeyValueStore.ARN --output text) || status=$?
             if [ "$status" -eq 1 ]; then
-                function_etag=$(cloudfront create-function --cli-input-json \#(file(layout.function)) \
-                    --function-code \#(code) --query ETag --output text)
-                step "function $function_name: created"
+                store_arn=$(cloudfront create-key-value-store --cli-input-json \#(file(layout.keyValueStore)) \
+                    --query KeyValueStore.ARN --output text)
+                step "key value store $key_value_store: created"
             elif [ "$status" -ne 0 ]; then
                 exit "$status"
-            elif [ "${\#(skipPublish):-}" = 1 ]; then
-                warn "\#(skipPublish)=1: the function $function_name is NOT updated"
+            fi
+            for attempt in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
+                store_status=$(cloudfront describe-key-value-store --name "$key_value_store" --query KeyValueStore.Status --output text)
+                [ "$store_status" = READY ] && break
+                [ "$attempt" -eq 30 ] && fail "the key value store $key_value_store is $store_status, not READY"
+                sleep 2
+            done
+            if [ "${\#(skipData):-}" = 1 ]; then
+                warn "\#(skipData)=1: the keys of $key_value_store are NOT put; the edge routes nothing"
             else
-                json_member \#(path(layout.function)) FunctionConfig "$work/function-config.json"
-                function_etag=$(cloudfront update-function --name "$function_name" --if-match "$function_etag" \
-                    --function-config "file://$work/function-config.json" \
-                    --function-code \#(code) --query ETag --output text)
-                step "function $function_name: updated"
+                store_etag=$(aws cloudfront-keyvaluestore describe-key-value-store --kvs-arn "$store_arn" --query ETag --output text)
+                for batch in "$here"/publish/route-puts-*.json; do
+                    [ -f "$batch" ] || continue
+                    store_etag=$(aws cloudfront-keyvaluestore update-keys --kvs-arn "$store_arn" --if-match "$store_etag" \
+                        --puts "file://$batch" --query ETag --output text)
+                    step "key value store $key_value_store: put the keys of $(basename "$batch")"
+                done
             fi
-            if [ "${\#(skipPublish):-}" = 1 ]; then
-                warn "\#(skipPublish)=1: the function $function_name is NOT published; the distribution gets its unpublished ARN"
-                function_arn=$(cloudfront describe-function --name "$function_name" \
-                    --query FunctionSummary.FunctionMetadata.FunctionARN --output text)
-            else
-                step "function $function_name: publish"
-                function_arn=$(cloudfront publish-function --name "$function_name" --if-match "$function_etag" \
-                    --query FunctionSummary.FunctionMetadata.FunctionARN --output text)
-            fi
-            if missing "$function_arn"; then
-                fail "no ARN for the function $function_name"
-            fi
+
+            # deploy_function NAME CONFIG CODE: creates or updates the function NAME from the
+            # create-function input CONFIG (placeholders already filled) and the code file CODE,
+            # publishes it, and sets function_arn.
+            deploy_function() {
+                deploy_name=$1
+                deploy_config=$2
+                deploy_code=$3
+                step "function $deploy_name"
+                status=0
+                deploy_etag=$(probe '(NoSuchFunctionExists)' cloudfront describe-function --name "$deploy_name" \
+                    --query ETag --output text) || status=$?
+                if [ "$status" -eq 1 ]; then
+                    deploy_etag=$(cloudfront create-function --cli-input-json "file://$deploy_config" \
+                        --function-code "fileb://$deploy_code" --query ETag --output text)
+                    step "function $deploy_name: created"
+                elif [ "$status" -ne 0 ]; then
+                    exit "$status"
+                elif [ "${\#(skipPublish):-}" = 1 ]; then
+                    warn "\#(skipPublish)=1: the function $deploy_name is NOT updated"
+                else
+                    json_member "$deploy_config" FunctionConfig "$work/function-config.json"
+                    deploy_etag=$(cloudfront update-function --name "$deploy_name" --if-match "$deploy_etag" \
+                        --function-config "file://$work/function-config.json" \
+                        --function-code "fileb://$deploy_code" --query ETag --output text)
+                    step "function $deploy_name: updated"
+                fi
+                if [ "${\#(skipPublish):-}" = 1 ]; then
+                    warn "\#(skipPublish)=1: the function $deploy_name is NOT published; the distribution gets its unpublished ARN"
+                    function_arn=$(cloudfront describe-function --name "$deploy_name" \
+                        --query FunctionSummary.FunctionMetadata.FunctionARN --output text)
+                else
+                    step "function $deploy_name: publish"
+                    function_arn=$(cloudfront publish-function --name "$deploy_name" --if-match "$deploy_etag" \
+                        --query FunctionSummary.FunctionMetadata.FunctionARN --output text)
+                fi
+                if missing "$function_arn"; then
+                    fail "no ARN for the function $deploy_name"
+                fi
+            }
+
+            sed -e "s|\#(storePlaceholder)|$(sed_value "$store_arn")|g" \#(path(layout.function)) >"$work/viewer-request.json"
+            unfilled "$work/viewer-request.json" \#(singleQuoted(storePlaceholder))
+            deploy_function "$function_name" "$work/viewer-request.json" \#(path(layout.functionCode))
+            request_function_arn=$function_arn
+            deploy_function "$response_function_name" \#(path(layout.responseFunction)) \#(path(layout.responseFunctionCode))
+            response_function_arn=$function_arn
 
             if [ "${\#(skipHeaders):-}" = 1 ]; then
                 warn "\#(skipHeaders)=1: the response headers policy $headers_policy is NOT deployed; the distribution goes out WITHOUT its security headers"
@@ -264,7 +321,8 @@ public enum DeployScript {
             step "distribution '$distribution_comment'"
             distribution_config="$work/distribution-config.json"
             sed -e "s|\#(oacPlaceholder)|$(sed_value "$oac_id")|g" \
-                -e "s|\#(functionPlaceholder)|$(sed_value "$function_arn")|g" \
+                -e "s|\#(functionPlaceholder)|$(sed_value "$request_function_arn")|g" \
+                -e "s|\#(responsePlaceholder)|$(sed_value "$response_function_arn")|g" \
                 \#(path(layout.distributionConfig)) >"$distribution_config"
             if [ "${\#(skipHeaders):-}" = 1 ]; then
                 drop_headers_policy "$distribution_config"
@@ -273,7 +331,7 @@ public enum DeployScript {
                     "$distribution_config" >"$work/distribution-config.filled.json"
                 cat "$work/distribution-config.filled.json" >"$distribution_config"
             fi
-            unfilled "$distribution_config" \#(singleQuoted(oacPlaceholder)) \#(singleQuoted(functionPlaceholder)) \#(singleQuoted(headersPlaceholder))
+            unfilled "$distribution_config" \#(singleQuoted(oacPlaceholder)) \#(singleQuoted(functionPlaceholder)) \#(singleQuoted(responsePlaceholder)) \#(singleQuoted(headersPlaceholder))
             distribution_id=$(cloudfront list-distributions --query \#(distributionQuery) --output text)
             if missing "$distribution_id"; then
                 distribution_id=$(cloudfront create-distribution --distribution-config "file://$distribution_config" \

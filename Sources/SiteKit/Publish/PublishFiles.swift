@@ -90,11 +90,12 @@ public enum PublishFiles {
         step "publish: $(cat "$publish_dir/summary.txt")"
         tab=$(printf '\\t')
 
-        # put_object PHASE KEY FILE TYPE CACHE MD5: one upload; S3 checks the body against Content-MD5.
+        # put_object PHASE KEY FILE TYPE CACHE MD5 [METADATA]: one upload; S3 checks the body against
+        # Content-MD5. METADATA (name=value,...) marks the 404 page for the viewer-response function.
         put_object() {
             put_errors=$(mktemp "$work/put.XXXXXX")
             if s3api put-object --bucket "$bucket" --key "$2" --body "$here/$3" --content-type "$4" \\
-                --cache-control "$5" --content-md5 "$6" >/dev/null 2>"$put_errors"; then
+                --cache-control "$5" --content-md5 "$6" ${7:+--metadata "$7"} >/dev/null 2>"$put_errors"; then
                 printf 'upload %s %s\\n' "$1" "$2"
             else
                 cat "$put_errors" >&2
@@ -107,9 +108,9 @@ public enum PublishFiles {
         for phase in asset other page manifest; do
             running=0
             rm -f "$work/upload-failed"
-            while IFS="$tab" read -r row_phase row_key row_file row_type row_cache row_md5; do
+            while IFS="$tab" read -r row_phase row_key row_file row_type row_cache row_md5 row_metadata; do
                 [ "$row_phase" = "$phase" ] || continue
-                ( put_object "$row_phase" "$row_key" "$row_file" "$row_type" "$row_cache" "$row_md5" \\
+                ( put_object "$row_phase" "$row_key" "$row_file" "$row_type" "$row_cache" "$row_md5" "$row_metadata" \\
                     || : >"$work/upload-failed" ) &
                 running=$((running + 1))
                 if [ "$running" -ge \(parallel) ]; then
