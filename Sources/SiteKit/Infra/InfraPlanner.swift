@@ -129,8 +129,7 @@ public struct InfraPlanner: Sendable {
         ]
     }
 
-    /// Only CloudFront, for this distribution, may read, and never below `_site/`; nothing may reach
-    /// the bucket without TLS.
+    /// Only CloudFront, for this distribution, may read; nothing may reach the bucket without TLS.
     func bucketPolicy() throws -> JSONValue {
         let bucketARN = "arn:aws:s3:::\(names.bucket)"
         let condition: JSONValue = ["StringEquals": ["AWS:SourceArn": .string(InfraLayout.distributionARNPlaceholder)]]
@@ -146,13 +145,6 @@ public struct InfraPlanner: Sendable {
                     "Sid": "CloudFrontListsSoMissingKeysAre404", "Effect": "Allow",
                     "Principal": ["Service": "cloudfront.amazonaws.com"], "Action": "s3:ListBucket",
                     "Resource": .string(bucketARN), "Condition": condition,
-                ],
-                // The manifest and anything else of site's own stay private even if a request reached
-                // S3 unrouted: deploys read them with their own credentials.
-                [
-                    "Sid": "CloudFrontNeverReadsSiteFiles", "Effect": "Deny",
-                    "Principal": ["Service": "cloudfront.amazonaws.com"], "Action": "s3:GetObject",
-                    "Resource": .string("\(bucketARN)/\(Manifest.reservedPrefix)*"),
                 ],
                 [
                     "Sid": "DenyWithoutTLS", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
