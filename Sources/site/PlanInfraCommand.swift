@@ -47,7 +47,7 @@ struct PlanInfraCommand: ParsableCommand {
             do {
                 publish = try PublishPlanner.plan(
                     current: result.manifest, previous: previousManifest, settings: result.config.infra,
-                    allowMassDelete: allowMassDelete)
+                    allowMassDelete: allowMassDelete, store: planner.routeStore)
             } catch {
                 throw DiagnosticError(.error(SourceLocation(file: previous ?? result.config.file), error.message, hint: error.hint))
             }

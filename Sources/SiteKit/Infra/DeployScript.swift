@@ -231,11 +231,17 @@ public enum DeployScript {
             elif [ "$status" -ne 0 ]; then
                 exit "$status"
             fi
-            for attempt in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
-                store_status=$(cloudfront describe-key-value-store --name "$key_value_store" --query KeyValueStore.Status --output text)
-                [ "$store_status" = READY ] && break
-                [ "$attempt" -eq 30 ] && fail "the key value store $key_value_store is $store_status, not READY"
+            # A new store takes a moment to become READY: up to a minute.
+            store_status() {
+                cloudfront describe-key-value-store --name "$key_value_store" --query KeyValueStore.Status --output text
+            }
+            attempt=0
+            status_now=$(store_status)
+            while [ "$status_now" != READY ]; do
+                attempt=$((attempt + 1))
+                [ "$attempt" -lt 30 ] || fail "the key value store $key_value_store is $status_now, not READY"
                 sleep 2
+                status_now=$(store_status)
             done
             if [ "${\#(skipData):-}" = 1 ]; then
                 warn "\#(skipData)=1: the keys of $key_value_store are NOT put; the edge routes nothing"

@@ -42,20 +42,6 @@ public struct EdgeRouteStore: Sendable, Equatable {
             }
         }
 
-        /// Reads a stored value; nil for anything the function would not understand.
-        public init?(encoded: String) {
-            guard let first = encoded.first else { return nil }
-            let rest = String(encoded.dropFirst())
-            switch first {
-            case "=" where rest.isEmpty: self = .object
-            case "/" where !rest.isEmpty: self = .rewrite(key: rest)
-            case "s" where rest.isEmpty: self = .shell
-            case ">" where rest.hasPrefix("/"): self = .redirect(to: rest)
-            case "4" where rest.isEmpty: self = .notFound
-            default: return nil
-            }
-        }
-
         /// Whether the trailing-slash rule redirects `path/` to `path` (pages and objects) or to
         /// the redirect's target.
         var slashTarget: ((String) -> String)? {
@@ -130,7 +116,7 @@ public struct EdgeRouteStore: Sendable, Equatable {
         }
         let (plain, slashed) = wanted.partitioned { !$0.path.hasSuffix("/") || $0.path == "/" }
         for item in plain + slashed where answer(forDecoded: item.path) != item.answer {
-            store(item.path, Self.value(for: item.answer, at: item.path, shell: routes.shell))
+            lookup[item.path] = Self.value(for: item.answer, at: item.path, shell: routes.shell)
         }
         // The trailing-slash rule also answers `path/` for every stored page or redirect: where the
         // table says otherwise, that path gets a key of its own.
@@ -139,14 +125,10 @@ public struct EdgeRouteStore: Sendable, Equatable {
             guard lookup[slashed] == nil else { continue }
             let wanted = Self.answer(of: routes.resolve(slashed))
             if answer(forDecoded: slashed) != wanted {
-                store(slashed, Self.value(for: wanted, at: slashed, shell: routes.shell))
+                lookup[slashed] = Self.value(for: wanted, at: slashed, shell: routes.shell)
             }
         }
         entries = lookup.map { Entry(key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
-    }
-
-    private mutating func store(_ key: String, _ value: Value) {
-        lookup[key] = value
     }
 
     /// The value that makes the function give `answer` at `path`.
@@ -168,9 +150,6 @@ public struct EdgeRouteStore: Sendable, Equatable {
         case .notFound, .api: .notFound
         }
     }
-
-    /// The value stored for a decoded path, if any.
-    public func value(for key: String) -> Value? { lookup[key] }
 
     /// How the function answers a request path as CloudFront delivers it (percent-encoded; no
     /// query). This is the decision procedure of ``EdgeFunction/viewerRequestCode(store:)``, in the

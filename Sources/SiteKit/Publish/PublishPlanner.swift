@@ -90,8 +90,10 @@ public enum PublishPlanner {
     /// - Parameters:
     ///   - keepDeploys: fingerprinted assets referenced by this many deploys (this one included) stay.
     ///   - maxDeletes: more deletions than this are refused unless `allowMassDelete`.
+    ///   - store: the edge's route store of `current`, when the caller has derived it already.
     public static func plan(
-        current: Manifest, previous: Manifest?, settings: InfraSettings, allowMassDelete: Bool = false
+        current: Manifest, previous: Manifest?, settings: InfraSettings, allowMassDelete: Bool = false,
+        store: EdgeRouteStore? = nil
     ) throws(Refusal) -> PublishPlan {
         let before = Dictionary((previous?.objects ?? []).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let now = Dictionary(current.objects.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
@@ -99,7 +101,7 @@ public enum PublishPlanner {
         // The edge's routing data: what the previous deploy stored, when it stored this format.
         let sameEdge = previous?.edgeFormat == EdgeRouteStore.format
         let routesInFunction = settings.spaFallback == .function
-        let store = EdgeRouteStore(routes: current.routes, routesInFunction: routesInFunction)
+        let store = store ?? EdgeRouteStore(routes: current.routes, routesInFunction: routesInFunction)
         let previousStore = sameEdge ? previous.map { EdgeRouteStore(routes: $0.routes, routesInFunction: routesInFunction) } : nil
         let routeChanges = store.changes(from: previousStore)
 
