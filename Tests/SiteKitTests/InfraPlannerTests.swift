@@ -194,3 +194,80 @@ struct CommittedInfraTests {
         #expect(extra.isEmpty, "infra/ holds files plan-infra no longer writes: \(extra)")
     }
 }
+
+@Suite("Infrastructure plan: AWS limits, checked before anything is written")
+struct InfraBudgetTests {
+    static func plan(files: [String: String?] = [:]) throws -> [String: Data] {
+        let result = try TestProject.build(TestProject.with(files))
+        return try InfraPlanner(config: result.config, manifest: result.manifest, notFoundPage: nil).files()
+    }
+
+    static func terms(alias: String) -> String {
+        (TestProject.files["content/terms.md"] ?? "").replacingOccurrences(of: "aliases: [/tos]", with: "aliases: [\(alias)]")
+    }
+
+    @Test("a route key of 512 bytes is planned; one of 513 is an error at the page whose alias makes it", arguments: [512, 513])
+    func keyBytes(_ bytes: Int) throws {
+        let alias = "/" + String(repeating: "a", count: bytes - 1)
+        let files = ["content/terms.md": Self.terms(alias: alias)]
+        if bytes <= AWSLimits.keyValueStoreKeyBytes {
+            let plan = try Self.plan(files: files)
+            #expect(String(decoding: try #require(plan[InfraLayout.routes]), as: UTF8.self).contains(alias))
+        } else {
+            #expect(
+                failureLines { try Self.plan(files: files) } == [
+                    "content/terms.md: error: the route \(alias.prefix(60))... is 513 bytes; a key of CloudFront's key value store holds at most 512"
+                ])
+        }
+    }
+
+    @Test("a Content-Security-Policy of 1,783 characters is planned; one of 1,784 is an error at api.origin", arguments: [0, 1])
+    func contentSecurityPolicy(_ over: Int) throws {
+        let base = try TestProject.build(TestProject.with([:]))
+        let planner = try InfraPlanner(config: base.config, manifest: base.manifest, notFoundPage: nil)
+        let fixed = planner.contentSecurityPolicy.count - "https://api.acme.example".count
+        let host = String(repeating: "a", count: AWSLimits.contentSecurityPolicyCharacters - fixed - "https://.example".count + over)
+        let config = TestProject.config.replacingOccurrences(of: "origin: https://api.acme.example", with: "origin: https://\(host).example")
+        let result = try TestProject.build(TestProject.with(["site.yml": config]))
+        if over == 0 {
+            let planned = try InfraPlanner(config: result.config, manifest: result.manifest, notFoundPage: nil)
+            #expect(planned.contentSecurityPolicy.count == AWSLimits.contentSecurityPolicyCharacters)
+        } else {
+            #expect(
+                failureLines { try InfraPlanner(config: result.config, manifest: result.manifest, notFoundPage: nil) } == [
+                    "site.yml:19:11: error: the Content-Security-Policy is 1784 characters; a response headers policy sends at most 1783"
+                ])
+        }
+    }
+
+    @Test("100 aliases of the distribution are planned; 101 are an error at infra.aliases", arguments: [100, 101])
+    func aliases(_ count: Int) throws {
+        let hosts = (1...count).map { "h\($0).acme.example" }.joined(separator: ", ")
+        let config = TestProject.config.replacingOccurrences(
+            of: "  bucket: acme-site", with: "  bucket: acme-site\n  aliases: [\(hosts)]\n  certificate_arn: arn:aws:acm:us-east-1:111122223333:certificate/x")
+        let result = try TestProject.build(TestProject.with(["site.yml": config]))
+        if count <= AWSLimits.aliasesPerDistribution {
+            #expect(throws: Never.self) { try InfraPlanner(config: result.config, manifest: result.manifest, notFoundPage: nil) }
+        } else {
+            let lines = failureLines { try InfraPlanner(config: result.config, manifest: result.manifest, notFoundPage: nil) }
+            #expect(lines.count == 1)
+            #expect(lines.first?.hasPrefix("site.yml:") == true)
+            #expect(lines.first?.hasSuffix("error: infra.aliases lists 101 host names; a distribution takes at most 100") == true)
+        }
+    }
+
+    @Test("the route store's total is checked against 5 MB")
+    func storeTotal() throws {
+        let result = try TestProject.build(TestProject.with([:]))
+        var routes = result.manifest.routes
+        let filler = String(repeating: "x", count: 500)
+        routes.redirects += (0..<11_000).map { RoutingTable.Redirect(from: "/r\($0)-\(filler)", to: "/terms") }
+        routes = RoutingTable(entries: routes.entries, redirects: routes.redirects, spaRoutes: routes.spaRoutes, api: routes.api)
+        let store = EdgeRouteStore(routes: routes)
+        #expect(store.totalBytes > AWSLimits.keyValueStoreBytes)
+        let findings = InfraBudget.check(
+            config: result.config, manifest: result.manifest, store: store, codes: [], contentSecurityPolicy: "")
+        #expect(findings.map(\.message).contains { $0.hasPrefix("the edge's routes take \(store.totalBytes) bytes in") })
+        #expect(findings.count == 1)
+    }
+}

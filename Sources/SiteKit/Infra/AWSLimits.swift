@@ -23,3 +23,12 @@ public enum AWSLimits {
     /// The payload of one `UpdateKeys` request, in bytes.
     public static let keyValueStoreBytesPerUpdate = 3 * 1_024 * 1_024
 }
+
+extension AWSLimits {
+    // MARK: Headers and distributions (quotasPage, "Quotas on headers", "General quotas on distributions")
+
+    /// The longest `Content-Security-Policy` value a response headers policy may send, in characters.
+    public static let contentSecurityPolicyCharacters = 1_783
+    /// Alternate domain names (CNAMEs) per distribution.
+    public static let aliasesPerDistribution = 100
+}

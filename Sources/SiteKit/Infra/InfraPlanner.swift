@@ -42,6 +42,11 @@ public struct InfraPlanner: Sendable {
         self.notFoundPage = notFoundPage
         self.names = InfraNames(bucket: bucket, region: config.infra.region)
         self.routeStore = EdgeRouteStore(routes: manifest.routes, routesInFunction: config.infra.spaFallback == .function)
+        let excesses = InfraBudget.check(
+            config: config, manifest: manifest, store: routeStore,
+            codes: [(InfraLayout.functionCode, functionCode), (InfraLayout.responseFunctionCode, EdgeFunction.viewerResponseCode)],
+            contentSecurityPolicy: contentSecurityPolicy)
+        if !excesses.isEmpty { throw DiagnosticError(excesses) }
     }
 
     /// Every file of the plan, by path below the output folder.
