@@ -22,6 +22,7 @@ response_function_name='clipcast-site-prod-status'
 key_value_store='clipcast-site-prod-routes'
 headers_policy='clipcast-site-prod-headers'
 distribution_comment='site: clipcast-site-prod'
+site_host='d111111abcdef8.cloudfront.net'
 
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 AWS_PAGER=''
@@ -59,6 +60,106 @@ s3api() {
 
 cloudfront() {
     aws --region us-east-1 cloudfront "$@"
+}
+
+kvs() {
+    aws --region us-east-1 cloudfront-keyvaluestore "$@"
+}
+tab=$(printf '\t')
+
+# put_object PHASE KEY FILE TYPE CACHE MD5 [METADATA]: one upload; S3 checks the body against
+# Content-MD5. METADATA (name=value,...) marks the 404 page for the viewer-response function.
+put_object() {
+    put_errors=$(mktemp "$work/put.XXXXXX")
+    if s3api put-object --bucket "$bucket" --key "$2" --body "$here/$3" --content-type "$4" \
+        --cache-control "$5" --content-md5 "$6" ${7:+--metadata "$7"} >/dev/null 2>"$put_errors"; then
+        printf 'upload %s %s\n' "$1" "$2"
+    else
+        cat "$put_errors" >&2
+        printf 'upload %s %s FAILED\n' "$1" "$2" >&2
+        return 1
+    fi
+}
+
+# upload_objects: the uploads of the plan, phase by phase (assets, other files, pages, then
+# the manifest a rerun plans against if this deploy stops); within one phase, up to
+# 8 at once.
+upload_objects() {
+    for phase in asset other page manifest; do
+        running=0
+        rm -f "$work/upload-failed"
+        while IFS="$tab" read -r row_phase row_key row_file row_type row_cache row_md5 row_metadata; do
+            [ "$row_phase" = "$phase" ] || continue
+            ( put_object "$row_phase" "$row_key" "$row_file" "$row_type" "$row_cache" "$row_md5" "$row_metadata" \
+                || : >"$work/upload-failed" ) &
+            running=$((running + 1))
+            if [ "$running" -ge 8 ]; then
+                wait
+                running=0
+            fi
+        done <"$publish_dir/uploads.tsv"
+        wait
+        [ ! -f "$work/upload-failed" ] || fail "uploads of the $phase phase failed; nothing later was changed, run again"
+    done
+}
+
+# delete_route_keys BATCH: deletes the keys of one update-keys --deletes input. A rerun may
+# find some of them gone already, which fails the whole batch: then one key at a time,
+# skipping those that are missing.
+delete_route_keys() {
+    if store_etag=$(kvs update-keys --kvs-arn "$store_arn" --if-match "$store_etag" \
+        --deletes "file://$1" --query ETag --output text 2>"$work/kvs.err"); then
+        return 0
+    fi
+    case "$(cat "$work/kvs.err")" in
+        *ResourceNotFound*|*ValidationException*) ;;
+        *) cat "$work/kvs.err" >&2; exit 2 ;;
+    esac
+    store_etag=$(kvs describe-key-value-store --kvs-arn "$store_arn" --query ETag --output text)
+    python3 -c 'import json, sys; print("\n".join(item["Key"] for item in json.load(open(sys.argv[1]))))' "$1" \
+        >"$work/route-keys.txt"
+    while IFS= read -r route_key; do
+        status=0
+        next_etag=$(probe 'ResourceNotFound' kvs delete-key --kvs-arn "$store_arn" --key "$route_key" \
+            --if-match "$store_etag" --query ETag --output text) || status=$?
+        case "$status" in
+            0) store_etag=$next_etag ;;
+            1) ;;
+            *) exit "$status" ;;
+        esac
+    done <"$work/route-keys.txt"
+}
+
+# finish_publish: what goes once the edge serves the new routes and functions.
+finish_publish() {
+    for batch in "$publish_dir"/invalidation-*.json; do
+        [ -f "$batch" ] || continue
+        invalidation_id=$(cloudfront create-invalidation --distribution-id "$distribution_id" \
+            --invalidation-batch "file://$batch" --query Invalidation.Id --output text)
+        step "invalidation $invalidation_id: $(basename "$batch")"
+    done
+
+    # A removed page's route goes before its object.
+    if [ "${SITE_SKIP_KEY_VALUE_DATA:-}" = 1 ]; then
+        warn "SITE_SKIP_KEY_VALUE_DATA=1: no key of $key_value_store is deleted"
+    else
+        store_etag=$(kvs describe-key-value-store --kvs-arn "$store_arn" --query ETag --output text)
+        for batch in "$publish_dir"/route-deletes-*.json; do
+            [ -f "$batch" ] || continue
+            delete_route_keys "$batch"
+            step "key value store $key_value_store: deleted the keys of $(basename "$batch")"
+        done
+    fi
+
+    for batch in "$publish_dir"/deletes-*.json; do
+        [ -f "$batch" ] || continue
+        s3api delete-objects --bucket "$bucket" --delete "file://$batch" >/dev/null
+        step "deleted the objects of $(basename "$batch")"
+    done
+
+    s3api put-object --bucket "$bucket" --key '_site/manifest.json' --body "$publish_dir/manifest.json" \
+        --content-type 'application/json; charset=utf-8' --cache-control 'no-cache' >/dev/null
+    step "published: the manifest records the deploy as finished"
 }
 
 # probe TEXT COMMAND...: runs COMMAND with its output on stdout; status 0 when it succeeds,
@@ -150,21 +251,19 @@ s3api put-bucket-versioning --cli-input-json "file://$here/bucket/versioning.jso
 step "bucket $bucket: lifecycle (noncurrent versions expire)"
 s3api put-bucket-lifecycle-configuration --cli-input-json "file://$here/bucket/lifecycle.json"
 
-step "origin access control $origin_access_control"
-oac_id=$(cloudfront list-origin-access-controls --query "OriginAccessControlList.Items[?Name=='clipcast-site-prod-oac'].Id | [0]" --output text)
-if missing "$oac_id"; then
-    oac_id=$(cloudfront create-origin-access-control --cli-input-json "file://$here/cloudfront/origin-access-control.json" \
-        --query OriginAccessControl.Id --output text)
-    step "origin access control $origin_access_control: created $oac_id"
+publish_dir="$here/publish"
+if [ -f "$publish_dir/uploads.tsv" ]; then
+    publishing=1
+    step "publish: $(cat "$publish_dir/summary.txt")"
+    # Every object first: no route, function or distribution may point at one that is not there.
+    upload_objects
 else
-    oac_etag=$(cloudfront get-origin-access-control --id "$oac_id" --query ETag --output text)
-    json_member "$here/cloudfront/origin-access-control.json" OriginAccessControlConfig "$work/oac-config.json"
-    cloudfront update-origin-access-control --id "$oac_id" --if-match "$oac_etag" \
-        --origin-access-control-config "file://$work/oac-config.json" >/dev/null
-    step "origin access control $origin_access_control: updated $oac_id"
+    publishing=0
+    step "no publish plan in $publish_dir: infrastructure only"
 fi
 
-# The routes come before the function that reads them: the store and its keys first.
+# The routes come before the functions that read them: the store and its keys, once every
+# object they name is in the bucket.
 step "key value store $key_value_store"
 status=0
 store_arn=$(probe 'EntityNotFound' cloudfront describe-key-value-store --name "$key_value_store" \
@@ -188,13 +287,15 @@ while [ "$status_now" != READY ]; do
     sleep 2
     status_now=$(store_status)
 done
-if [ "${SITE_SKIP_KEY_VALUE_DATA:-}" = 1 ]; then
+if [ "$publishing" = 0 ]; then
+    step "key value store $key_value_store: no publish plan, no keys to put"
+elif [ "${SITE_SKIP_KEY_VALUE_DATA:-}" = 1 ]; then
     warn "SITE_SKIP_KEY_VALUE_DATA=1: the keys of $key_value_store are NOT put; the edge routes nothing"
 else
-    store_etag=$(aws cloudfront-keyvaluestore describe-key-value-store --kvs-arn "$store_arn" --query ETag --output text)
-    for batch in "$here"/publish/route-puts-*.json; do
+    store_etag=$(kvs describe-key-value-store --kvs-arn "$store_arn" --query ETag --output text)
+    for batch in "$publish_dir"/route-puts-*.json; do
         [ -f "$batch" ] || continue
-        store_etag=$(aws cloudfront-keyvaluestore update-keys --kvs-arn "$store_arn" --if-match "$store_etag" \
+        store_etag=$(kvs update-keys --kvs-arn "$store_arn" --if-match "$store_etag" \
             --puts "file://$batch" --query ETag --output text)
         step "key value store $key_value_store: put the keys of $(basename "$batch")"
     done
@@ -246,6 +347,21 @@ deploy_function "$function_name" "$work/viewer-request.json" "$here/cloudfront/v
 request_function_arn=$function_arn
 deploy_function "$response_function_name" "$here/cloudfront/viewer-response.json" "$here/cloudfront/viewer-response.js"
 response_function_arn=$function_arn
+
+step "origin access control $origin_access_control"
+oac_id=$(cloudfront list-origin-access-controls --query "OriginAccessControlList.Items[?Name=='clipcast-site-prod-oac'].Id | [0]" --output text)
+if missing "$oac_id"; then
+    oac_id=$(cloudfront create-origin-access-control --cli-input-json "file://$here/cloudfront/origin-access-control.json" \
+        --query OriginAccessControl.Id --output text)
+    step "origin access control $origin_access_control: created $oac_id"
+else
+    oac_etag=$(cloudfront get-origin-access-control --id "$oac_id" --query ETag --output text)
+    json_member "$here/cloudfront/origin-access-control.json" OriginAccessControlConfig "$work/oac-config.json"
+    cloudfront update-origin-access-control --id "$oac_id" --if-match "$oac_etag" \
+        --origin-access-control-config "file://$work/oac-config.json" >/dev/null
+    step "origin access control $origin_access_control: updated $oac_id"
+fi
+
 
 if [ "${SITE_SKIP_RESPONSE_HEADERS_POLICY:-}" = 1 ]; then
     warn "SITE_SKIP_RESPONSE_HEADERS_POLICY=1: the response headers policy $headers_policy is NOT deployed; the distribution goes out WITHOUT its security headers"
@@ -309,60 +425,16 @@ printf 'DISTRIBUTION_ID=%s\nDISTRIBUTION_DOMAIN=%s\n' "$distribution_id" "$distr
 step "deployed; written to out/deployed.env"
 cat "$here/out/deployed.env"
 
-publish_dir="$here/publish"
-if [ ! -f "$publish_dir/uploads.tsv" ]; then
-    step "no publish plan in $publish_dir: infrastructure only"
-    exit 0
+# The host the OAuth providers know is the host that must answer.
+case "$site_host" in
+    *.cloudfront.net)
+        if [ "$site_host" != "$distribution_domain" ]; then
+            fail "site.base_url names $site_host, but this distribution answers at $distribution_domain. Set site.base_url: https://$distribution_domain in site.yml, with the OAuth redirect URIs and legal URLs there that name the old host (or serve a domain of your own with infra.aliases and infra.certificate_arn), run site build and site plan-infra again, run this script again, and register the new Terms, Privacy and redirect URIs with every OAuth provider (backend/oauth-registration.txt)"
+        fi ;;
+esac
+
+if [ "$publishing" = 1 ]; then
+    # Then what may only go once the edge serves the new site: invalidations, the routes
+    # and objects that went away, and the manifest that records the deploy as finished.
+    finish_publish
 fi
-step "publish: $(cat "$publish_dir/summary.txt")"
-tab=$(printf '\t')
-
-# put_object PHASE KEY FILE TYPE CACHE MD5 [METADATA]: one upload; S3 checks the body against
-# Content-MD5. METADATA (name=value,...) marks the 404 page for the viewer-response function.
-put_object() {
-    put_errors=$(mktemp "$work/put.XXXXXX")
-    if s3api put-object --bucket "$bucket" --key "$2" --body "$here/$3" --content-type "$4" \
-        --cache-control "$5" --content-md5 "$6" ${7:+--metadata "$7"} >/dev/null 2>"$put_errors"; then
-        printf 'upload %s %s\n' "$1" "$2"
-    else
-        cat "$put_errors" >&2
-        printf 'upload %s %s FAILED\n' "$1" "$2" >&2
-        return 1
-    fi
-}
-
-# Phases run in order; within one, up to 8 uploads run at once.
-for phase in asset other page manifest; do
-    running=0
-    rm -f "$work/upload-failed"
-    while IFS="$tab" read -r row_phase row_key row_file row_type row_cache row_md5 row_metadata; do
-        [ "$row_phase" = "$phase" ] || continue
-        ( put_object "$row_phase" "$row_key" "$row_file" "$row_type" "$row_cache" "$row_md5" "$row_metadata" \
-            || : >"$work/upload-failed" ) &
-        running=$((running + 1))
-        if [ "$running" -ge 8 ]; then
-            wait
-            running=0
-        fi
-    done <"$publish_dir/uploads.tsv"
-    wait
-    [ ! -f "$work/upload-failed" ] || fail "uploads of the $phase phase failed; nothing later was changed, run again"
-done
-
-for batch in "$publish_dir"/invalidation-*.json; do
-    [ -f "$batch" ] || continue
-    invalidation_id=$(cloudfront create-invalidation --distribution-id "$distribution_id" \
-        --invalidation-batch "file://$batch" --query Invalidation.Id --output text)
-    step "invalidation $invalidation_id: $(basename "$batch")"
-done
-
-s3api put-object --bucket "$bucket" --key '_site/manifest.json' --body "$publish_dir/manifest.json" \
-    --content-type 'application/json; charset=utf-8' --cache-control 'no-cache' >/dev/null
-step "manifest: invalidations recorded as sent"
-
-for batch in "$publish_dir"/deletes-*.json; do
-    [ -f "$batch" ] || continue
-    s3api delete-objects --bucket "$bucket" --delete "file://$batch" >/dev/null
-    step "deleted the objects of $(basename "$batch")"
-done
-step "published"

@@ -1,7 +1,12 @@
 # Sourced by the moto tests: starts moto_server on a free port of 127.0.0.1 and points the aws CLI
 # at it with dummy credentials; the server stops when the sourcing script exits.
 #   . scripts/moto-server.sh WORK_DIR
+# Every aws call is appended to WORK_DIR/aws-calls.log.
 # Sets moto_pid and AWS_ENDPOINT_URL. Needs moto_server (pip install 'moto[server]==5.2.5') and python3.
+#
+# moto has the KeyValueStore's control plane (create, describe, list) but not its data API: the aws
+# wrapper below hands every `cloudfront-keyvaluestore` call to scripts/kvs-stand-in.py, which keeps
+# the stores in WORK_DIR (the calls it answers are listed at its top).
 
 moto_work=$1
 moto_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
@@ -45,9 +50,11 @@ echo "moto_server $moto_pid answers on $AWS_ENDPOINT_URL"
 # An aws wrapper first on PATH removes that one statement from put-bucket-policy requests; the
 # real CLI does everything else.
 moto_real_aws=$(command -v aws)
+moto_scripts=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")" && pwd)
 mkdir -p "$moto_work/bin"
 cat >"$moto_work/bin/aws" <<SHIM
 #!/bin/sh
+printf '%s\\n' "\$*" >>"$moto_work/aws-calls.log"
 case "\$*" in
 *put-bucket-policy*--cli-input-json\ file://*)
     for argument in "\$@"; do
@@ -62,6 +69,8 @@ request["Policy"] = json.dumps(policy)
 json.dump(request, open(sys.argv[2], "w"))
 PY
     exec "$moto_real_aws" s3api put-bucket-policy --cli-input-json "file://$moto_work/moto-policy.json" ;;
+*cloudfront-keyvaluestore*)
+    exec python3 "$moto_scripts/kvs-stand-in.py" "$moto_work" "\$@" ;;
 esac
 exec "$moto_real_aws" "\$@"
 SHIM

@@ -9,13 +9,13 @@ import Testing
 @Suite("Deploy script")
 struct DeployScriptTests {
     static let names = InfraNames(bucket: "acme-site", region: "eu-west-1")
-    static let script = DeployScript.render(names: names)
+    static let script = DeployScript.render(names: names, baseURL: "https://d111111abcdef8.cloudfront.net")
 
     @Test("the same names always render the same script")
     func deterministic() {
-        #expect(DeployScript.render(names: Self.names) == Self.script)
-        #expect(DeployScript.render(names: InfraNames(bucket: "acme-site", region: "eu-west-1")) == Self.script)
-        #expect(DeployScript.render(names: InfraNames(bucket: "other", region: "eu-west-1")) != Self.script)
+        #expect(DeployScript.render(names: Self.names, baseURL: "https://d111111abcdef8.cloudfront.net") == Self.script)
+        #expect(DeployScript.render(names: InfraNames(bucket: "acme-site", region: "eu-west-1"), baseURL: "https://d111111abcdef8.cloudfront.net") == Self.script)
+        #expect(DeployScript.render(names: InfraNames(bucket: "other", region: "eu-west-1"), baseURL: "https://d111111abcdef8.cloudfront.net") != Self.script)
     }
 
     @Test("the script starts with #!/bin/sh and set -eu")
@@ -82,7 +82,7 @@ struct DeployScriptTests {
         var names = InfraNames(bucket: "odd", region: "us-east-1")
         names.bucket = #"it's $HOME `id` "x" \n"#
         names.distributionComment = #"site: it's $(id)"#
-        let script = DeployScript.render(names: names)
+        let script = DeployScript.render(names: names, baseURL: "https://d111111abcdef8.cloudfront.net")
         let folder = try Folder()
         let file = try folder.write("deploy.sh", script)
         #expect(try Shell.run("/bin/sh", ["-n", file.path]).status == 0)

@@ -124,7 +124,7 @@ struct PublishPlannerTests {
         let v2 = Self.manifest(Self.v1.objects.map { $0.key == "terms" ? Self.object("terms", .page, "terms 2") : $0 })
         let interrupted = try PublishPlanner.plan(current: v2, previous: Self.v1, settings: InfraSettings())
         // The pending manifest went up, the invalidation did not: the retry plans against it.
-        let retry = try PublishPlanner.plan(current: v2, previous: interrupted.deployed, settings: InfraSettings())
+        let retry = try PublishPlanner.plan(current: v2, previous: interrupted.interrupted, settings: InfraSettings())
         #expect(retry.uploads.isEmpty)
         #expect(retry.invalidations == interrupted.invalidations)
     }
@@ -236,6 +236,47 @@ struct PublishRouteStoreTests {
         let plan = try PublishPlanner.plan(current: current, previous: older, settings: InfraSettings())
         #expect(plan.uploads.map(\.key) == ["404.html"])
         #expect(plan.routeChanges.puts == EdgeRouteStore(routes: current.routes).entries)
+    }
+
+    /// A deploy that removes a page, swaps an alias and edits a page, stopped anywhere after its
+    /// objects went up: planned again against the manifest it left, it does all that is left.
+    @Test("a deploy stopped after its objects is finished by planning again against the manifest it left")
+    func interruptedDeploy() throws {
+        var v1 = Self.manifest(aliases: ["/tos", "/old"], pages: ["terms", "privacy", "cookies"])
+        v1 = try PublishPlanner.plan(current: v1, previous: nil, settings: InfraSettings()).deployed
+        var v2 = Self.manifest(aliases: ["/tos", "/new"], pages: ["terms", "privacy"])
+        v2.objects = v2.objects.map { $0.key == "terms" ? PublishPlannerTests.object("terms", .page, "terms 2") : $0 }
+        let first = try PublishPlanner.plan(current: v2, previous: v1, settings: InfraSettings())
+        #expect(first.deletes == ["cookies"])
+        #expect(first.routeChanges.deletes.contains("/old") && first.routeChanges.deletes.contains("/cookies"))
+        #expect(first.interrupted.pendingDeletes == ["cookies"])
+        #expect(first.interrupted.routes == v1.routes, "the edge routes as before until the new keys are in")
+        #expect(first.interrupted.pendingRouteKeys == ["/new"])
+        #expect(first.deployed.pendingDeletes == nil && first.deployed.pendingInvalidations == nil && first.deployed.pendingRouteKeys == nil)
+
+        let retry = try PublishPlanner.plan(current: v2, previous: first.interrupted, settings: InfraSettings())
+        #expect(retry.uploads.isEmpty)
+        #expect(retry.deletes == first.deletes)
+        #expect(retry.routeChanges == first.routeChanges)
+        #expect(retry.invalidations == first.invalidations)
+        #expect(retry.deployed == first.deployed)
+
+        // The build changed before the retry: the alias put by the stopped deploy goes again.
+        let v3 = Self.manifest(aliases: ["/tos"], pages: ["terms", "privacy"])
+        let changed = try PublishPlanner.plan(current: v3, previous: first.interrupted, settings: InfraSettings())
+        #expect(Set(changed.routeChanges.deletes).isSuperset(of: ["/new", "/old", "/cookies"]))
+        #expect(changed.deletes == ["cookies"])
+    }
+
+    @Test("a first deploy stopped after its objects puts every key again when retried")
+    func interruptedFirstDeploy() throws {
+        let current = Self.manifest(aliases: ["/tos"])
+        let first = try PublishPlanner.plan(current: current, previous: nil, settings: InfraSettings())
+        #expect(first.interrupted.edgeFormat == nil)
+        let retry = try PublishPlanner.plan(current: current, previous: first.interrupted, settings: InfraSettings())
+        #expect(retry.routeChanges.puts == first.routeChanges.puts)
+        #expect(retry.routeChanges.deletes.isEmpty)
+        #expect(retry.deployed == first.deployed)
     }
 
     static func count(_ batch: JSONValue) -> Int {

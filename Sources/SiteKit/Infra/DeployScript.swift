@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `deploy.sh` that `plan-infra` writes next to the AWS CLI input files it plans.
 ///
 /// The script is POSIX `sh` and drives the `aws` CLI (with `sed`, `mktemp`, `cat`, and `python3` for
@@ -26,7 +28,11 @@ public enum DeployScript {
 
     /// The script's text for `names`, reading the files at the paths of `layout`. The same input
     /// always gives the same text.
-    public static func render(names: InfraNames, layout: InfraLayout.Type = InfraLayout.self) -> String {
+    ///
+    /// `baseURL` is `site.base_url`: after the distribution exists, the script stops when its host
+    /// is another `*.cloudfront.net` name than the one CloudFront gave the distribution.
+    public static func render(names: InfraNames, baseURL: String, layout: InfraLayout.Type = InfraLayout.self) -> String {
+        let siteHost = URL(string: baseURL)?.host?.lowercased() ?? ""
         let path = { (relative: String) in "\"$here/\(escapedForDoubleQuotes(relative))\"" }
         let file = { (relative: String) in "\"file://$here/\(escapedForDoubleQuotes(relative))\"" }
         let inputFiles = [
@@ -77,6 +83,7 @@ public enum DeployScript {
             key_value_store=\#(singleQuoted(names.keyValueStore))
             headers_policy=\#(singleQuoted(names.responseHeadersPolicy))
             distribution_comment=\#(singleQuoted(names.distributionComment))
+            site_host=\#(singleQuoted(siteHost))
 
             here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
             AWS_PAGER=''
@@ -116,6 +123,10 @@ public enum DeployScript {
                 aws --region us-east-1 cloudfront "$@"
             }
 
+            kvs() {
+                aws --region us-east-1 cloudfront-keyvaluestore "$@"
+            }
+            \#(PublishFiles.functions())
             # probe TEXT COMMAND...: runs COMMAND with its output on stdout; status 0 when it succeeds,
             # 1 when it fails with TEXT in its error output (the resource is missing); any other
             # failure stops the script.
@@ -205,21 +216,19 @@ public enum DeployScript {
             step "bucket $bucket: lifecycle (noncurrent versions expire)"
             s3api put-bucket-lifecycle-configuration --cli-input-json \#(file(layout.lifecycle))
 
-            step "origin access control $origin_access_control"
-            oac_id=$(cloudfront list-origin-access-controls --query \#(originAccessControlQuery) --output text)
-            if missing "$oac_id"; then
-                oac_id=$(cloudfront create-origin-access-control --cli-input-json \#(file(layout.originAccessControl)) \
-                    --query OriginAccessControl.Id --output text)
-                step "origin access control $origin_access_control: created $oac_id"
+            publish_dir="$here/\#(escapedForDoubleQuotes(PublishFiles.folder))"
+            if [ -f "$publish_dir/uploads.tsv" ]; then
+                publishing=1
+                step "publish: $(cat "$publish_dir/summary.txt")"
+                # Every object first: no route, function or distribution may point at one that is not there.
+                upload_objects
             else
-                oac_etag=$(cloudfront get-origin-access-control --id "$oac_id" --query ETag --output text)
-                json_member \#(path(layout.originAccessControl)) OriginAccessControlConfig "$work/oac-config.json"
-                cloudfront update-origin-access-control --id "$oac_id" --if-match "$oac_etag" \
-                    --origin-access-control-config "file://$work/oac-config.json" >/dev/null
-                step "origin access control $origin_access_control: updated $oac_id"
+                publishing=0
+                step "no publish plan in $publish_dir: infrastructure only"
             fi
 
-            # The routes come before the function that reads them: the store and its keys first.
+            # The routes come before the functions that read them: the store and its keys, once every
+            # object they name is in the bucket.
             step "key value store $key_value_store"
             status=0
             store_arn=$(probe 'EntityNotFound' cloudfront describe-key-value-store --name "$key_value_store" \
@@ -243,13 +252,15 @@ public enum DeployScript {
                 sleep 2
                 status_now=$(store_status)
             done
-            if [ "${\#(skipData):-}" = 1 ]; then
+            if [ "$publishing" = 0 ]; then
+                step "key value store $key_value_store: no publish plan, no keys to put"
+            elif [ "${\#(skipData):-}" = 1 ]; then
                 warn "\#(skipData)=1: the keys of $key_value_store are NOT put; the edge routes nothing"
             else
-                store_etag=$(aws cloudfront-keyvaluestore describe-key-value-store --kvs-arn "$store_arn" --query ETag --output text)
-                for batch in "$here"/publish/route-puts-*.json; do
+                store_etag=$(kvs describe-key-value-store --kvs-arn "$store_arn" --query ETag --output text)
+                for batch in "$publish_dir"/route-puts-*.json; do
                     [ -f "$batch" ] || continue
-                    store_etag=$(aws cloudfront-keyvaluestore update-keys --kvs-arn "$store_arn" --if-match "$store_etag" \
+                    store_etag=$(kvs update-keys --kvs-arn "$store_arn" --if-match "$store_etag" \
                         --puts "file://$batch" --query ETag --output text)
                     step "key value store $key_value_store: put the keys of $(basename "$batch")"
                 done
@@ -301,6 +312,21 @@ public enum DeployScript {
             request_function_arn=$function_arn
             deploy_function "$response_function_name" \#(path(layout.responseFunction)) \#(path(layout.responseFunctionCode))
             response_function_arn=$function_arn
+
+            step "origin access control $origin_access_control"
+            oac_id=$(cloudfront list-origin-access-controls --query \#(originAccessControlQuery) --output text)
+            if missing "$oac_id"; then
+                oac_id=$(cloudfront create-origin-access-control --cli-input-json \#(file(layout.originAccessControl)) \
+                    --query OriginAccessControl.Id --output text)
+                step "origin access control $origin_access_control: created $oac_id"
+            else
+                oac_etag=$(cloudfront get-origin-access-control --id "$oac_id" --query ETag --output text)
+                json_member \#(path(layout.originAccessControl)) OriginAccessControlConfig "$work/oac-config.json"
+                cloudfront update-origin-access-control --id "$oac_id" --if-match "$oac_etag" \
+                    --origin-access-control-config "file://$work/oac-config.json" >/dev/null
+                step "origin access control $origin_access_control: updated $oac_id"
+            fi
+
 
             if [ "${\#(skipHeaders):-}" = 1 ]; then
                 warn "\#(skipHeaders)=1: the response headers policy $headers_policy is NOT deployed; the distribution goes out WITHOUT its security headers"
@@ -363,6 +389,20 @@ public enum DeployScript {
                 >\#(path(deployedEnv))
             step "deployed; written to \#(escapedForDoubleQuotes(deployedEnv))"
             cat \#(path(deployedEnv))
+
+            # The host the OAuth providers know is the host that must answer.
+            case "$site_host" in
+                *.cloudfront.net)
+                    if [ "$site_host" != "$distribution_domain" ]; then
+                        fail "site.base_url names $site_host, but this distribution answers at $distribution_domain. Set site.base_url: https://$distribution_domain in site.yml, with the OAuth redirect URIs and legal URLs there that name the old host (or serve a domain of your own with infra.aliases and infra.certificate_arn), run site build and site plan-infra again, run this script again, and register the new Terms, Privacy and redirect URIs with every OAuth provider (backend/oauth-registration.txt)"
+                    fi ;;
+            esac
+
+            if [ "$publishing" = 1 ]; then
+                # Then what may only go once the edge serves the new site: invalidations, the routes
+                # and objects that went away, and the manifest that records the deploy as finished.
+                finish_publish
+            fi
 
             """#
     }

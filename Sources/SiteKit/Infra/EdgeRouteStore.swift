@@ -131,6 +131,9 @@ public struct EdgeRouteStore: Sendable, Equatable {
         entries = lookup.map { Entry(key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
     }
 
+    /// The value stored at `key`, nil when the store has no such key.
+    public func value(for key: String) -> Value? { lookup[key] }
+
     /// The value that makes the function give `answer` at `path`.
     static func value(for answer: Answer, at path: String, shell: String) -> Value {
         switch answer {
@@ -214,10 +217,17 @@ public struct EdgeRouteStore: Sendable, Equatable {
     }
 
     /// What turns the store `old` (nil: an empty store) into this one.
-    public func changes(from old: EdgeRouteStore?) -> Changes {
+    ///
+    /// `alsoPresent` are keys the store may hold beyond `old`'s: those an interrupted deploy put.
+    /// Those this store lacks are deleted too.
+    public func changes(from old: EdgeRouteStore?, alsoPresent: [String] = []) -> Changes {
         var puts: [Entry] = []
         for entry in entries where old?.lookup[entry.key] != entry.value { puts.append(entry) }
-        let deletes = (old?.entries ?? []).filter { lookup[$0.key] == nil }.map(\.key)
+        var deletes = (old?.entries ?? []).filter { lookup[$0.key] == nil }.map(\.key)
+        var listed = Set(deletes)
+        for key in alsoPresent.sorted() where lookup[key] == nil && old?.lookup[key] == nil && listed.insert(key).inserted {
+            deletes.append(key)
+        }
         return Changes(puts: puts, deletes: deletes)
     }
 

@@ -74,7 +74,7 @@ public struct InfraPlanner: Sendable {
         files[InfraLayout.backendEnv] = Data(backend.dotenv.utf8)
         try json(InfraLayout.backendJSON, backend.json)
         files[InfraLayout.oauthRegistration] = Data(backend.registration.utf8)
-        files[InfraLayout.deployScript] = Data((DeployScript.render(names: names) + PublishFiles.script()).utf8)
+        files[InfraLayout.deployScript] = Data(DeployScript.render(names: names, baseURL: config.site.baseURL).utf8)
         files[InfraLayout.previousManifestScript] = Data(PublishFiles.previousManifestScript(names: names).utf8)
         return files
     }

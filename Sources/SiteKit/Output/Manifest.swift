@@ -61,12 +61,20 @@ public struct Manifest: Sendable, Equatable, Codable {
     /// Deployed manifests only: the format of the edge's routing data this deploy put in place
     /// (``EdgeRouteStore/format``); a deploy over another format writes the whole store.
     public var edgeFormat: Int?
+    /// Interrupted deploys only: the objects this deploy deletes at its end; a retried deploy
+    /// deletes them too.
+    public var pendingDeletes: [String]?
+    /// Interrupted deploys only: the route store keys this deploy puts that the previous deploy's
+    /// store lacked; a retried deploy deletes those its own store lacks.
+    public var pendingRouteKeys: [String]?
 
     enum CodingKeys: String, CodingKey {
         case version, objects, routes, history
         case baseURL = "base_url"
         case pendingInvalidations = "pending_invalidations"
         case edgeFormat = "edge_format"
+        case pendingDeletes = "pending_deletes"
+        case pendingRouteKeys = "pending_route_keys"
     }
 
     /// Describes `objects` (hashing each one) with the cache settings of the config, in key order:

@@ -20,10 +20,8 @@ public enum PublishFiles {
     /// `encoded` is a manifest already encoded (the build's): a manifest equal to it is not encoded again.
     public static func files(for plan: PublishPlan, dist: String, encoded: (manifest: Manifest, data: Data)? = nil) throws -> [String: Data] {
         var files: [String: Data] = [:]
-        var pending = plan.deployed
-        pending.pendingInvalidations = plan.invalidations.isEmpty ? nil : plan.invalidations
-        var final = plan.deployed
-        final.pendingInvalidations = nil
+        let pending = plan.interrupted
+        let final = plan.deployed
         // Encoding a manifest of many objects is the slow part of planning: never twice for one value.
         // Deployed manifests differ from the build's in history and pending invalidations: those are
         // compared first, before the objects.
@@ -76,71 +74,112 @@ public enum PublishFiles {
         return files
     }
 
-    /// The deploy script's publishing steps (after the infrastructure steps, which set
-    /// `$distribution_id`): uploads phase by phase, the manifest, invalidations, the final
-    /// manifest, deletions.
-    public static func script(parallel: Int = 8) -> String {
-        """
+    /// The deploy script's publishing steps, as shell functions the script calls in its order:
+    /// `upload_objects` (phase by phase, then the manifest of an interrupted deploy) before any
+    /// route, function or distribution changes, and `finish_publish` (invalidations, route keys
+    /// that went, objects that went, the finished deploy's manifest) after them. They read
+    /// `$publish_dir`, `$bucket`, `$distribution_id`, `$store_arn` and the helpers of the script.
+    public static func functions(parallel: Int = 8) -> String {
+        let skipData = DeployScript.skipKeyValueDataVariable
+        return """
+            tab=$(printf '\\t')
 
-        publish_dir="$here/\(folder)"
-        if [ ! -f "$publish_dir/uploads.tsv" ]; then
-            step "no publish plan in $publish_dir: infrastructure only"
-            exit 0
-        fi
-        step "publish: $(cat "$publish_dir/summary.txt")"
-        tab=$(printf '\\t')
-
-        # put_object PHASE KEY FILE TYPE CACHE MD5 [METADATA]: one upload; S3 checks the body against
-        # Content-MD5. METADATA (name=value,...) marks the 404 page for the viewer-response function.
-        put_object() {
-            put_errors=$(mktemp "$work/put.XXXXXX")
-            if s3api put-object --bucket "$bucket" --key "$2" --body "$here/$3" --content-type "$4" \\
-                --cache-control "$5" --content-md5 "$6" ${7:+--metadata "$7"} >/dev/null 2>"$put_errors"; then
-                printf 'upload %s %s\\n' "$1" "$2"
-            else
-                cat "$put_errors" >&2
-                printf 'upload %s %s FAILED\\n' "$1" "$2" >&2
-                return 1
-            fi
-        }
-
-        # Phases run in order; within one, up to \(parallel) uploads run at once.
-        for phase in asset other page manifest; do
-            running=0
-            rm -f "$work/upload-failed"
-            while IFS="$tab" read -r row_phase row_key row_file row_type row_cache row_md5 row_metadata; do
-                [ "$row_phase" = "$phase" ] || continue
-                ( put_object "$row_phase" "$row_key" "$row_file" "$row_type" "$row_cache" "$row_md5" "$row_metadata" \\
-                    || : >"$work/upload-failed" ) &
-                running=$((running + 1))
-                if [ "$running" -ge \(parallel) ]; then
-                    wait
-                    running=0
+            # put_object PHASE KEY FILE TYPE CACHE MD5 [METADATA]: one upload; S3 checks the body against
+            # Content-MD5. METADATA (name=value,...) marks the 404 page for the viewer-response function.
+            put_object() {
+                put_errors=$(mktemp "$work/put.XXXXXX")
+                if s3api put-object --bucket "$bucket" --key "$2" --body "$here/$3" --content-type "$4" \\
+                    --cache-control "$5" --content-md5 "$6" ${7:+--metadata "$7"} >/dev/null 2>"$put_errors"; then
+                    printf 'upload %s %s\\n' "$1" "$2"
+                else
+                    cat "$put_errors" >&2
+                    printf 'upload %s %s FAILED\\n' "$1" "$2" >&2
+                    return 1
                 fi
-            done <"$publish_dir/uploads.tsv"
-            wait
-            [ ! -f "$work/upload-failed" ] || fail "uploads of the $phase phase failed; nothing later was changed, run again"
-        done
+            }
 
-        for batch in "$publish_dir"/invalidation-*.json; do
-            [ -f "$batch" ] || continue
-            invalidation_id=$(cloudfront create-invalidation --distribution-id "$distribution_id" \\
-                --invalidation-batch "file://$batch" --query Invalidation.Id --output text)
-            step "invalidation $invalidation_id: $(basename "$batch")"
-        done
+            # upload_objects: the uploads of the plan, phase by phase (assets, other files, pages, then
+            # the manifest a rerun plans against if this deploy stops); within one phase, up to
+            # \(parallel) at once.
+            upload_objects() {
+                for phase in asset other page manifest; do
+                    running=0
+                    rm -f "$work/upload-failed"
+                    while IFS="$tab" read -r row_phase row_key row_file row_type row_cache row_md5 row_metadata; do
+                        [ "$row_phase" = "$phase" ] || continue
+                        ( put_object "$row_phase" "$row_key" "$row_file" "$row_type" "$row_cache" "$row_md5" "$row_metadata" \\
+                            || : >"$work/upload-failed" ) &
+                        running=$((running + 1))
+                        if [ "$running" -ge \(parallel) ]; then
+                            wait
+                            running=0
+                        fi
+                    done <"$publish_dir/uploads.tsv"
+                    wait
+                    [ ! -f "$work/upload-failed" ] || fail "uploads of the $phase phase failed; nothing later was changed, run again"
+                done
+            }
 
-        s3api put-object --bucket "$bucket" --key '\(Manifest.key)' --body "$publish_dir/manifest.json" \\
-            --content-type '\(MediaTypes.contentType(forKey: Manifest.key))' --cache-control '\(CachePolicy.manifest)' >/dev/null
-        step "manifest: invalidations recorded as sent"
+            # delete_route_keys BATCH: deletes the keys of one update-keys --deletes input. A rerun may
+            # find some of them gone already, which fails the whole batch: then one key at a time,
+            # skipping those that are missing.
+            delete_route_keys() {
+                if store_etag=$(kvs update-keys --kvs-arn "$store_arn" --if-match "$store_etag" \\
+                    --deletes "file://$1" --query ETag --output text 2>"$work/kvs.err"); then
+                    return 0
+                fi
+                case "$(cat "$work/kvs.err")" in
+                    *ResourceNotFound*|*ValidationException*) ;;
+                    *) cat "$work/kvs.err" >&2; exit 2 ;;
+                esac
+                store_etag=$(kvs describe-key-value-store --kvs-arn "$store_arn" --query ETag --output text)
+                python3 -c 'import json, sys; print("\\n".join(item["Key"] for item in json.load(open(sys.argv[1]))))' "$1" \\
+                    >"$work/route-keys.txt"
+                while IFS= read -r route_key; do
+                    status=0
+                    next_etag=$(probe 'ResourceNotFound' kvs delete-key --kvs-arn "$store_arn" --key "$route_key" \\
+                        --if-match "$store_etag" --query ETag --output text) || status=$?
+                    case "$status" in
+                        0) store_etag=$next_etag ;;
+                        1) ;;
+                        *) exit "$status" ;;
+                    esac
+                done <"$work/route-keys.txt"
+            }
 
-        for batch in "$publish_dir"/deletes-*.json; do
-            [ -f "$batch" ] || continue
-            s3api delete-objects --bucket "$bucket" --delete "file://$batch" >/dev/null
-            step "deleted the objects of $(basename "$batch")"
-        done
-        step "published"
+            # finish_publish: what goes once the edge serves the new routes and functions.
+            finish_publish() {
+                for batch in "$publish_dir"/invalidation-*.json; do
+                    [ -f "$batch" ] || continue
+                    invalidation_id=$(cloudfront create-invalidation --distribution-id "$distribution_id" \\
+                        --invalidation-batch "file://$batch" --query Invalidation.Id --output text)
+                    step "invalidation $invalidation_id: $(basename "$batch")"
+                done
 
-        """
+                # A removed page's route goes before its object.
+                if [ "${\(skipData):-}" = 1 ]; then
+                    warn "\(skipData)=1: no key of $key_value_store is deleted"
+                else
+                    store_etag=$(kvs describe-key-value-store --kvs-arn "$store_arn" --query ETag --output text)
+                    for batch in "$publish_dir"/route-deletes-*.json; do
+                        [ -f "$batch" ] || continue
+                        delete_route_keys "$batch"
+                        step "key value store $key_value_store: deleted the keys of $(basename "$batch")"
+                    done
+                fi
+
+                for batch in "$publish_dir"/deletes-*.json; do
+                    [ -f "$batch" ] || continue
+                    s3api delete-objects --bucket "$bucket" --delete "file://$batch" >/dev/null
+                    step "deleted the objects of $(basename "$batch")"
+                done
+
+                s3api put-object --bucket "$bucket" --key '\(Manifest.key)' --body "$publish_dir/manifest.json" \\
+                    --content-type '\(MediaTypes.contentType(forKey: Manifest.key))' --cache-control '\(CachePolicy.manifest)' >/dev/null
+                step "published: the manifest records the deploy as finished"
+            }
+
+            """
     }
 
     /// A script that downloads the deployed manifest to a file, for `plan-infra --previous`;

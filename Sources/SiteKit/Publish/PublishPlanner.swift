@@ -34,8 +34,11 @@ public struct PublishPlan: Sendable, Equatable {
     /// What the deploy puts into the edge's KeyValueStore (before the functions) and deletes from it
     /// (after the invalidations).
     public var routeChanges: EdgeRouteStore.Changes
-    /// The manifest uploaded with the deploy (history and pending invalidations included).
+    /// The manifest of the finished deploy, uploaded last (its history included).
     public var deployed: Manifest
+    /// The manifest uploaded after the objects, which stays if the deploy stops before its end:
+    /// see ``PublishPlanner/interruptedManifest(deployed:previous:invalidations:deletes:routeChanges:previousStore:)``.
+    public var interrupted: Manifest
     /// Whether the build differs from the previous deploy at all.
     public var changed: Bool
 
@@ -103,7 +106,7 @@ public enum PublishPlanner {
         let routesInFunction = settings.spaFallback == .function
         let store = store ?? EdgeRouteStore(routes: current.routes, routesInFunction: routesInFunction)
         let previousStore = sameEdge ? previous.map { EdgeRouteStore(routes: $0.routes, routesInFunction: routesInFunction) } : nil
-        let routeChanges = store.changes(from: previousStore)
+        let routeChanges = store.changes(from: previousStore, alsoPresent: previous?.pendingRouteKeys ?? [])
 
         // Uploads: new objects, and objects whose bytes or headers changed. Never a timestamp.
         // The 404 page carries the status marker the viewer-response function reads; a deploy
@@ -136,6 +139,8 @@ public enum PublishPlanner {
         let protected = Set(history.flatMap { $0 })
         var inBucket = Set(before.keys)
         for keys in previous?.history ?? [] { inBucket.formUnion(keys) }
+        // An interrupted deploy may have left its deletions undone.
+        inBucket.formUnion(previous?.pendingDeletes ?? [])
         inBucket.remove(Manifest.key)
         let gone = inBucket.subtracting(now.keys)
         let retained = gone.filter { protected.contains($0) }.sorted()
@@ -158,7 +163,10 @@ public enum PublishPlanner {
         var stale = Set(changedKeys.filter { now[$0]?.kind != .asset })
         // Keys kept from earlier deploys are fingerprinted assets too.
         let earlierAssets = Set((previous?.history ?? []).flatMap { $0 })
-        for key in deletes where before[key]?.kind != .asset && !earlierAssets.contains(key) { stale.insert(key) }
+        // Deletions an interrupted deploy left undone are invalidated by its pending invalidations.
+        for key in deletes {
+            if let old = before[key], old.kind != .asset, !earlierAssets.contains(key) { stale.insert(key) }
+        }
         stale.remove(Manifest.key)
         let tables = [current.routes] + (previous.map { [$0.routes] } ?? [])
         let paths = InvalidationPlanner.collapse(
@@ -172,12 +180,42 @@ public enum PublishPlanner {
 
         var deployed = current
         deployed.history = history
-        deployed.pendingInvalidations = invalidations.isEmpty ? nil : invalidations
         deployed.edgeFormat = EdgeRouteStore.format
+        let interrupted = interruptedManifest(
+            deployed: deployed, previous: previous, invalidations: invalidations, deletes: deletes, routeChanges: routeChanges,
+            previousStore: previousStore)
         let changed = !uploads.isEmpty || !deletes.isEmpty || !routeChanges.isEmpty
         return PublishPlan(
             uploads: uploads.sorted { ($0.phase, $0.key) < ($1.phase, $1.key) }, deletes: deletes, retained: retained,
-            invalidations: invalidations, routeChanges: routeChanges, deployed: deployed, changed: changed)
+            invalidations: invalidations, routeChanges: routeChanges, deployed: deployed, interrupted: interrupted, changed: changed)
+    }
+
+    /// The manifest a deploy uploads right after its objects: what a deploy that stops at any
+    /// later step leaves in the bucket, so that planning again against it finishes the work. It
+    /// lists the new objects (they are in the bucket), but the previous routes until the new ones
+    /// are in the store, the invalidations still to send, the objects still to delete, and the
+    /// route keys that may be in the store already.
+    static func interruptedManifest(
+        deployed: Manifest, previous: Manifest?, invalidations: [InvalidationBatch], deletes: [String],
+        routeChanges: EdgeRouteStore.Changes, previousStore: EdgeRouteStore?
+    ) -> Manifest {
+        var interrupted = deployed
+        interrupted.pendingInvalidations = invalidations.isEmpty ? nil : invalidations
+        interrupted.pendingDeletes = deletes.isEmpty ? nil : deletes
+        guard !routeChanges.isEmpty else {
+            interrupted.pendingRouteKeys = previous?.pendingRouteKeys
+            return interrupted
+        }
+        if let previous {
+            interrupted.routes = previous.routes
+            interrupted.edgeFormat = previous.edgeFormat
+        } else {
+            interrupted.edgeFormat = nil
+        }
+        var added = Set(previous?.pendingRouteKeys ?? [])
+        for entry in routeChanges.puts where previousStore?.value(for: entry.key) == nil { added.insert(entry.key) }
+        interrupted.pendingRouteKeys = added.isEmpty ? nil : added.sorted()
+        return interrupted
     }
 
     static func phase(of object: Manifest.Object) -> PublishPlan.Phase {
