@@ -31,9 +31,12 @@ struct CheckCommand: ParsableCommand {
         let console = Console(quiet: reporting.quiet, format: reporting.format, pathPrefix: project.displayPrefix)
         let pipeline = BuildPipeline(
             options: .init(configPath: project.configName, includeDrafts: drafts, strict: reporting.strict))
-        do {
+        do throws(DiagnosticError) {
             let result = try pipeline.run(fileSystem: DiskFileSystem(root: project.root))
             KeptUntilExit.keep(result)
+            // What plan-infra would refuse (AWS limits, the host that must answer) is an error here too.
+            let refusals = InfraPlanner.deploymentFindings(config: result.config, manifest: result.manifest)
+            guard refusals.isEmpty else { throw DiagnosticError(result.warnings + refusals) }
             console.report(result.warnings)
             if external {
                 for link in result.check.externalLinks {

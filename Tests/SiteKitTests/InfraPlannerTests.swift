@@ -251,8 +251,32 @@ struct InfraBudgetTests {
         } else {
             let lines = failureLines { try InfraPlanner(config: result.config, manifest: result.manifest, notFoundPage: nil) }
             #expect(lines.count == 1)
-            #expect(lines.first?.hasPrefix("site.yml:") == true)
+            #expect(lines.first?.hasPrefix("site.yml:22:") == true, "\(lines)")
             #expect(lines.first?.hasSuffix("error: infra.aliases lists 101 host names; a distribution takes at most 100") == true)
+        }
+    }
+
+    /// `site.base_url`'s host, `infra.aliases` and whether the plan is refused at `site.base_url`.
+    @Test(
+        "a base_url host of one's own needs to be one of infra.aliases; a cloudfront.net host does not",
+        arguments: [
+            ("d111111abcdef8.cloudfront.net", nil, false), ("clipcast.example", nil, true),
+            ("clipcast.example", "[clipcast.example]", false), ("Clipcast.Example", "[www.clipcast.example, clipcast.example]", false),
+            ("clipcast.example", "[www.clipcast.example]", true),
+        ] as [(String, String?, Bool)])
+    func registeredHost(host: String, aliases: String?, refused: Bool) throws {
+        var config = TestProject.config.replacingOccurrences(of: "https://d111111abcdef8.cloudfront.net", with: "https://\(host)")
+        if let aliases {
+            config = config.replacingOccurrences(
+                of: "  bucket: acme-site", with: "  bucket: acme-site\n  aliases: \(aliases)\n  certificate_arn: arn:aws:acm:us-east-1:111122223333:certificate/x")
+        }
+        let result = try TestProject.build(TestProject.with(["site.yml": config]))
+        let findings = InfraPlanner.deploymentFindings(config: result.config, manifest: result.manifest)
+        if refused {
+            #expect(findings.map { DiagnosticRenderer.position($0.location) } == ["site.yml:6:13"])
+            #expect(findings.first?.message == "site.base_url names \(host.lowercased()), which the distribution answers only when it is one of infra.aliases")
+        } else {
+            #expect(findings.isEmpty, "\(findings)")
         }
     }
 

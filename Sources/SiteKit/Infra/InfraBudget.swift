@@ -48,7 +48,7 @@ enum InfraBudget {
         }
         if config.infra.aliases.count > AWSLimits.aliasesPerDistribution {
             bag.error(
-                config.location(of: "infra.aliases"),
+                config.location(of: "infra.aliases[\(AWSLimits.aliasesPerDistribution)]"),
                 "infra.aliases lists \(config.infra.aliases.count) host names; a distribution takes at most \(AWSLimits.aliasesPerDistribution)",
                 hint: "split the hosts over two sites, or ask AWS for a higher quota")
         }

@@ -42,11 +42,39 @@ public struct InfraPlanner: Sendable {
         self.notFoundPage = notFoundPage
         self.names = InfraNames(bucket: bucket, region: config.infra.region)
         self.routeStore = EdgeRouteStore(routes: manifest.routes, routesInFunction: config.infra.spaFallback == .function)
-        let excesses = InfraBudget.check(
+        let findings = Self.hostFindings(config) + InfraBudget.check(
             config: config, manifest: manifest, store: routeStore,
             codes: [(InfraLayout.functionCode, functionCode), (InfraLayout.responseFunctionCode, EdgeFunction.viewerResponseCode)],
             contentSecurityPolicy: contentSecurityPolicy)
-        if !excesses.isEmpty { throw DiagnosticError(excesses) }
+        if !findings.isEmpty { throw DiagnosticError(findings) }
+    }
+
+    /// What would stop a plan of `config` for `manifest` (what `plan-infra` refuses), for
+    /// `site check`: nothing when the config has no `infra.bucket` (the site is not deployed
+    /// with `site`).
+    public static func deploymentFindings(config: SiteConfig, manifest: Manifest) -> [Diagnostic] {
+        guard config.infra.bucket != nil else { return [] }
+        do {
+            _ = try InfraPlanner(config: config, manifest: manifest, notFoundPage: nil)
+            return []
+        } catch {
+            return error.diagnostics
+        }
+    }
+
+    /// The host OAuth providers are given is the host that answers: a `site.base_url` host other
+    /// than a `*.cloudfront.net` name is served only as one of `infra.aliases` (which needs
+    /// `infra.certificate_arn`, checked with the config).
+    static func hostFindings(_ config: SiteConfig) -> [Diagnostic] {
+        guard let host = URL(string: config.site.baseURL)?.host?.lowercased(), !host.hasSuffix(".cloudfront.net"),
+            !config.infra.aliases.contains(where: { $0.lowercased() == host })
+        else { return [] }
+        return [
+            .error(
+                config.location(of: "site.base_url"),
+                "site.base_url names \(host), which the distribution answers only when it is one of infra.aliases",
+                hint: "add infra.aliases: [\(host)] with infra.certificate_arn (an ACM certificate in us-east-1 for it), or use the distribution's *.cloudfront.net host")
+        ]
     }
 
     /// Every file of the plan, by path below the output folder.
