@@ -166,6 +166,21 @@ struct PublishPlannerTests {
         #expect(Set(InvalidationPlanner.batches(wildcards, salt: "x").map(\.callerReference)).count == 3)
     }
 
+    @Test("one deploy never has more than 3,000 paths or 15 wildcards in flight, whatever the threshold", arguments: [3_000, 3_001, 5_000])
+    func inFlight(_ pages: Int) throws {
+        func site(_ version: Int) -> Manifest {
+            Self.manifest((0..<pages).map { Self.object("s\($0 % 40)/p\($0)", .page, "v\(version)") })
+        }
+        var settings = InfraSettings()
+        settings.invalidationThreshold = 10_000
+        let plan = try PublishPlanner.plan(current: site(2), previous: site(1), settings: settings)
+        let paths = plan.invalidations.flatMap(\.paths)
+        #expect(paths.count <= InvalidationPlanner.maxPaths)
+        #expect(paths.filter { $0.hasSuffix("*") }.count <= InvalidationPlanner.maxWildcards)
+        #expect(plan.invalidations.count == 1)
+        #expect(pages > InvalidationPlanner.maxPaths || paths.count == pages, "at the limit every page is named")
+    }
+
     @Test("Content-MD5 is the base64 of the hex MD5's bytes", arguments: ["", "a", "terms 1", String(repeating: "é", count: 100)])
     func contentMD5(text: String) {
         let data = Data(text.utf8)
