@@ -18,7 +18,7 @@ CONFIG = """site:
   name: Benchmark
   legal_name: Benchmark Inc.
   contact_email: bench@example.com
-  base_url: https://bench.example.com
+  base_url: https://d111111abcdef8.cloudfront.net
 content:
   default_template: page
 """

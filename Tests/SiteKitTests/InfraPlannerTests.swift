@@ -280,6 +280,21 @@ struct InfraBudgetTests {
         }
     }
 
+    @Test("function code of 10,240 bytes is planned; 10,241 is an error at spa.routes", arguments: [10_240, 10_241])
+    func functionCode(_ bytes: Int) throws {
+        let result = try TestProject.build(TestProject.with([:]))
+        let code = String(repeating: "x", count: bytes)
+        let findings = InfraBudget.check(
+            config: result.config, manifest: result.manifest, store: EdgeRouteStore(routes: result.manifest.routes),
+            codes: [(InfraLayout.functionCode, code)], contentSecurityPolicy: "")
+        if bytes <= AWSLimits.functionCodeBytes {
+            #expect(findings.isEmpty)
+        } else {
+            #expect(findings.map(\.message) == ["cloudfront/viewer-request.js is 10241 bytes; CloudFront Functions take at most 10240"])
+            #expect((findings.first?.location.line ?? 0) > 0, "at the line of spa.routes")
+        }
+    }
+
     @Test("the route store's total is checked against 5 MB")
     func storeTotal() throws {
         let result = try TestProject.build(TestProject.with([:]))
