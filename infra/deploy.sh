@@ -103,6 +103,22 @@ upload_objects() {
     done
 }
 
+# put_route_keys: the new and changed keys of the route store, a batch a call, each call with
+# the ETag the one before returned.
+put_route_keys() {
+    if [ "${SITE_SKIP_KEY_VALUE_DATA:-}" = 1 ]; then
+        warn "SITE_SKIP_KEY_VALUE_DATA=1: the keys of $key_value_store are NOT put; the edge routes nothing"
+        return 0
+    fi
+    store_etag=$(kvs describe-key-value-store --kvs-arn "$store_arn" --query ETag --output text)
+    for batch in "$here"/publish/route-puts-*.json; do
+        [ -f "$batch" ] || continue
+        store_etag=$(kvs update-keys --kvs-arn "$store_arn" --if-match "$store_etag" \
+            --puts "file://$batch" --query ETag --output text)
+        step "key value store $key_value_store: put the keys of $(basename "$batch")"
+    done
+}
+
 # delete_route_keys BATCH: deletes the keys of one update-keys --deletes input. A rerun may
 # find some of them gone already, which fails the whole batch: then one key at a time,
 # skipping those that are missing.
@@ -144,7 +160,7 @@ finish_publish() {
         warn "SITE_SKIP_KEY_VALUE_DATA=1: no key of $key_value_store is deleted"
     else
         store_etag=$(kvs describe-key-value-store --kvs-arn "$store_arn" --query ETag --output text)
-        for batch in "$publish_dir"/route-deletes-*.json; do
+        for batch in "$here"/publish/route-deletes-*.json; do
             [ -f "$batch" ] || continue
             delete_route_keys "$batch"
             step "key value store $key_value_store: deleted the keys of $(basename "$batch")"
@@ -287,18 +303,10 @@ while [ "$status_now" != READY ]; do
     sleep 2
     status_now=$(store_status)
 done
-if [ "$publishing" = 0 ]; then
-    step "key value store $key_value_store: no publish plan, no keys to put"
-elif [ "${SITE_SKIP_KEY_VALUE_DATA:-}" = 1 ]; then
-    warn "SITE_SKIP_KEY_VALUE_DATA=1: the keys of $key_value_store are NOT put; the edge routes nothing"
+if [ "$publishing" = 1 ]; then
+    put_route_keys
 else
-    store_etag=$(kvs describe-key-value-store --kvs-arn "$store_arn" --query ETag --output text)
-    for batch in "$publish_dir"/route-puts-*.json; do
-        [ -f "$batch" ] || continue
-        store_etag=$(kvs update-keys --kvs-arn "$store_arn" --if-match "$store_etag" \
-            --puts "file://$batch" --query ETag --output text)
-        step "key value store $key_value_store: put the keys of $(basename "$batch")"
-    done
+    step "key value store $key_value_store: no publish plan, no keys to put"
 fi
 
 # deploy_function NAME CONFIG CODE: creates or updates the function NAME from the

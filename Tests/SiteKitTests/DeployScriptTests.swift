@@ -10,13 +10,13 @@ import Testing
 struct DeployScriptTests {
     static let names = InfraNames(bucket: "acme-site", region: "eu-west-1")
     /// On a host of its own (an alias), so the host check of a `*.cloudfront.net` base URL is not in the way.
-    static let script = DeployScript.render(names: names, baseURL: "https://acme.example")
+    static let script = DeployScript.render(names: names, siteHost: "acme.example")
 
     @Test("the same names always render the same script")
     func deterministic() {
-        #expect(DeployScript.render(names: Self.names, baseURL: "https://acme.example") == Self.script)
-        #expect(DeployScript.render(names: InfraNames(bucket: "acme-site", region: "eu-west-1"), baseURL: "https://acme.example") == Self.script)
-        #expect(DeployScript.render(names: InfraNames(bucket: "other", region: "eu-west-1"), baseURL: "https://d111111abcdef8.cloudfront.net") != Self.script)
+        #expect(DeployScript.render(names: Self.names, siteHost: "acme.example") == Self.script)
+        #expect(DeployScript.render(names: InfraNames(bucket: "acme-site", region: "eu-west-1"), siteHost: "acme.example") == Self.script)
+        #expect(DeployScript.render(names: InfraNames(bucket: "other", region: "eu-west-1"), siteHost: "d111111abcdef8.cloudfront.net") != Self.script)
     }
 
     @Test("the script starts with #!/bin/sh and set -eu")
@@ -83,7 +83,7 @@ struct DeployScriptTests {
         var names = InfraNames(bucket: "odd", region: "us-east-1")
         names.bucket = #"it's $HOME `id` "x" \n"#
         names.distributionComment = #"site: it's $(id)"#
-        let script = DeployScript.render(names: names, baseURL: "https://d111111abcdef8.cloudfront.net")
+        let script = DeployScript.render(names: names, siteHost: "d111111abcdef8.cloudfront.net")
         let folder = try Folder()
         let file = try folder.write("deploy.sh", script)
         #expect(try Shell.run("/bin/sh", ["-n", file.path]).status == 0)
@@ -207,12 +207,12 @@ struct DeployScriptTests {
         "a base_url on another cloudfront.net host than the distribution's stops the script after the distribution, naming both",
         .enabled(if: Shell.find("python3") != nil))
     func hostCheck() throws {
-        let script = DeployScript.render(names: Self.names, baseURL: "https://d111111abcdef8.cloudfront.net")
+        let script = DeployScript.render(names: Self.names, siteHost: "d111111abcdef8.cloudfront.net")
         let run = try FakeAWS.deploy(state: "missing", script: script)
         #expect(run.status == 1)
         #expect(run.stderr.contains("site.base_url names d111111abcdef8.cloudfront.net, but this distribution answers at dnew.cloudfront.net. Set site.base_url: https://dnew.cloudfront.net in site.yml"))
         #expect(run.deployedEnv == "DISTRIBUTION_ID=DNEW\nDISTRIBUTION_DOMAIN=dnew.cloudfront.net\n")
-        let same = try FakeAWS.deploy(state: "missing", script: DeployScript.render(names: Self.names, baseURL: "https://dnew.cloudfront.net"))
+        let same = try FakeAWS.deploy(state: "missing", script: DeployScript.render(names: Self.names, siteHost: "dnew.cloudfront.net"))
         #expect(same.status == 0, "\(same.stderr)")
     }
 

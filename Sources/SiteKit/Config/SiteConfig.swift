@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything `site.yml` says, validated: the site's identity, where content lives, the SPA, the API
 /// and the infrastructure settings.
 public struct SiteConfig: Sendable, Equatable {
@@ -35,6 +37,9 @@ public struct SiteIdentity: Sendable, Equatable {
     public var baseURL: String
     /// Extra origins the API must accept (local development servers).
     public var allowedOrigins: [String]
+
+    /// The host of ``baseURL``, lower-case; empty when it has none.
+    public var host: String { URL(string: baseURL)?.host?.lowercased() ?? "" }
 }
 
 /// Where content and templates live and how they are rendered.

@@ -29,10 +29,9 @@ public enum DeployScript {
     /// The script's text for `names`, reading the files at the paths of `layout`. The same input
     /// always gives the same text.
     ///
-    /// `baseURL` is `site.base_url`: after the distribution exists, the script stops when its host
-    /// is another `*.cloudfront.net` name than the one CloudFront gave the distribution.
-    public static func render(names: InfraNames, baseURL: String, layout: InfraLayout.Type = InfraLayout.self) -> String {
-        let siteHost = URL(string: baseURL)?.host?.lowercased() ?? ""
+    /// `siteHost` is the host of `site.base_url`: after the distribution exists, the script stops
+    /// when it is another `*.cloudfront.net` name than the one CloudFront gave the distribution.
+    public static func render(names: InfraNames, siteHost: String, layout: InfraLayout.Type = InfraLayout.self) -> String {
         let path = { (relative: String) in "\"$here/\(escapedForDoubleQuotes(relative))\"" }
         let file = { (relative: String) in "\"file://$here/\(escapedForDoubleQuotes(relative))\"" }
         let inputFiles = [
@@ -252,18 +251,10 @@ public enum DeployScript {
                 sleep 2
                 status_now=$(store_status)
             done
-            if [ "$publishing" = 0 ]; then
-                step "key value store $key_value_store: no publish plan, no keys to put"
-            elif [ "${\#(skipData):-}" = 1 ]; then
-                warn "\#(skipData)=1: the keys of $key_value_store are NOT put; the edge routes nothing"
+            if [ "$publishing" = 1 ]; then
+                put_route_keys
             else
-                store_etag=$(kvs describe-key-value-store --kvs-arn "$store_arn" --query ETag --output text)
-                for batch in "$publish_dir"/route-puts-*.json; do
-                    [ -f "$batch" ] || continue
-                    store_etag=$(kvs update-keys --kvs-arn "$store_arn" --if-match "$store_etag" \
-                        --puts "file://$batch" --query ETag --output text)
-                    step "key value store $key_value_store: put the keys of $(basename "$batch")"
-                done
+                step "key value store $key_value_store: no publish plan, no keys to put"
             fi
 
             # deploy_function NAME CONFIG CODE: creates or updates the function NAME from the

@@ -66,7 +66,8 @@ public struct InfraPlanner: Sendable {
     /// than a `*.cloudfront.net` name is served only as one of `infra.aliases` (which needs
     /// `infra.certificate_arn`, checked with the config).
     static func hostFindings(_ config: SiteConfig) -> [Diagnostic] {
-        guard let host = URL(string: config.site.baseURL)?.host?.lowercased(), !host.hasSuffix(".cloudfront.net"),
+        let host = config.site.host
+        guard !host.isEmpty, !host.hasSuffix(".cloudfront.net"),
             !config.infra.aliases.contains(where: { $0.lowercased() == host })
         else { return [] }
         return [
@@ -102,7 +103,7 @@ public struct InfraPlanner: Sendable {
         files[InfraLayout.backendEnv] = Data(backend.dotenv.utf8)
         try json(InfraLayout.backendJSON, backend.json)
         files[InfraLayout.oauthRegistration] = Data(backend.registration.utf8)
-        files[InfraLayout.deployScript] = Data(DeployScript.render(names: names, baseURL: config.site.baseURL).utf8)
+        files[InfraLayout.deployScript] = Data(DeployScript.render(names: names, siteHost: config.site.host).utf8)
         files[InfraLayout.previousManifestScript] = Data(PublishFiles.previousManifestScript(names: names).utf8)
         return files
     }

@@ -76,7 +76,7 @@ public enum PublishFiles {
 
     /// The deploy script's publishing steps, as shell functions the script calls in its order:
     /// `upload_objects` (phase by phase, then the manifest of an interrupted deploy) before any
-    /// route, function or distribution changes, and `finish_publish` (invalidations, route keys
+    /// route, function or distribution changes, `put_route_keys` before the functions, and `finish_publish` (invalidations, route keys
     /// that went, objects that went, the finished deploy's manifest) after them. They read
     /// `$publish_dir`, `$bucket`, `$distribution_id`, `$store_arn` and the helpers of the script.
     public static func functions(parallel: Int = 8) -> String {
@@ -117,6 +117,22 @@ public enum PublishFiles {
                     done <"$publish_dir/uploads.tsv"
                     wait
                     [ ! -f "$work/upload-failed" ] || fail "uploads of the $phase phase failed; nothing later was changed, run again"
+                done
+            }
+
+            # put_route_keys: the new and changed keys of the route store, a batch a call, each call with
+            # the ETag the one before returned.
+            put_route_keys() {
+                if [ "${\(skipData):-}" = 1 ]; then
+                    warn "\(skipData)=1: the keys of $key_value_store are NOT put; the edge routes nothing"
+                    return 0
+                fi
+                store_etag=$(kvs describe-key-value-store --kvs-arn "$store_arn" --query ETag --output text)
+                for batch in "$here"/\(routePutsPrefix)*.json; do
+                    [ -f "$batch" ] || continue
+                    store_etag=$(kvs update-keys --kvs-arn "$store_arn" --if-match "$store_etag" \\
+                        --puts "file://$batch" --query ETag --output text)
+                    step "key value store $key_value_store: put the keys of $(basename "$batch")"
                 done
             }
 
@@ -161,7 +177,7 @@ public enum PublishFiles {
                     warn "\(skipData)=1: no key of $key_value_store is deleted"
                 else
                     store_etag=$(kvs describe-key-value-store --kvs-arn "$store_arn" --query ETag --output text)
-                    for batch in "$publish_dir"/route-deletes-*.json; do
+                    for batch in "$here"/\(routeDeletesPrefix)*.json; do
                         [ -f "$batch" ] || continue
                         delete_route_keys "$batch"
                         step "key value store $key_value_store: deleted the keys of $(basename "$batch")"
