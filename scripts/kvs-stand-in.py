@@ -80,8 +80,8 @@ def main():
     def etag():
         return f"KV{store['version']}"
 
-    def size():
-        return sum(len(k.encode()) + len(v.encode()) for k, v in items.items())
+    def size(pairs):
+        return sum(len(k.encode()) + len(v.encode()) for k, v in pairs.items())
 
     def check_etag():
         if options.get("if-match") != etag():
@@ -109,7 +109,7 @@ def main():
             updated[item["Key"]] = item["Value"]
         for item in deletes:
             updated.pop(item["Key"], None)
-        if sum(len(k.encode()) + len(v.encode()) for k, v in updated.items()) > MAX_STORE_BYTES:
+        if size(updated) > MAX_STORE_BYTES:
             refuse("ServiceQuotaExceededException", operation, f"the store would hold more than {MAX_STORE_BYTES} bytes")
         store["items"] = items = updated
         store["version"] += 1
@@ -128,7 +128,7 @@ def main():
     if operation_name == "list-keys":
         answer = {"Items": [{"Key": k, "Value": v} for k, v in sorted(items.items())]}
     else:
-        answer = {"ETag": etag(), "ItemCount": len(items), "TotalSizeInBytes": size()}
+        answer = {"ETag": etag(), "ItemCount": len(items), "TotalSizeInBytes": size(items)}
         if operation_name == "describe-key-value-store":
             answer.update({"KvsARN": arn, "Status": "READY"})
     query = options.get("query")

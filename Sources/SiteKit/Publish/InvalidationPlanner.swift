@@ -51,7 +51,18 @@ public enum InvalidationPlanner {
 
     /// `paths` as is when there are at most `threshold`, else collapsed into wildcards level by
     /// level (`/docs/a`, `/docs/b` -> `/docs/*`) until at most `threshold` remain; `/*` at the end.
+    ///
+    /// CloudFront refuses a new invalidation while 3,000 paths or 15 wildcards are in progress:
+    /// whatever the threshold, the result never holds more, so one deploy never has more in flight.
     public static func collapse(_ paths: [String], threshold: Int) -> [String] {
+        let result = collapsed(paths, threshold: threshold)
+        if result.count > maxPaths || result.filter({ $0.hasSuffix("*") }).count > maxWildcards {
+            return collapsed(result, threshold: maxWildcards)
+        }
+        return result
+    }
+
+    static func collapsed(_ paths: [String], threshold: Int) -> [String] {
         let unique = Array(Set(paths)).sorted()
         guard unique.count > threshold else { return unique }
         let depth = unique.map { $0.split(separator: "/").count }.max() ?? 0

@@ -169,13 +169,8 @@ public enum PublishPlanner {
         }
         stale.remove(Manifest.key)
         let tables = [current.routes] + (previous.map { [$0.routes] } ?? [])
-        var paths = InvalidationPlanner.collapse(
+        let paths = InvalidationPlanner.collapse(
             InvalidationPlanner.paths(for: stale, routes: tables), threshold: settings.invalidationThreshold)
-        // CloudFront refuses a new invalidation while 3,000 paths or 15 wildcards are in progress:
-        // whatever infra.invalidation_threshold allows, one deploy sends no more than that.
-        if paths.count > InvalidationPlanner.maxPaths || paths.filter({ $0.hasSuffix("*") }).count > InvalidationPlanner.maxWildcards {
-            paths = InvalidationPlanner.collapse(paths, threshold: InvalidationPlanner.maxWildcards)
-        }
         let contentDigest = Digest.sha256(Data(current.objects.map { "\($0.key) \($0.sha256)" }.joined(separator: "\n").utf8))
         var invalidations = InvalidationPlanner.batches(paths, salt: contentDigest)
         // A deploy that stopped after its manifest but before its invalidation left them pending.
