@@ -1,0 +1,39 @@
+import Foundation
+
+/// A file system that answers the first read of some files with bytes already read (while proving
+/// what changed, say), and everything else from `base`: no file is read from disk twice in a build.
+public struct PrefetchedFileSystem<Base: FileSystem>: FileSystem {
+    public let base: Base
+    /// Bytes handed out once each, then let go; spread over locks by path, since every core takes them.
+    private let store: KeyShards<Data>
+
+    /// The files below folders, hidden ones included, as `base` listed them.
+    private let listings: [String: [String]]
+
+    /// `contents` by path relative to the root, as `base` would read them; `listings`, the files
+    /// below folders as `base` lists them with hidden files (sorted).
+    public init(base: Base, contents: [String: Data], listings: [String: [String]] = [:]) {
+        self.base = base
+        let store = KeyShards<Data>()
+        for (path, data) in contents { store.store(data, for: path) }
+        self.store = store
+        self.listings = listings
+    }
+
+    public func read(_ path: String) throws(FileSystemError) -> Data {
+        if let data = store.take(path) { return data }
+        return try base.read(path)
+    }
+
+    public func files(under directory: String, includeHidden: Bool) throws(FileSystemError) -> [String] {
+        guard let listed = listings[directory] else { return try base.files(under: directory, includeHidden: includeHidden) }
+        if includeHidden { return listed }
+        return listed.filter { !$0.isHidden(below: directory) }
+    }
+
+    public func kind(of path: String) -> FileKind { base.kind(of: path) }
+
+    public func stamp(of path: String) -> FileStamp? { base.stamp(of: path) }
+
+    public func stamps(of paths: [String]) -> [FileStamp?] { base.stamps(of: paths) }
+}
