@@ -149,7 +149,7 @@ struct BuildCacheFolder {
 
     init(root: URL) {
         self.root = root
-        savedData = try? Data(contentsOf: root.appendingPathComponent("build.bin"))
+        savedData = try? DiskFileSystem.readFile(atPath: root.appendingPathComponent("build.bin").path)
         savedFingerprint = savedData.flatMap(BuildRecord.fingerprint(in:))
     }
 
@@ -170,7 +170,7 @@ struct BuildCacheFolder {
 
     /// The stamps recorded last time; files changed less than two seconds before they were recorded are read again.
     private func knownStamps() -> InputStamps {
-        guard let text = try? String(contentsOf: stampsURL, encoding: .utf8),
+        guard let data = try? DiskFileSystem.readFile(atPath: stampsURL.path), let text = String(data: data, encoding: .utf8),
             let written = (try? FileManager.default.attributesOfItem(atPath: stampsURL.path))?[.modificationDate] as? Date
         else { return InputStamps() }
         return InputStamps(text: text, trustedBefore: Int64((written.timeIntervalSince1970 - 2) * 1_000_000_000))
@@ -181,7 +181,7 @@ struct BuildCacheFolder {
 
     /// What the last build wrote into its output folder.
     func writtenFiles() -> WrittenFiles? {
-        (try? String(contentsOf: writtenURL, encoding: .utf8)).flatMap(WrittenFiles.init(text:))
+        (try? DiskFileSystem.readFile(atPath: writtenURL.path)).flatMap { String(data: $0, encoding: .utf8) }.flatMap(WrittenFiles.init(text:))
     }
 
     func record(_ written: WrittenFiles) {
@@ -211,6 +211,6 @@ struct BuildCacheFolder {
     }
 
     static func digest(of file: URL) -> String? {
-        (try? Data(contentsOf: file)).map(Digest.sha256)
+        (try? DiskFileSystem.readFile(atPath: file.path)).map(Digest.sha256)
     }
 }

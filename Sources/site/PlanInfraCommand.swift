@@ -77,8 +77,14 @@ struct PlanInfraCommand: ParsableCommand {
     /// The previous deploy's manifest; none when no file was named or it does not exist.
     func readPrevious() throws(DiagnosticError) -> Manifest? {
         guard let previous, FileManager.default.fileExists(atPath: previous) else { return nil }
+        let data: Data
         do {
-            return try Manifest.decode(try Data(contentsOf: URL(fileURLWithPath: previous)))
+            data = try DiskFileSystem.readFile(atPath: previous)
+        } catch {
+            throw DiagnosticError(error.diagnostic)
+        }
+        do {
+            return try Manifest.decode(data)
         } catch {
             throw DiagnosticError(
                 .error(

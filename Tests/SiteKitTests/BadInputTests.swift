@@ -44,8 +44,8 @@ struct BadInputTests {
         #expect(diagnostics == expected)
     }
 
-    /// Copies `files/`, then handles `remove.txt`, `links.txt` (`path -> target`) and
-    /// `generate.txt` (`path bytes`).
+    /// Copies `files/`, then handles `remove.txt`, `links.txt` (`path -> target`),
+    /// `special.txt` (`fifo path` or `socket path`) and `generate.txt` (`path bytes`).
     func apply(_ folder: URL, to project: TemporaryProject) throws {
         let files = folder.appendingPathComponent("files")
         if let enumerator = FileManager.default.enumerator(at: files, includingPropertiesForKeys: nil) {
@@ -66,6 +66,15 @@ struct BadInputTests {
             let link = project.root.appendingPathComponent(parts[0])
             try FileManager.default.createDirectory(at: link.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: parts[1])
+        }
+        for line in try lines(folder, "special.txt") {
+            let parts = line.split(separator: " ").map(String.init)
+            let path = project.root.appendingPathComponent(parts[1])
+            try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+            switch parts[0] {
+            case "fifo": #expect(mkfifo(path.path, 0o644) == 0)
+            default: try DiskFileSystemTests.Shape.bindSocket(at: path.path)
+            }
         }
         for line in try lines(folder, "generate.txt") {
             let parts = line.split(separator: " ")

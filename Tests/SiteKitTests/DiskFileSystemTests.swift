@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 
 @testable import SiteKit
@@ -10,10 +11,10 @@ struct DiskFileSystemTests {
     static func project() throws -> TemporaryProject {
         let project = try TemporaryProject([
             "content/b.md": "b", "content/a/z.md": "z", "content/a-b.md": "ab", "content/.hidden.md": "h",
-            "content/.drafts/x.md": "x", "content/a/c/d.md": "d", "shared/s.md": "s",
+            "content/.drafts/x.md": "x", "content/a/c/d.md": "d", "shared/s.md": "s", "notes/n.md": "n",
         ])
         let root = project.root.path
-        try FileManager.default.createSymbolicLink(atPath: root + "/content/link.md", withDestinationPath: "b.md")
+        try FileManager.default.createSymbolicLink(atPath: root + "/content/link.md", withDestinationPath: "../notes/n.md")
         try FileManager.default.createSymbolicLink(atPath: root + "/content/linked", withDestinationPath: "../shared")
         return project
     }
@@ -58,7 +59,7 @@ struct DiskFileSystemTests {
         let stamps = fileSystem.stamps(of: paths)
         #expect(stamps == paths.map { fileSystem.stamp(of: $0) })
         #expect(stamps.compactMap { $0 }.count == paths.count - 3)
-        #expect(stamps[paths.firstIndex(of: "content/link.md")!] == fileSystem.stamp(of: "content/b.md"))
+        #expect(stamps[paths.firstIndex(of: "content/link.md")!] == fileSystem.stamp(of: "notes/n.md"))
     }
 
     @Test("reads every byte of files of any size", arguments: [0, 1, 2, 4_095, 4_096, 4_097, 65_536, 1_000_003])
@@ -93,5 +94,161 @@ struct DiskFileSystemTests {
             #expect(path == "content/escape")
         }
         #expect(throws: FileSystemError.notFound("missing")) { try fileSystem.files(under: "missing", includeHidden: false) }
+    }
+
+    /// Shapes a folder below `content/` can take that are not a plain tree of files, and the error
+    /// each must give (nil: listed, each file once).
+    enum Shape: String, CaseIterable, Sendable {
+        case linkToItsFolder, linkToTheProject, linkToAFolderAbove, linksInACycle, danglingLink, namedPipe, socket,
+            characterDevice, linkToAFolderReadAlready, linkToAFileReadAlready, twoLinksToOneFile, linkToAFolderElsewhere,
+            linkToAFileElsewhere, linkedFolderHoldingALinkBack
+
+        /// Makes the shape in the project at `root` (which holds `content/b.md` and `shared/s.md`).
+        func make(at root: String) throws {
+            let manager = FileManager.default
+            func link(_ path: String, _ target: String) throws {
+                try manager.createSymbolicLink(atPath: root + "/" + path, withDestinationPath: target)
+            }
+            switch self {
+            case .linkToItsFolder: try link("content/again", ".")
+            case .linkToTheProject: try link("content/up", "..")
+            case .linkToAFolderAbove: try link("content/a/up", "..")
+            case .linksInACycle:
+                try link("content/x.md", "y.md")
+                try link("content/y.md", "x.md")
+            case .danglingLink: try link("content/gone.md", "nothing-here.md")
+            case .namedPipe: #expect(mkfifo(root + "/content/pipe.md", 0o644) == 0)
+            case .socket: try Self.bindSocket(at: root + "/content/a/socket")
+            case .characterDevice:
+                // Device nodes need privileges; without them the case is the pipe's.
+                if mknod(root + "/content/null", S_IFCHR | 0o644, dev_t((1 << 8) | 3)) != 0 {
+                    #expect(mkfifo(root + "/content/null", 0o644) == 0)
+                }
+            case .linkToAFolderReadAlready: try link("content/z", "a")
+            case .linkToAFileReadAlready: try link("content/c.md", "b.md")
+            case .twoLinksToOneFile:
+                try link("content/s1.md", "../shared/s.md")
+                try link("content/s2.md", "../shared/s.md")
+            case .linkToAFolderElsewhere: try link("content/shared", "../shared")
+            case .linkToAFileElsewhere: try link("content/s.md", "../shared/s.md")
+            case .linkedFolderHoldingALinkBack:
+                try link("content/shared", "../shared")
+                try link("shared/back", "../content")
+            }
+        }
+
+        var expected: FileSystemError? {
+            switch self {
+            case .linkToItsFolder: .linkLoop("content/again", target: "content")
+            case .linkToTheProject: .linkLoop("content/up", target: "")
+            case .linkToAFolderAbove: .linkLoop("content/a/up", target: "content")
+            case .linksInACycle: .linkCycle("content/x.md", target: "y.md")
+            case .danglingLink: .danglingLink("content/gone.md", target: "nothing-here.md")
+            case .namedPipe: .notRegular("content/pipe.md", shape: "a named pipe (FIFO)")
+            case .socket: .notRegular("content/a/socket", shape: "a socket")
+            case .characterDevice: nil  // checked by kind below: device or pipe
+            case .linkToAFolderReadAlready: .readTwice("content/z", target: "content/a", isFolder: true)
+            case .linkToAFileReadAlready: .readTwice("content/c.md", target: "content/b.md", isFolder: false)
+            case .twoLinksToOneFile: .readTwice("content/s2.md", target: "content/s1.md", isFolder: false)
+            case .linkToAFolderElsewhere, .linkToAFileElsewhere: nil
+            case .linkedFolderHoldingALinkBack: .linkLoop("content/shared/back", target: "content")
+            }
+        }
+
+        static func bindSocket(at path: String) throws {
+            let descriptor = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            #expect(descriptor >= 0)
+            defer { close(descriptor) }
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+                for (index, byte) in path.utf8.prefix(buffer.count - 1).enumerated() { buffer[index] = byte }
+            }
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            #expect(bound == 0, "bind \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    @Test("every shape that is not a plain tree is an error naming the path, or is listed with each file once", arguments: Shape.allCases)
+    func shapes(_ shape: Shape) throws {
+        // Short paths: a socket's path must fit in 108 bytes.
+        let project = try TemporaryProject(["content/b.md": "b", "content/a/d.md": "d", "shared/s.md": "s"])
+        try shape.make(at: project.root.path)
+        let fileSystem = DiskFileSystem(root: project.root)
+        let result = Result { () throws(FileSystemError) in try fileSystem.files(under: "content", includeHidden: false) }
+        switch (shape, result) {
+        case (.characterDevice, .failure(.notRegular(let path, let kind))):
+            #expect(path == "content/null")
+            #expect(kind == "a character device" || kind == "a named pipe (FIFO)")
+        case (_, .failure(let error)):
+            #expect(error == shape.expected)
+            #expect(error.diagnostic.location.file == error.path)
+        case (_, .success(let files)):
+            #expect(shape.expected == nil, "listed \(files)")
+            let real = files.map { DiskFileSystem.realPath(project.root.path + "/" + $0) }
+            #expect(Set(real).count == files.count, "a file listed twice: \(files)")
+        }
+    }
+
+    @Test("a named pipe, socket or link cycle read directly is an error at once, never a wait")
+    func readsNeverBlock() throws {
+        let project = try TemporaryProject(["content/b.md": "b"])
+        let root = project.root.path
+        #expect(mkfifo(root + "/site.yml", 0o644) == 0)
+        try Shape.bindSocket(at: root + "/sock")
+        try FileManager.default.createSymbolicLink(atPath: root + "/loop", withDestinationPath: "loop")
+        try FileManager.default.createSymbolicLink(atPath: root + "/gone", withDestinationPath: "nowhere")
+        let fileSystem = DiskFileSystem(root: project.root)
+        #expect(throws: FileSystemError.notRegular("site.yml", shape: "a named pipe (FIFO)")) { try fileSystem.read("site.yml") }
+        #expect(throws: FileSystemError.notRegular("sock", shape: "a socket")) { try fileSystem.read("sock") }
+        #expect(throws: FileSystemError.linkCycle("loop", target: "loop")) { try fileSystem.read("loop") }
+        #expect(throws: FileSystemError.danglingLink("gone", target: "nowhere")) { try fileSystem.read("gone") }
+        #expect(throws: FileSystemError.notRegular("content", shape: "a folder")) { try fileSystem.read("content") }
+        #expect(throws: FileSystemError.notRegular(root + "/site.yml", shape: "a named pipe (FIFO)")) {
+            try DiskFileSystem.readFile(atPath: root + "/site.yml")
+        }
+    }
+
+    /// Pieces of a tree: folders, files, pipes and links to anywhere, spelled as `kind path [target]`.
+    static let treePieces = [
+        "dir content/a", "dir content/a/b", "dir content/c", "dir shared", "file content/x.md", "file content/a/y.md",
+        "file content/a/b/z.md", "file shared/s.md", "fifo content/a/p", "link content/l1 .", "link content/l2 ..",
+        "link content/a/l3 ../c", "link content/a/b/l4 ../..", "link content/c/l5 ../a", "link content/l6 ../shared",
+        "link shared/l7 ../content", "link content/l8.md x.md", "link content/a/l9.md ../../shared/s.md",
+        "link content/l10.md l11.md", "link content/l11.md l10.md", "link content/l12 nowhere", "link content/c/l13 /",
+    ]
+
+    @Test("any tree of folders, files, pipes and links is listed with each file once or refused at a path that exists")
+    func anyTree() async throws {
+        await propertyCheck(count: 120, input: Gen<String?>.element(of: Self.treePieces).array(of: 0...10)) { pieces in
+            guard let project = try? TemporaryProject(["content/b.md": "b"]) else { return }
+            let root = project.root.path
+            for piece in pieces.compactMap({ $0 }) {
+                let parts = piece.split(separator: " ").map(String.init)
+                let path = root + "/" + parts[1]
+                try? FileManager.default.createDirectory(
+                    atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                switch parts[0] {
+                case "dir": try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                case "file": try? Data("f".utf8).write(to: URL(fileURLWithPath: path))
+                case "fifo": _ = mkfifo(path, 0o644)
+                default: try? FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: parts[2])
+                }
+            }
+            let fileSystem = DiskFileSystem(root: project.root)
+            do throws(FileSystemError) {
+                let files = try fileSystem.files(under: "content", includeHidden: false)
+                let real = files.compactMap { DiskFileSystem.realPath(root + "/" + $0) }
+                #expect(real.count == files.count)
+                #expect(Set(real).count == files.count, "a file listed twice: \(files)")
+                for file in files { #expect(try fileSystem.read(file) == Data("f".utf8) || file == "content/b.md") }
+            } catch {
+                var status = stat()
+                #expect(lstat(root + "/" + error.path, &status) == 0, "\(error) names no entry")
+                #expect(!error.diagnostic.message.isEmpty)
+            }
+        }
     }
 }

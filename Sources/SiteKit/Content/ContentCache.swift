@@ -29,7 +29,7 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
         self.file = file
         self.header = Array("site content cache 1 \(version)\n".utf8)
         // The same layout as the page cache: keyed, length-prefixed entries after the header.
-        if let data = try? Data(contentsOf: file), let found = PackedPageCache.entries(in: data, header: header), found.complete {
+        if let data = try? DiskFileSystem.readFile(atPath: file.path), let found = PackedPageCache.entries(in: data, header: header), found.complete {
             entries = found.entries
             loadedSize = data.count
         } else {

@@ -12,7 +12,7 @@ import Glibc
 public enum MappedFile {
     /// The bytes of the regular file at `path`, mapped; nil when it cannot be opened or mapped.
     public static func read(_ path: String) -> Data? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var status = stat()

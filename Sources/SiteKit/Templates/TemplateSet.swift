@@ -37,6 +37,7 @@ public struct TemplateSet: Sendable {
         do {
             files = try fileSystem.files(under: directory, includeHidden: false)
         } catch {
+            guard case .notFound = error else { throw DiagnosticError(error.diagnostic) }
             throw DiagnosticError(
                 .error(
                     SourceLocation(file: directory), "templates folder '\(directory)' does not exist",
