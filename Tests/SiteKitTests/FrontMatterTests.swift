@@ -95,6 +95,25 @@ struct FrontMatterTests {
             expected: ["content/terms.md:3:11: error: route 'tos' must start with '/'"]),
     ]
 
+    @Test(
+        "a text value is plain or quoted; a tag that asks for a conversion is an error at the value",
+        arguments: [
+            ("title: Terms", nil), ("title: \"Terms\"", nil), ("title: 'Terms'", nil), ("title: !!str Terms", nil),
+            ("title: ! Terms", nil), ("title: 2026", nil), ("title: !!binary VGVybXM=", "!!binary"), ("title: !x Terms", "!x"),
+            ("title: !!python/object:os.system Terms", "!!python/object:os.system"), ("title: !<tag:example.com,2026:t> T", "tag:example.com,2026:t"),
+            ("title: T\naliases: !!set {/tos: null}", "!!set"), ("title: T\naliases: !!omap [/tos: 1]", "!!omap"),
+            ("title: T\ndraft: !!bool true", nil), ("title: T\ndraft: !maybe true", "!maybe"),
+        ] as [(String, String?)])
+    func tags(_ yaml: String, rejected tag: String?) {
+        let lines = failure("---\n" + yaml + "\n---\nBody\n")
+        if let tag {
+            #expect(lines.count == 1 && lines[0].contains("is tagged \(tag), which site does not read"), "\(lines)")
+            #expect(lines.first?.hasPrefix("content/terms.md:\(yaml.contains("\n") ? 3 : 2):") == true)
+        } else {
+            #expect(lines.isEmpty, "\(lines)")
+        }
+    }
+
     @Test("bad front matter gives an exact, located message", arguments: cases)
     func rejects(_ testCase: Case) {
         #expect(failure(testCase.text) == testCase.expected)

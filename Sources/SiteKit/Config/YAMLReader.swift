@@ -84,8 +84,28 @@ public struct YAMLReader {
 
     // MARK: Typed reads
 
+    /// The tags YAML gives values written without one: a value tagged so means what it reads.
+    /// Any other tag (`!!binary`, `!!set`, an application's `!thing`) asks for a conversion site
+    /// does not make, so the value would be published as something the author did not write.
+    static let untaggedMeanings: Set<String> = [
+        "", "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+    ]
+
+    /// False, with a diagnostic, when `node` carries a tag that changes what it means.
+    mutating func acceptsTag(of node: Node, path: String) -> Bool {
+        let tag = node.tag.description
+        if Self.untaggedMeanings.contains(tag) { return true }
+        let written = tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + tag.dropFirst("tag:yaml.org,2002:".count) : tag
+        error(
+            node, "'\(path)' is tagged \(written), which site does not read",
+            hint: "remove the tag and write the value plain or in quotes")
+        return false
+    }
+
     /// A mapping's entries in order, or nil (with a diagnostic) when `node` is not a mapping.
     public mutating func mapping(_ node: Node, path: String) -> [(key: String, keyNode: Node, value: Node)]? {
+        guard acceptsTag(of: node, path: path) else { return nil }
         guard case .mapping(let mapping) = node else {
             error(node, "'\(path)' must be a mapping of keys to values, found \(describe(node))")
             return nil
@@ -103,6 +123,7 @@ public struct YAMLReader {
 
     /// A string scalar (numbers and dates are taken as their text).
     public mutating func string(_ node: Node, path: String) -> String? {
+        guard acceptsTag(of: node, path: path) else { return nil }
         guard case .scalar(let scalar) = node, !isNull(node) else {
             error(node, "'\(path)' must be text, found \(describe(node))")
             return nil
@@ -112,6 +133,7 @@ public struct YAMLReader {
 
     /// A boolean scalar: `true` or `false`.
     public mutating func bool(_ node: Node, path: String) -> Bool? {
+        guard acceptsTag(of: node, path: path) else { return nil }
         if case .scalar = node, let value = node.bool { return value }
         error(node, "'\(path)' must be true or false, found \(describe(node))")
         return nil
@@ -119,6 +141,7 @@ public struct YAMLReader {
 
     /// A whole number, at least `minimum`.
     public mutating func int(_ node: Node, path: String, minimum: Int = 0) -> Int? {
+        guard acceptsTag(of: node, path: path) else { return nil }
         if case .scalar = node, let value = node.int {
             if value >= minimum { return value }
             error(node, "'\(path)' must be at least \(minimum), found \(value)")
@@ -130,6 +153,7 @@ public struct YAMLReader {
 
     /// A list of strings; a single string is accepted as a one-item list.
     public mutating func strings(_ node: Node, path: String) -> [(String, Node)]? {
+        guard acceptsTag(of: node, path: path) else { return nil }
         switch node {
         case .sequence(let sequence):
             var result: [(String, Node)] = []

@@ -124,7 +124,9 @@ public enum FrontMatter {
         }
         if page.title.isEmpty, !entries.contains(where: { $0.key == "title" }) {
             reader.error(root, "missing required key 'title'", hint: "add 'title: ...' to the front matter")
-        } else if page.title.isEmpty, let value = entries.first(where: { $0.key == "title" })?.value, case .scalar = value {
+        } else if page.title.isEmpty, let value = entries.first(where: { $0.key == "title" })?.value, case .scalar = value,
+            YAMLReader.untaggedMeanings.contains(value.tag.description)
+        {
             reader.error(value, "'title' must not be empty")
         }
         try reader.diagnostics.throwIfErrors()
