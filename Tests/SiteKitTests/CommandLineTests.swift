@@ -20,6 +20,43 @@ struct CommandLineTests {
         #expect(project.topLevel.filter { $0.hasPrefix(".dist") }.isEmpty, "no staging folders are left behind")
     }
 
+    @Test("a read-only dist/ is replaced by the next build, nothing left beside it, and a dead build's leftovers go")
+    func readOnlyOutput() throws {
+        let project = try TemporaryProject()
+        // Permissions bind everyone but root: as root, the builds run as `nobody`.
+        let asRoot = getuid() == 0
+        if asRoot { #expect(chownTree(project.root.path, to: "nobody")) }
+        func build() throws -> ProcessOutcome {
+            let site = SiteExecutable.url.path
+            return asRoot
+                ? try ProcessOutcome.run(URL(fileURLWithPath: "/usr/sbin/runuser"), ["-u", "nobody", "--", site, "build", "-q"], in: project.root)
+                : try ProcessOutcome.run(SiteExecutable.url, ["build", "-q"], in: project.root)
+        }
+        #expect(try build().status == 0)
+        // A build killed between its steps left these (pid 2^22 + 1 is above any Linux pid).
+        for leftover in [".dist.tmp-4194305", ".dist.old-4194305"] {
+            try FileManager.default.createDirectory(at: project.root.appendingPathComponent(leftover + "/assets"), withIntermediateDirectories: true)
+        }
+        if asRoot { #expect(chownTree(project.root.path, to: "nobody")) }
+        for round in 0..<2 {
+            #expect(makeReadOnly(project.root.appendingPathComponent("dist").path))
+            try project.write(["content/terms.md": String(decoding: project.snapshot("content")["terms.md"] ?? Data(), as: UTF8.self) + "\nMore \(round).\n"])
+            if asRoot { #expect(chownTree(project.root.path, to: "nobody")) }
+            let outcome = try build()
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            #expect(String(decoding: project.snapshot("dist")["terms"] ?? Data(), as: UTF8.self).contains("More \(round)."))
+            #expect(project.topLevel.filter { $0.hasPrefix(".dist") }.isEmpty, "left beside dist/: \(project.topLevel)")
+        }
+    }
+
+    private func chownTree(_ path: String, to user: String) -> Bool {
+        (try? ProcessOutcome.run(URL(fileURLWithPath: "/bin/chown"), ["-R", user, path], in: URL(fileURLWithPath: "/")).status) == 0
+    }
+
+    private func makeReadOnly(_ path: String) -> Bool {
+        (try? ProcessOutcome.run(URL(fileURLWithPath: "/bin/chmod"), ["-R", "a-w", path], in: URL(fileURLWithPath: "/")).status) == 0
+    }
+
     @Test("two builds give byte-identical dist folders")
     func deterministic() throws {
         let project = try TemporaryProject()

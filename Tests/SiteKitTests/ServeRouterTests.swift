@@ -203,11 +203,13 @@ struct ServeRouterTests {
         process.standardOutput = try FileHandle(forWritingTo: portFile)
         try process.run()
         defer { if process.isRunning { process.terminate() } }
+        // Python can take seconds to start on a loaded machine: wait up to a minute for its port.
         var port = ""
-        for _ in 0..<200 where port.isEmpty {
+        for _ in 0..<3_000 where port.isEmpty {
             port = ((try? String(contentsOf: portFile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             if port.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
         }
+        try #require(!port.isEmpty, "the test server never said its port")
         let client = BackendClient(origin: "http://127.0.0.1:\(port)", timeout: .seconds(5))
 
         let chunked = try await client.send(BackendRequest(method: "GET", target: "/chunked"))

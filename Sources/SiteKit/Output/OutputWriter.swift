@@ -70,6 +70,7 @@ public enum OutputWriter {
     /// Deletes the folder at `path` and everything in it, its top-level entries on every core
     /// (the old output of a large site is tens of thousands of files). Links are removed, not followed.
     static func removeTree(_ path: String) {
+        makeWritable(path)
         let children = FolderEntries.read(path) ?? []
         _ = Parallel.map(children) { name, type in removeEntry(path + "/" + name, type: type) }
         rmdir(path)
@@ -78,8 +79,30 @@ public enum OutputWriter {
     private static func removeEntry(_ path: String, type: UInt8) {
         // A type the file system does not report is tried as a file first.
         if type != FolderEntries.directory, unlink(path) == 0 || errno != EISDIR { return }
+        makeWritable(path)
         for (name, childType) in FolderEntries.read(path) ?? [] { removeEntry(path + "/" + name, type: childType) }
         rmdir(path)
+    }
+
+    /// Lets the owner change a folder that is about to be removed or moved: an output made read-only
+    /// (`chmod -R a-w dist`) is still this tool's own to replace, and without this it would stay
+    /// behind as a hidden folder beside the new one.
+    private static func makeWritable(_ folder: String) {
+        var status = stat()
+        guard lstat(folder, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR, (status.st_mode & S_IRWXU) != S_IRWXU else { return }
+        chmod(folder, (status.st_mode & 0o7777) | S_IRWXU)
+    }
+
+    /// Removes the staging and retired folders beside `target` that a write killed before it
+    /// finished left behind (their process is gone); a running build's own are left alone.
+    static func removeLeftovers(beside target: URL) {
+        let parent = target.deletingLastPathComponent().path
+        let prefix = "." + target.lastPathComponent + "."
+        for (name, _) in FolderEntries.read(parent) ?? [] where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            guard rest.hasPrefix("tmp-") || rest.hasPrefix("old-"), let pid = Int32(rest.dropFirst(4)) else { continue }
+            if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH { removeTree(parent + "/" + name) }
+        }
     }
 
     /// One file of an output folder: its path below the folder, its bytes, their SHA-256 when
@@ -153,6 +176,7 @@ public enum OutputWriter {
         let pid = ProcessInfo.processInfo.processIdentifier
         let staging = parent.appendingPathComponent(".\(name).tmp-\(pid)")
         let retired = parent.appendingPathComponent(".\(name).old-\(pid)")
+        removeLeftovers(beside: target)
         func fail(_ message: String, _ error: Error) -> DiagnosticError {
             DiagnosticError(
                 .error(
@@ -185,7 +209,7 @@ public enum OutputWriter {
         // Files of the earlier output found in the new folder, each still to be proven, by position in `sorted`.
         var found: [Bool]
         do {
-            try? fileManager.removeItem(at: staging)
+            removeTree(staging.path)
             if let spare, known != nil, isFolder(spare.path), rename(spare.path, stagingPath) == 0 {
                 var position: [String: Int] = [:]
                 position.reserveCapacity(sorted.count)
@@ -207,7 +231,7 @@ public enum OutputWriter {
                 try fileManager.createDirectory(atPath: stagingPath + "/" + folder, withIntermediateDirectories: true)
             }
         } catch {
-            try? fileManager.removeItem(at: staging)
+            removeTree(staging.path)
             throw fail("cannot write the new output", error)
         }
         // One folder's files on one core: creating or linking files in a folder takes the
@@ -285,7 +309,7 @@ public enum OutputWriter {
             }
         }.joined()
         if let failure = results.lazy.compactMap(\.failure).first {
-            try? fileManager.removeItem(at: staging)
+            removeTree(staging.path)
             throw fail("cannot write the new output", CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: failure]))
         }
         // Whether the previous output's files stay where they are (kept as the spare): deleting
@@ -302,7 +326,7 @@ public enum OutputWriter {
             }
             if hadPrevious { linksStay = keep(retired.path, as: spare) }
         } catch {
-            try? fileManager.removeItem(at: staging)
+            removeTree(staging.path)
             throw fail("cannot replace the output folder", error)
         }
         // A kept file was not touched: its entry is the one recorded; a written one has the stamp
@@ -350,6 +374,8 @@ public enum OutputWriter {
             let occupied = lstat(spare.path, &status) == 0
             if occupied { remove(spare.path) }
             try? FileManager.default.createDirectory(at: spare.deletingLastPathComponent(), withIntermediateDirectories: true)
+            // Moving a folder to another parent rewrites its `..`: it must be writable.
+            makeWritable(path)
             if rename(path, spare.path) == 0 { return !occupied }
         }
         removeTree(path)
@@ -363,6 +389,8 @@ public enum OutputWriter {
     static func prune(_ root: String, folders: Set<String>, keeps: (String) -> Bool) {
         func visit(_ relative: String) {
             let full = relative.isEmpty ? root : root + "/" + relative
+            // Files are about to be added and removed here, in an output that may have been made read-only.
+            makeWritable(full)
             for (name, reported) in FolderEntries.read(full) ?? [] {
                 let path = relative.isEmpty ? name : relative + "/" + name
                 var type = reported
