@@ -64,6 +64,19 @@ struct TemplateSetTests {
         #expect(!set.has("layout"))
     }
 
+    @Test(
+        "an unknown partial inside the folder is to be created; one that points outside it gets how names are written",
+        arguments: [
+            ("partials/footer", "create templates/partials/footer.mustache"), ("x", "create templates/x.mustache"),
+            ("../x", nil), ("/etc/x", nil), ("partials/../x", nil), ("./x", nil), ("partials//x", nil), ("a\\b", nil),
+        ] as [(String, String?)])
+    func unknownPartialHint(_ name: String, expected: String?) throws {
+        let set = try load(["legal": "x", "partials/header": "h"])
+        let hint = set.hintForUnknown(name)
+        #expect(TemplateSet.namesFileInside(name) == (expected != nil))
+        #expect(hint == expected ?? "templates are named by their path below templates/ without .mustache, for example 'partials/header'")
+    }
+
     @Test("a missing templates folder is an error naming it")
     func missingFolder() {
         #expect(

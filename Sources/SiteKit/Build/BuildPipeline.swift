@@ -126,7 +126,8 @@ public struct BuildPipeline: Sendable {
         var findings = report.diagnostics + RouteLint.check(config: config, routes: plan.table, pages: content.pages)
         // A page from the cache was scanned when it was stored: a build with a secret never saves its cache.
         let scanned = objects.indices.lazy.filter { $0 >= pages.count || !pages[$0].fromCache }.map { objects[$0] }
-        findings += SecretScanner.scan(Array(scanned), fileSystem: fileSystem)
+        let shared = templates.sources.values.sorted { $0.file < $1.file }.map { ($0.file, $0.text) } + [(options.configPath, configText)]
+        findings += SecretScanner.scan(Array(scanned), fileSystem: fileSystem, sharedSources: shared)
         findings += pages.flatMap(\.warnings) + templateFindings
         if options.strict {
             findings = findings.map { Diagnostic(.error, at: $0.location, $0.message, hint: $0.hint) }

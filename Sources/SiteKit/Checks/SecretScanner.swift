@@ -57,29 +57,49 @@ public enum SecretScanner {
         ("an OpenAI API key", #"\bsk-(proj|svcacct|admin)-[A-Za-z0-9_\-]{20,}"#, ["sk-proj-", "sk-svcacct-", "sk-admin-"]),
     ]
 
-    /// Findings in `objects`, located in their source files where the text can be found there.
-    public static func scan(_ objects: [OutputObject], fileSystem: some FileSystem) -> [Diagnostic] {
-        let findings = Parallel.map(objects) { object -> [Diagnostic] in
+    /// Findings in `objects`, located in the file the secret is written in: the object's own
+    /// source, else the first of `sharedSources` (templates and the config, which every page draws
+    /// on) that holds it, else the output file. A secret written once is one finding, however many
+    /// outputs carry it.
+    public static func scan(
+        _ objects: [OutputObject], fileSystem: some FileSystem, sharedSources: [(file: String, text: String)] = []
+    ) -> [Diagnostic] {
+        let hits = Parallel.map(objects) { object -> [(location: SourceLocation, rule: String, key: String)] in
             guard isText(object.key), object.data.withUnsafeBytes(mightHoldSecret) else { return [] }
             let text = String(decoding: object.data, as: UTF8.self)
-            return scan(text).map { hit in
-                var location = SourceLocation(file: "dist/" + object.key, line: hit.line, column: hit.column)
-                if !object.source.isEmpty, object.source != object.key,
-                    let sourceData = try? fileSystem.read(object.source)
-                {
-                    let source = String(decoding: sourceData, as: UTF8.self)
-                    if let inSource = scan(source).first(where: { $0.match == hit.match }) {
-                        location = SourceLocation(file: object.source, line: inSource.line, column: inSource.column)
-                    } else {
-                        location = SourceLocation(file: object.source)
-                    }
-                }
-                return .error(
-                    location, "\(hit.rule) would be published in /\(object.key)",
-                    hint: "remove it from the source and rotate it; secrets belong in the CI's secret store, never in the site")
+            let found = scan(text)
+            guard !found.isEmpty else { return [] }
+            var own: [Hit] = []
+            if !object.source.isEmpty, object.source != object.key, let sourceData = try? fileSystem.read(object.source) {
+                own = scan(String(decoding: sourceData, as: UTF8.self))
+            }
+            return found.map { hit in
+                (locate(hit, own: own, ownFile: object.source, shared: sharedSources)
+                    ?? SourceLocation(file: "dist/" + object.key, line: hit.line, column: hit.column), hit.rule, object.key)
+            }
+        }.flatMap { $0 }
+        var keysByFinding: [SourceLocation: (rule: String, keys: [String])] = [:]
+        for hit in hits { keysByFinding[hit.location, default: (hit.rule, [])].keys.append(hit.key) }
+        return keysByFinding.map { location, finding in
+            let keys = finding.keys.sorted().map { "/" + $0 }
+            let published = keys.count == 1 ? keys[0] : keys.count == 2 ? "\(keys[0]) and \(keys[1])" : "\(keys[0]) and \(keys.count - 1) other files"
+            return .error(
+                location, "\(finding.rule) would be published in \(published)",
+                hint: "remove it from the source and rotate it; secrets belong in the CI's secret store, never in the site")
+        }.sorted()
+    }
+
+    /// Where `hit` is written: in the object's own source (`own`, its hits), else in a shared source.
+    private static func locate(_ hit: Hit, own: [Hit], ownFile: String, shared: [(file: String, text: String)]) -> SourceLocation? {
+        if let inSource = own.first(where: { $0.match == hit.match }) {
+            return SourceLocation(file: ownFile, line: inSource.line, column: inSource.column)
+        }
+        for source in shared where source.text.contains(hit.match) {
+            if let inSource = scan(source.text).first(where: { $0.match == hit.match }) {
+                return SourceLocation(file: source.file, line: inSource.line, column: inSource.column)
             }
         }
-        return findings.flatMap { $0 }.sorted()
+        return nil
     }
 
     struct Hit: Equatable {

@@ -208,6 +208,16 @@ public struct SiteChecker: Sendable {
 
     private func checkPage(_ page: Page, _ document: HTMLDocument) -> PageSummary {
         var result = PageSummary()
+        // An empty page lacks everything a page needs; the one fix is in its template, not in the
+        // layout where the missing tags would otherwise be looked for.
+        if Self.isBlank(String(decoding: page.data, as: UTF8.self), newlines: true) {
+            let file = locator.templates.file(of: page.template)
+            result.diagnostics.append(
+                .error(
+                    SourceLocation(file: file, line: 1, column: 1), "the template renders nothing, so the pages made with it are empty",
+                    hint: "write the page in it, for example {{<layout}}{{$main}}<h1>{{page.title}}</h1>{{{content}}}{{/main}}{{/layout}}"))
+            return result
+        }
         // One pass over the elements gathers what the checks below look at.
         var html: Int?
         var hasCharset = false, hasViewport = false, hasTitleText = false
@@ -293,7 +303,19 @@ public struct SiteChecker: Sendable {
         }
         if page.kind == .page {
             if headings.isEmpty {
-                structural("the page has no <h1>", near: "<main", hint: "render the title as <h1>{{page.title}}</h1>")
+                // The title is the page template's to write: point there, at the block it fills
+                // in the layout, unless the template writes <main> itself.
+                let own = locator.templates.sources[page.template]?.text ?? ""
+                if !own.contains("<main"), !own.isEmpty {
+                    let lines = own.split(omittingEmptySubsequences: false, whereSeparator: \.isLineBreak)
+                    let line = (lines.firstIndex { $0.contains("{{$main}}") }).map { $0 + 1 } ?? 1
+                    result.diagnostics.append(
+                        .error(
+                            SourceLocation(file: templateFile, line: line, column: 1), "the page has no <h1>",
+                            hint: "render the title as <h1>{{page.title}}</h1>"))
+                } else {
+                    structural("the page has no <h1>", near: "<main", hint: "render the title as <h1>{{page.title}}</h1>")
+                }
             } else if headings.count > 1 {
                 for index in headings.dropFirst() {
                     let location = locator.locate("", element: index, in: document, page: page)

@@ -43,7 +43,9 @@ public struct SiteRenderer: Sendable {
                 .error(
                     page.locations["template"] ?? SourceLocation(file: page.source, line: 1, column: 1),
                     "unknown template '\(page.template)'\(templates.suggestion(for: page.template))",
-                    hint: "create \(templates.file(of: page.template)), or name one of: \(templates.sources.keys.sorted().joined(separator: ", "))"))
+                    hint: TemplateSet.namesFileInside(page.template)
+                        ? "create \(templates.file(of: page.template)), or name one of: \(templates.sources.keys.sorted().joined(separator: ", "))"
+                        : templates.hintForUnknown(page.template)))
         }
         return findings
     }

@@ -31,6 +31,21 @@ public struct TemplateSet: Sendable {
     public let assets: [Asset]
     private let library: MustacheLibrary
 
+    /// Whether `name` names a file below the templates folder: no `..` or `.` segment, no leading
+    /// `/`, no empty segment.
+    public static func namesFileInside(_ name: String) -> Bool {
+        !name.isEmpty && !name.hasPrefix("/") && !name.contains("\\")
+            && name.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+    }
+
+    /// What to do about a template name no file answers: create the file, or, for a name that
+    /// points outside the templates folder, how names are written.
+    public func hintForUnknown(_ name: String) -> String {
+        if Self.namesFileInside(name) { return "create \(directory)/\(name).\(Self.fileExtension)" }
+        let example = sources.keys.sorted().first { $0.contains("/") } ?? sources.keys.sorted().first ?? "partials/footer"
+        return "templates are named by their path below \(directory)/ without .\(Self.fileExtension), for example '\(example)'"
+    }
+
     /// Reads, parses and scans every template below `directory`.
     public static func load(directory: String, from fileSystem: some FileSystem) throws(DiagnosticError) -> TemplateSet {
         let files: [String]
@@ -188,7 +203,7 @@ public struct TemplateSet: Sendable {
                     findings.insert(
                         .error(
                             location, "unknown \(kind) '\(tag.name)'\(suggestion(for: tag.name))",
-                            hint: "create \(directory)/\(tag.name).\(Self.fileExtension)"))
+                            hint: hintForUnknown(tag.name)))
                 } else if let start = chain.firstIndex(of: tag.name) {
                     let loop = chain[start...] + [tag.name]
                     let message =
