@@ -61,7 +61,7 @@ struct FrontMatterTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "no front matter", text: "# Terms\n", expected: ["content/terms.md:1:1: error: missing front matter"]),
+        Case(name: "no front matter", text: "Terms\n\nText.\n", expected: ["content/terms.md:1:1: error: missing front matter"]),
         Case(
             name: "unclosed fence", text: "---\ntitle: T\n\nBody\n",
             expected: ["content/terms.md:1:1: error: front matter starts with '---' but is never closed"]),
@@ -112,6 +112,29 @@ struct FrontMatterTests {
         } else {
             #expect(lines.isEmpty, "\(lines)")
         }
+    }
+
+    @Test(
+        "a body that begins with '# Title' gives the title when none is set, and the heading is not rendered twice",
+        arguments: [
+            // (file, title, where the title is written, the heading line left in the body)
+            ("# Terms of Service\n\nText.\n", "Terms of Service", "content/terms.md:1:3", false),
+            ("\n  # Terms #\n\nText.\n", "Terms", "content/terms.md:2:5", false),
+            ("# C# rules\n", "C# rules", "content/terms.md:1:3", false),
+            ("---\ndescription: D\n---\n# Privacy\nText.\n", "Privacy", "content/terms.md:4:3", false),
+            ("---\ntitle: Privacy\n---\n\n# Privacy\nText.\n", "Privacy", "content/terms.md:2:8", false),
+            ("---\ntitle: Privacy notice\n---\n# Privacy\nText.\n", "Privacy notice", "content/terms.md:2:8", true),
+            ("---\ntitle: Terms\n---\n## Terms\n", "Terms", "content/terms.md:2:8", true),
+            ("---\ntitle: Terms\n---\nIntro\n# Terms\n", "Terms", "content/terms.md:2:8", true),
+        ] as [(String, String, String, Bool)])
+    func leadingHeading(_ text: String, title: String, at location: String, keepsHeading: Bool) throws {
+        let page = try page(text)
+        #expect(page.title == title)
+        #expect(page.locations["title"].map { "\($0.file):\($0.line):\($0.column)" } == location)
+        #expect(page.body.contains("#") == keepsHeading || title.contains("#"), "\(page.body)")
+        // Lines keep their numbers: the body has as many line breaks as before.
+        let split = try FrontMatter.split(text, file: "content/terms.md")
+        #expect(page.body.filter(\.isNewline).count == split.body.filter(\.isNewline).count)
     }
 
     @Test("bad front matter gives an exact, located message", arguments: cases)

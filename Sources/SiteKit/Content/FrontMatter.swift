@@ -5,6 +5,27 @@ import Yams
 public enum FrontMatter {
     static let keys = ["title", "description", "route", "effective", "updated", "template", "draft", "aliases", "toc"]
 
+    /// Front matter keys of Jekyll, Hugo, GitHub's docs and other tools, with what site calls the
+    /// same thing: a document brought over gets the rename, not only "unknown key".
+    static let keysOfOtherTools: [String: (message: String, hint: String)] = {
+        let route = ("site calls the page's path 'route'", "rename it to 'route' and write the path, such as /terms")
+        let updated = ("site reads 'effective' (the day the text takes effect) and 'updated'", "rename it to 'effective' or 'updated', written YYYY-MM-DD")
+        return [
+            "redirect_from": ("site calls the old paths that redirect to a page 'aliases'", "rename it to 'aliases'; each path in it redirects here with a 301"),
+            "aliases_from": ("site calls the old paths that redirect to a page 'aliases'", "rename it to 'aliases'"),
+            "permalink": route, "slug": route, "url": route,
+            "layout": ("site calls the page's template 'template'", "rename it to 'template' and name a file of templates/ without .mustache"),
+            "date": updated, "lastmod": updated, "last_modified_at": updated, "last_updated": updated, "modified": updated,
+            "summary": ("site calls the page's summary 'description'", "rename it to 'description'"),
+            "excerpt": ("site calls the page's summary 'description'", "rename it to 'description'"),
+            "published": ("site marks unpublished pages with 'draft: true'", "replace 'published: false' with 'draft: true', or remove it"),
+            "lang": ("the language is the site's", "remove it; site.language in site.yml sets <html lang> for every page"),
+            "language": ("the language is the site's", "remove it; site.language in site.yml sets <html lang> for every page"),
+            "redirect_to": ("a page that only redirects is an alias of its target", "remove this page and list its path under 'aliases' of the page it points to"),
+            "versions": ("site publishes one version of each page", "remove it"),
+        ]
+    }()
+
     /// The raw parts of a file: the YAML text (nil when there is none) and where the body starts.
     public struct Split: Sendable, Equatable {
         public var yaml: String?
@@ -45,27 +66,44 @@ public enum FrontMatter {
     }
 
     /// Reads a content file into a ``ContentPage``. `defaultRoute` comes from the file's path.
+    ///
+    /// A body that begins with a `# Title` line, as documents written for other tools do, gives
+    /// the page its title when the front matter has none (or there is no front matter at all);
+    /// the heading is then left out of the body, since the template renders the title as `<h1>`.
     public static func page(
         from text: String, file: String, defaultRoute: String, defaultTemplate: String
     ) throws(DiagnosticError) -> ContentPage {
         let split = try split(text, file: file)
+        let heading = LeadingHeading(in: split.body)
         guard let yaml = split.yaml else {
-            throw DiagnosticError(
-                .error(
-                    SourceLocation(file: file, line: 1, column: 1), "missing front matter",
-                    hint: "start the file with ---, a line 'title: ...', and another ---"))
-        }
-        if let entries = SimpleFrontMatter.entries(yaml),
-            let page = SimpleFrontMatter.page(entries, split: split, file: file, defaultRoute: defaultRoute, defaultTemplate: defaultTemplate)
-        {
+            guard let heading else {
+                throw DiagnosticError(
+                    .error(
+                        SourceLocation(file: file, line: 1, column: 1), "missing front matter",
+                        hint: "start the file with ---, a line 'title: ...', and another ---, or with a '# Title' line"))
+            }
+            var page = ContentPage(
+                source: file, route: defaultRoute, title: heading.text, description: "", effectiveDate: nil, updatedDate: nil,
+                template: defaultTemplate, draft: false, aliases: [], showTOC: true, body: heading.bodyWithout(split.body),
+                bodyLine: split.bodyLine, locations: [:])
+            page.locations["title"] = SourceLocation(file: file, line: split.bodyLine + heading.line - 1, column: heading.column)
             return page
         }
-        return try yamlPage(yaml, split: split, file: file, defaultRoute: defaultRoute, defaultTemplate: defaultTemplate)
+        var page: ContentPage
+        if let entries = SimpleFrontMatter.entries(yaml),
+            let simple = SimpleFrontMatter.page(entries, split: split, file: file, defaultRoute: defaultRoute, defaultTemplate: defaultTemplate)
+        {
+            page = simple
+        } else {
+            page = try yamlPage(yaml, split: split, file: file, defaultRoute: defaultRoute, defaultTemplate: defaultTemplate, heading: heading)
+        }
+        if let heading, page.title == heading.text { page.body = heading.bodyWithout(split.body) }
+        return page
     }
 
     /// ``page(from:file:defaultRoute:defaultTemplate:)`` for front matter `yaml`, read with Yams.
     static func yamlPage(
-        _ yaml: String, split: Split, file: String, defaultRoute: String, defaultTemplate: String
+        _ yaml: String, split: Split, file: String, defaultRoute: String, defaultTemplate: String, heading: LeadingHeading? = nil
     ) throws(DiagnosticError) -> ContentPage {
         var reader = YAMLReader(file: file, lineOffset: 1)
         let root = try reader.parse(yaml)
@@ -79,7 +117,12 @@ public enum FrontMatter {
         guard let entries = reader.mapping(root, path: "front matter") else {
             throw DiagnosticError(reader.diagnostics.diagnostics)
         }
-        reader.rejectUnknown(entries, known: keys, path: "")
+        for entry in entries where !keys.contains(entry.key) {
+            if let meaning = keysOfOtherTools[entry.key] {
+                reader.error(entry.keyNode, "'\(entry.key)' is not a site front matter key; \(meaning.message)", hint: meaning.hint)
+            }
+        }
+        reader.rejectUnknown(entries.filter { keysOfOtherTools[$0.key] == nil }, known: keys, path: "")
         for entry in entries where keys.contains(entry.key) {
             let key = entry.key
             let value = entry.value
@@ -122,8 +165,11 @@ public enum FrontMatter {
                 }
             }
         }
-        if page.title.isEmpty, !entries.contains(where: { $0.key == "title" }) {
-            reader.error(root, "missing required key 'title'", hint: "add 'title: ...' to the front matter")
+        if page.title.isEmpty, !entries.contains(where: { $0.key == "title" }), let heading {
+            page.title = heading.text
+            page.locations["title"] = SourceLocation(file: file, line: split.bodyLine + heading.line - 1, column: heading.column)
+        } else if page.title.isEmpty, !entries.contains(where: { $0.key == "title" }) {
+            reader.error(root, "missing required key 'title'", hint: "add 'title: ...' to the front matter, or begin the text with a '# Title' line")
         } else if page.title.isEmpty, let value = entries.first(where: { $0.key == "title" })?.value, case .scalar = value,
             YAMLReader.untaggedMeanings.contains(value.tag.description)
         {

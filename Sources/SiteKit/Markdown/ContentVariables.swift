@@ -20,9 +20,27 @@ public struct ContentVariables: Sendable {
 
     /// Whether `text` may hold a tag at all (a fast path for the common case).
     public static func mayContainTags(_ text: String) -> Bool {
+        // `{{` or `{%`.
         text.utf8.withContiguousStorageIfAvailable { buffer in
-            buffer.indices.dropLast().contains { buffer[$0] == 0x7B && buffer[$0 + 1] == 0x7B }
-        } ?? text.contains("{{")
+            buffer.indices.dropLast().contains { buffer[$0] == 0x7B && (buffer[$0 + 1] == 0x7B || buffer[$0 + 1] == 0x25) }
+        } ?? (text.contains("{{") || text.contains("{%"))
+    }
+
+    /// Liquid tags (`{% include x %}`, `{% data variables.x %}`), which documents written for
+    /// Jekyll or GitHub's docs carry: site runs no Liquid, so each would be published as written.
+    static func liquidTags(in text: String) -> [Failure] {
+        var failures: [Failure] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{%") {
+            let close = rest[open.upperBound...].range(of: "%}")
+            let tag = String(rest[open.lowerBound..<(close?.upperBound ?? rest.endIndex)].prefix(60))
+            failures.append(
+                Failure(
+                    tag: tag, message: "'\(tag)' is a Liquid tag, which site does not run: it would be published as written",
+                    hint: "write the text it stands for, or a variable such as {{site.name}}; to show the tag itself, put it in `backticks`"))
+            rest = rest[(close?.upperBound ?? rest.endIndex)...]
+        }
+        return failures
     }
 
     /// The names that hold text, for hints.
@@ -37,7 +55,7 @@ public struct ContentVariables: Sendable {
     public func expand(_ text: String) -> (text: String, failures: [Failure]) {
         guard Self.mayContainTags(text) else { return (text, []) }
         var output = ""
-        var failures: [Failure] = []
+        var failures: [Failure] = text.contains("{%") ? Self.liquidTags(in: text) : []
         var rest = Substring(text)
         while let open = rest.range(of: "{{") {
             output += rest[..<open.lowerBound]

@@ -192,7 +192,7 @@ struct TreeWalker {
     }
 
     private mutating func expandLiteral(_ node: OpaquePointer, near line: Int) {
-        guard let variables, let literal = cmark_node_get_literal(node), strstr(literal, "{{") != nil else { return }
+        guard let variables, let literal = cmark_node_get_literal(node), strstr(literal, "{{") != nil || strstr(literal, "{%") != nil else { return }
         let text = String(cString: literal)
         let (expanded, failures) = variables.expand(text)
         report(failures, near: line)
