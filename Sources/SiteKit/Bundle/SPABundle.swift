@@ -15,6 +15,17 @@ public struct SPABundle: Sendable, Equatable {
     public var modulePreloads: [String]
     /// Every file to copy: everything except the bundle's own `index.html` and `.vite/`.
     public var files: [File]
+    /// The icons the app's `index.html` links (`rel="icon"`, `apple-touch-icon`, ...), for the
+    /// shell and the legal pages to link the same ones; empty when it links none.
+    public var icons: [Icon] = []
+
+    /// One `<link>` to an icon, as the app's `index.html` writes it.
+    public struct Icon: Sendable, Equatable {
+        public var rel: String
+        public var href: String
+        public var type: String
+        public var sizes: String
+    }
     /// Where the entry tags came from: `.vite/manifest.json` or `index.html`.
     public var entrySource: String
 
@@ -44,6 +55,9 @@ public struct SPABundle: Sendable, Equatable {
                 .error(
                     config.location(of: "spa.bundle"), "'\(root)' has neither .vite/manifest.json nor index.html",
                     hint: "point spa.bundle at the Vite build output (dist), built with build.manifest: true"))
+        }
+        if files.contains("\(root)/index.html") {
+            try bundle.readIcons("\(root)/index.html", root: root, files: files, from: fileSystem)
         }
         if bundle.scripts.isEmpty {
             throw DiagnosticError(
@@ -121,6 +135,52 @@ public struct SPABundle: Sendable, Equatable {
                 break
             }
         }
+    }
+
+    /// The icons `index.html` links, after checking that its asset URLs are served where the app
+    /// is: an app built for another base path (Vite's `base: '/sub/'`, as for a project page, or
+    /// `base: './'`) loads its files from URLs nothing answers.
+    private mutating func readIcons(_ path: String, root: String, files: [String], from fileSystem: some FileSystem) throws(DiagnosticError) {
+        let document = HTMLDocument(parsing: try fileSystem.readText(path))
+        let keys = Set(files.map { String($0.dropFirst(root.count + 1)) })
+        var findings = DiagnosticBag()
+        for element in document.elements {
+            let attribute = element.name == "script" ? "src" : element.name == "link" ? "href" : nil
+            guard let attribute, let url = element[attribute], let problem = Self.basePathProblem(url, keys: keys) else { continue }
+            findings.error(SourceLocation(file: path, line: element.line, column: 1), problem.message, hint: problem.hint)
+            break  // one finding says it: every asset URL has the same base
+        }
+        try findings.throwIfErrors()
+        for element in document.elements where element.name == "link" {
+            let rel = (element["rel"] ?? "").lowercased().split(separator: " ")
+            guard rel.contains(where: { $0 == "icon" || $0 == "apple-touch-icon" || $0 == "mask-icon" }),
+                let href = element["href"], !href.isEmpty
+            else { continue }
+            icons.append(Icon(rel: element["rel"] ?? "icon", href: href, type: element["type"] ?? "", sizes: element["sizes"] ?? ""))
+        }
+    }
+
+    /// Why the app's `url` would not load when the app is served at the site's root: it is
+    /// relative (breaks on deep links), or it carries a path prefix the bundle's files do not have.
+    static func basePathProblem(_ url: String, keys: Set<String>) -> (message: String, hint: String)? {
+        let fix = "build the app with Vite's base '/' (remove 'base' from vite.config, or set base: '/'), then build the site again"
+        if url.hasPrefix("./") || (!url.hasPrefix("/") && !url.contains(":") && keys.contains(url)) {
+            return (
+                "the app links '\(url)' relative to the page, so on a deep link such as /app/settings it would load from /app/\(url.hasPrefix("./") ? String(url.dropFirst(2)) : url), which does not exist",
+                fix)
+        }
+        guard url.hasPrefix("/"), !url.hasPrefix("//") else { return nil }
+        let key = String(url.dropFirst()).split(separator: "?").first.map(String.init) ?? ""
+        if key.isEmpty || keys.contains(key) { return nil }
+        // `/sub/assets/x.js` where the bundle has `assets/x.js`: the app was built for `/sub/`.
+        let segments = key.split(separator: "/")
+        for drop in 1..<max(segments.count, 1) where keys.contains(segments.dropFirst(drop).joined(separator: "/")) {
+            let base = "/" + segments.prefix(drop).joined(separator: "/") + "/"
+            return (
+                "the app was built for the base path \(base) (its index.html links \(url)), but site serves it at /, where that URL answers 404",
+                fix)
+        }
+        return nil
     }
 
     private static func describe(_ error: Error) -> String {
