@@ -236,7 +236,7 @@ struct BuildPipelineTests {
         Case(
             name: "alias that is already a page",
             changes: ["content/privacy.md": "---\ntitle: P\naliases: [/terms]\n---\n"],
-            expected: ["content/privacy.md:3:11: error: alias /terms is already a page or file"]),
+            expected: ["content/privacy.md:3:11: error: alias /terms is already the route of page content/terms.md at content/terms.md:1:1, so the redirect would never run"]),
         Case(
             name: "registered legal page missing",
             changes: ["content/privacy.md": nil],

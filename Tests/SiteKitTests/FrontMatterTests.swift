@@ -92,7 +92,7 @@ struct FrontMatterTests {
             expected: ["content/terms.md:3:1: error: invalid YAML: found a tab character that violates indentation while scanning a plain scalar"]),
         Case(
             name: "alias that is not a path", text: "---\ntitle: T\naliases: [tos]\n---\n",
-            expected: ["content/terms.md:3:11: error: route 'tos' must start with '/'"]),
+            expected: ["content/terms.md:3:11: error: alias 'tos' must start with '/'"]),
     ]
 
     @Test(

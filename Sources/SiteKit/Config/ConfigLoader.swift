@@ -332,15 +332,19 @@ struct ConfigParser {
             fields(provider.value, path: path, known: ["redirect_uri", "terms_url", "privacy_url"], required: ["redirect_uri"]) {
                 parser, key, value, keyPath in
                 guard let text = parser.reader.string(value, path: keyPath) else { return }
+                if key == "redirect_uri" {
+                    // Warnings (a query) are given with the route checks, once the config has loaded.
+                    let errors = RedirectURIRules.check(text, provider: provider.key, at: parser.reader.location(value))
+                        .filter { $0.severity == .error }
+                    parser.reader.report(errors)
+                    if errors.isEmpty { registration.redirectURI = text }
+                    return
+                }
                 guard let url = URLComponents(string: text), url.scheme == "https" || url.host == "localhost", url.host != nil else {
                     parser.reader.error(value, "'\(keyPath)' must be an absolute https URL, found '\(text)'")
                     return
                 }
-                switch key {
-                case "redirect_uri": registration.redirectURI = text
-                case "terms_url": registration.termsURL = text
-                default: registration.privacyURL = text
-                }
+                if key == "terms_url" { registration.termsURL = text } else { registration.privacyURL = text }
             }
             if !registration.redirectURI.isEmpty { result[provider.key] = registration }
         }

@@ -82,6 +82,11 @@ public struct YAMLReader {
         diagnostics.error(location(node), message, hint: hint)
     }
 
+    /// Adds findings made elsewhere about this file's values.
+    public mutating func report(_ findings: [Diagnostic]) {
+        diagnostics.append(contentsOf: findings)
+    }
+
     // MARK: Typed reads
 
     /// The tags YAML gives values written without one: a value tagged so means what it reads.

@@ -134,7 +134,7 @@ public enum FrontMatter {
                 for (index, (alias, node)) in (reader.strings(value, path: key) ?? []).enumerated() {
                     page.locations["aliases[\(index)]"] = reader.location(node)
                     if let problem = URLPath.problem(in: alias) {
-                        reader.error(node, problem.message)
+                        reader.error(node, problem.message(naming: "alias"), hint: "write an absolute path such as /tos; it redirects to this page")
                     } else {
                         page.aliases.append(alias)
                     }

@@ -9,17 +9,35 @@ public struct BackendValues: Sendable, Equatable {
     public var legalURLs: [String: String]
     public var baseURL: String
 
-    public init(config: SiteConfig) {
+    /// The values for `config`; fails, located where each was declared, when a redirect URI is one
+    /// a provider would reject, so that none reaches the backend's files.
+    public init(config: SiteConfig) throws(DiagnosticError) {
+        let errors = Self.findings(config: config).filter { $0.severity == .error }
+        if !errors.isEmpty { throw DiagnosticError(errors) }
         baseURL = config.site.baseURL
         var origins = [config.site.baseURL]
         for origin in config.site.allowedOrigins where !origins.contains(origin) { origins.append(origin) }
         allowedOrigins = origins
-        var redirects = config.oauth.mapValues(\.redirectURI)
-        if redirects.isEmpty, let callback = config.spa?.oauthCallback {
-            redirects["default"] = config.site.baseURL + callback
-        }
-        redirectURIs = redirects
+        redirectURIs = Self.redirectURIs(config: config).mapValues(\.uri)
         legalURLs = config.pages.mapValues { config.site.baseURL + $0 }
+    }
+
+    /// The redirect URIs exported for `config`, by provider, with where each was declared: those of
+    /// `oauth`, or the SPA's callback route on the base URL when no provider is listed.
+    static func redirectURIs(config: SiteConfig) -> [String: (uri: String, location: SourceLocation)] {
+        var redirects = config.oauth.mapValues { (uri: $0.redirectURI, location: SourceLocation(file: config.file)) }
+        for provider in redirects.keys { redirects[provider]?.location = config.location(of: "oauth.\(provider).redirect_uri") }
+        if redirects.isEmpty, let callback = config.spa?.oauthCallback {
+            redirects["default"] = (uri: config.site.baseURL + callback, location: config.location(of: "spa.oauth_callback"))
+        }
+        return redirects
+    }
+
+    /// What ``RedirectURIRules`` finds in the redirect URIs the backend would get.
+    public static func findings(config: SiteConfig) -> [Diagnostic] {
+        redirectURIs(config: config).sorted { $0.key < $1.key }.flatMap { provider, redirect in
+            RedirectURIRules.check(redirect.uri, provider: provider, at: redirect.location)
+        }
     }
 
     /// `KEY=value` lines for a dotenv file.

@@ -42,7 +42,8 @@ public struct InfraPlanner: Sendable {
         self.notFoundPage = notFoundPage
         self.names = InfraNames(bucket: bucket, region: config.infra.region)
         self.routeStore = EdgeRouteStore(routes: manifest.routes, routesInFunction: config.infra.spaFallback == .function)
-        let findings = Self.hostFindings(config) + InfraBudget.check(
+        let redirectErrors = BackendValues.findings(config: config).filter { $0.severity == .error }
+        let findings = Self.hostFindings(config) + redirectErrors + InfraBudget.check(
             config: config, manifest: manifest, store: routeStore,
             codes: [(InfraLayout.functionCode, functionCode), (InfraLayout.responseFunctionCode, EdgeFunction.viewerResponseCode)],
             contentSecurityPolicy: contentSecurityPolicy)
@@ -99,7 +100,7 @@ public struct InfraPlanner: Sendable {
         try json(InfraLayout.responseHeadersPolicy, responseHeadersPolicy)
         try json(InfraLayout.distributionConfig, distributionConfig)
         try json(InfraLayout.names, namesDocument)
-        let backend = BackendValues(config: config)
+        let backend = try BackendValues(config: config)
         files[InfraLayout.backendEnv] = Data(backend.dotenv.utf8)
         try json(InfraLayout.backendJSON, backend.json)
         files[InfraLayout.oauthRegistration] = Data(backend.registration.utf8)

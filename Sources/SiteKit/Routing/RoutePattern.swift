@@ -67,14 +67,18 @@ public enum RouteError: Error, Sendable, Equatable {
     case emptySegment(String)
     case badCharacter(String, Character)
 
-    public var message: String {
+    /// The reason, naming the path a route: `route '/a b' contains ' '; ...`.
+    public var message: String { message(naming: "route") }
+
+    /// The reason, naming the path `noun` (`alias`, `route`).
+    public func message(naming noun: String) -> String {
         switch self {
-        case .notAbsolute(let path): "route '\(path)' must start with '/'"
-        case .badWildcard(let path): "route '\(path)' may only use '*' as its last segment, as in '/app/*'"
-        case .dotSegment(let path): "route '\(path)' must not contain '.' or '..' segments (it would escape its folder)"
-        case .emptySegment(let path): "route '\(path)' must not contain '//'"
+        case .notAbsolute(let path): "\(noun) '\(path)' must start with '/'"
+        case .badWildcard(let path): "\(noun) '\(path)' may only use '*' as its last segment, as in '/app/*'"
+        case .dotSegment(let path): "\(noun) '\(path)' must not contain '.' or '..' segments (it would escape its folder)"
+        case .emptySegment(let path): "\(noun) '\(path)' must not contain '//'"
         case .badCharacter(let path, let character):
-            "route '\(path)' contains '\(character)'; use letters, digits and - _ . ~ / only"
+            "\(noun) '\(path)' contains '\(character)'; use letters, digits and - _ . ~ / only"
         }
     }
 }

@@ -2,7 +2,8 @@
 ///
 /// Collisions are errors here, before anything is rendered: two sources for one URL, a page
 /// shadowing a bundle file, a key that would have to be both a file and a folder in `dist/`, a
-/// route under the API's path pattern or the reserved `_site/` prefix.
+/// route under the API's path pattern or the reserved `_site/` prefix, and an alias or page on a
+/// path that something else answers, by the rules of ``RouteKinds``.
 public enum Router {
     /// One planned object: its key and what produces it.
     public struct Claim: Sendable, Equatable {
@@ -11,6 +12,8 @@ public enum Router {
         /// Where the claim was made, for collision messages.
         public var location: SourceLocation
         public var description: String
+        /// What the claim is, as a claim on a URL path.
+        public var pathKind: RouteKind
     }
 
     /// The routing table and the planned objects (by key).
@@ -52,13 +55,13 @@ public enum Router {
         redirects.reserveCapacity(pages.count)
 
         if bundle != nil {
-            claims.append(Claim(key: "index.html", kind: .shell, location: config.location(of: "spa.bundle"), description: "the SPA shell"))
+            claims.append(Claim(key: "index.html", kind: .shell, location: config.location(of: "spa.bundle"), description: "the SPA shell", pathKind: .shell))
             entries.append(.init(path: "/", key: "index.html"))
             entries.append(.init(path: "/index.html", key: "index.html"))
         }
         for key in generatedKeys {
             let kind: ObjectKind = key.hasSuffix(".html") ? .page : .other
-            claims.append(Claim(key: key, kind: kind, location: SourceLocation(file: config.file), description: "the generated \(key)"))
+            claims.append(Claim(key: key, kind: kind, location: SourceLocation(file: config.file), description: "the generated \(key)", pathKind: .generated))
             entries.append(.init(path: "/" + key, key: key))
         }
         let otherKeys = assets.map(\.key) + (bundle?.files.map(\.key) ?? []) + staticFiles.map(\.key)
@@ -66,7 +69,7 @@ public enum Router {
         for page in pages {
             let key = pageKeys[page.route] ?? URLPath.key(for: page.route)
             let location = page.locations["route"] ?? SourceLocation(file: page.source, line: 1, column: 1)
-            claims.append(Claim(key: key, kind: .page, location: location, description: "page \(page.source)"))
+            claims.append(Claim(key: key, kind: .page, location: location, description: "page \(page.source)", pathKind: .page))
             if page.route == "/" {
                 entries.append(.init(path: "/", key: key))
                 entries.append(.init(path: "/index.html", key: key))
@@ -80,26 +83,25 @@ public enum Router {
             }
         }
         for asset in assets {
-            claims.append(Claim(key: asset.key, kind: .asset, location: SourceLocation(file: asset.source), description: "theme file \(asset.source)"))
+            claims.append(Claim(key: asset.key, kind: .asset, location: SourceLocation(file: asset.source), description: "theme file \(asset.source)", pathKind: .file))
             entries.append(.init(path: "/" + asset.key, key: asset.key))
         }
         for file in bundle?.files ?? [] {
             claims.append(
                 Claim(key: file.key, kind: file.fingerprinted ? .asset : .other, location: SourceLocation(file: file.source),
-                    description: "bundle file \(file.source)"))
+                    description: "bundle file \(file.source)", pathKind: .file))
             entries.append(.init(path: "/" + file.key, key: file.key))
         }
         for file in staticFiles {
             let kind: ObjectKind = SPABundle.looksFingerprinted(file.key) ? .asset : .other
-            claims.append(Claim(key: file.key, kind: kind, location: SourceLocation(file: file.source), description: "content file \(file.source)"))
+            claims.append(Claim(key: file.key, kind: kind, location: SourceLocation(file: file.source), description: "content file \(file.source)", pathKind: .file))
             entries.append(.init(path: "/" + file.key, key: file.key))
         }
 
         // Sorted once, stably: claims of one key stay in the order they were made.
         claims.sort { $0.key < $1.key }
         checkKeys(claims, into: &bag)
-        checkAliases(pages: pages, entries: entries, into: &bag)
-        checkReserved(pages: pages, config: config, into: &bag)
+        checkPaths(config: config, pages: pages, claims: claims, bundle: bundle, into: &bag)
         checkRegisteredPages(config: config, pages: pages, into: &bag)
         try bag.throwIfErrors()
 
@@ -146,43 +148,93 @@ public enum Router {
         }
     }
 
-    private static func checkAliases(pages: [ContentPage], entries: [RoutingTable.Entry], into bag: inout DiagnosticBag) {
-        // Most sites have few aliases or none: the set of paths is made only when one is to be checked.
-        guard pages.contains(where: { !$0.aliases.isEmpty }) else { return }
-        let paths = Set(entries.map(\.path))
-        var seen: [String: String] = [:]
-        for page in pages {
-            for (index, alias) in page.aliases.enumerated() {
-                let location = page.location(of: "aliases[\(index)]")
-                if paths.contains(alias) {
-                    bag.error(location, "alias \(alias) is already a page or file", hint: "remove the alias")
-                } else if let owner = seen[alias], owner != page.route {
-                    bag.error(location, "alias \(alias) already redirects to \(owner)", hint: "keep it on one page only")
-                } else if alias == page.route {
-                    bag.error(location, "alias \(alias) is the page's own route", hint: "remove the alias")
-                }
-                seen[alias] = page.route
+    /// Every claim on a path the plan makes: pages and their trailing-slash redirects, aliases,
+    /// files, generated files, the reserved prefix, the API's pattern, and (with a bundle) the
+    /// shell and the SPA's routes.
+    static func pathClaims(
+        config: SiteConfig, pages: [ContentPage], claims: [Claim], bundle: SPABundle?
+    ) -> PathClaims {
+        var paths = PathClaims()
+        let reserved = RoutePattern(path: "/" + Manifest.reservedPrefix, isPrefix: true)
+        paths.add(PathClaim(kind: .reserved, pattern: reserved, owner: "site", location: SourceLocation(file: config.file)))
+        if let api = config.api {
+            paths.add(PathClaim(kind: .api, pattern: api.pathPattern, owner: "api.path_pattern", location: config.location(of: "api.path_pattern")))
+        }
+        if bundle != nil, let spa = config.spa {
+            for (index, route) in spa.routes.enumerated() {
+                let key = "spa.routes[\(index)]"
+                paths.add(PathClaim(kind: route.isPrefix ? .spaPrefix : .spaRoute, pattern: route, owner: key, location: config.location(of: key)))
+            }
+            if let callback = spa.oauthCallback {
+                paths.add(PathClaim(kind: .oauthCallback, path: callback, owner: "spa.oauth_callback", location: config.location(of: "spa.oauth_callback")))
             }
         }
+        for claim in claims {
+            switch claim.pathKind {
+            case .shell:
+                for path in ["/", "/index.html"] {
+                    paths.add(PathClaim(kind: .shell, path: path, owner: "spa.bundle", location: claim.location))
+                }
+            case .page:
+                // Pages are added below, by route: a page's key may differ from its path.
+                continue
+            default:
+                paths.add(PathClaim(kind: claim.pathKind, path: "/" + claim.key, owner: claim.description, location: claim.location))
+            }
+        }
+        for page in pages {
+            let owner = "page \(page.source)"
+            let location = page.locations["route"] ?? SourceLocation(file: page.source, line: 1, column: 1)
+            paths.add(PathClaim(kind: .page, path: page.route, owner: owner, location: location, source: page.source))
+            if page.route == "/" {
+                paths.add(PathClaim(kind: .page, path: "/index.html", owner: owner, location: location, source: page.source))
+            } else {
+                paths.add(
+                    PathClaim(kind: .trailingSlash, path: page.route + "/", owner: owner, location: location, source: page.source, target: page.route))
+            }
+            for (index, alias) in page.aliases.enumerated() {
+                let aliasLocation = page.location(of: "aliases[\(index)]")
+                paths.add(PathClaim(kind: .alias, path: alias, owner: owner, location: aliasLocation, source: page.source, target: page.route))
+                if alias != "/", !alias.hasSuffix("/") {
+                    paths.add(
+                        PathClaim(
+                            kind: .trailingSlash, path: alias + "/", owner: "alias \(alias) of \(owner)", location: aliasLocation,
+                            source: page.source, target: page.route))
+                }
+            }
+        }
+        return paths
     }
 
-    private static func checkReserved(pages: [ContentPage], config: SiteConfig, into bag: inout DiagnosticBag) {
-        // `/_site` itself, or anything below `/_site/`.
-        let reserved = "/" + Manifest.reservedPrefix
-        let reservedFolder = String(reserved.dropLast())
+    /// Checks aliases, page routes and SPA routes against every other claim on their paths, by
+    /// the rules of ``RouteKinds``. Pairs of objects (pages, files, generated files, the shell) are
+    /// checked key by key in ``checkKeys(_:into:)``; the SPA's routes against the API in ``RouteLint``.
+    private static func checkPaths(
+        config: SiteConfig, pages: [ContentPage], claims: [Claim], bundle: SPABundle?, into bag: inout DiagnosticBag
+    ) {
+        let paths = pathClaims(config: config, pages: pages, claims: claims, bundle: bundle)
+        let keyErrors = Set(bag.diagnostics.map(\.location))
+        let aliasOrder: [RouteKind] = [
+            .oauthCallback, .spaRoute, .spaPrefix, .shell, .page, .file, .generated, .alias, .trailingSlash, .api, .reserved,
+        ]
         for page in pages {
-            let route = page.route
-            let underReserved = route == reservedFolder || route.hasPrefix(reserved)
-            let underAPI = config.api.map { $0.pathPattern.matches(route) } ?? false
-            guard underReserved || underAPI else { continue }
             let location = page.locations["route"] ?? SourceLocation(file: page.source, line: 1, column: 1)
-            if underReserved {
-                bag.error(location, "route \(route) is under /\(Manifest.reservedPrefix), which site reserves", hint: "choose another route")
+            let route = PathClaim(kind: .page, path: page.route, owner: "page \(page.source)", location: location, source: page.source)
+            // A page already reported for its object key is not reported again for the app's routes.
+            let order: [RouteKind] = keyErrors.contains(location) ? [.api, .reserved] : [.oauthCallback, .spaRoute, .spaPrefix, .api, .reserved]
+            if let diagnostic = paths.conflict(for: route, against: order) { bag.append(diagnostic) }
+            for (index, alias) in page.aliases.enumerated() {
+                let claim = PathClaim(
+                    kind: .alias, path: alias, owner: "page \(page.source)", location: page.location(of: "aliases[\(index)]"),
+                    source: page.source, target: page.route)
+                if let diagnostic = paths.conflict(for: claim, against: aliasOrder) { bag.append(diagnostic) }
             }
-            if let api = config.api, underAPI {
-                bag.error(
-                    location, "route \(route) falls under the API path \(api.pathPattern), so the backend would answer it",
-                    hint: "move the page out of \(api.pathPattern)")
+        }
+        if bundle != nil, let spa = config.spa {
+            for (index, route) in spa.routes.enumerated() {
+                let key = "spa.routes[\(index)]"
+                let claim = PathClaim(kind: route.isPrefix ? .spaPrefix : .spaRoute, pattern: route, owner: key, location: config.location(of: key))
+                if let diagnostic = paths.conflict(for: claim, against: [.file, .generated, .reserved]) { bag.append(diagnostic) }
             }
         }
     }
