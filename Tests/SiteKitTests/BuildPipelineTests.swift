@@ -418,6 +418,33 @@ struct IncrementalBuildTests {
         return (result, fileSystem.counter.markdownReads)
     }
 
+    @Test("front matter params reach templates and content as page.params, and survive the content cache")
+    func params() throws {
+        let page = "---\ntitle: Privacy Policy\nparams:\n  product: Clip Pro\n  regions: [EU, US]\n  beta: true\n  owner: {team: Legal}\n---\n\nFor {{page.params.product}}.\n"
+        let legal = "{{<layout}}{{$main}}<h1>{{page.title}}</h1>{{#page.params.beta}}<p>{{#page.params.regions}}[{{.}}]{{/page.params.regions}} {{page.params.owner.team}}</p>{{/page.params.beta}}\n{{{content}}}{{/main}}{{/layout}}\n"
+        let files = TestProject.with(["content/privacy.md": page, "templates/legal.mustache": legal])
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("site-params-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pages = MemoryCache()
+        // The second build takes the pages' front matter from the content cache file the first saved.
+        for round in 0..<2 {
+            let content = PackedContentCache(file: folder.appendingPathComponent("content.bin"))
+            let (result, reads) = try cachedBuild(files, pages: pages, content: content)
+            try content.save()
+            #expect(reads.isEmpty == (round == 1))
+            let privacy = String(decoding: try #require(result.objects.first { $0.key == "privacy" }).data, as: UTF8.self)
+            #expect(privacy.contains("<p>[EU][US] Legal</p>"))
+            #expect(privacy.contains("For Clip Pro."))
+            let terms = String(decoding: try #require(result.objects.first { $0.key == "terms" }).data, as: UTF8.self)
+            #expect(!terms.contains("[EU]"), "a page without params renders the section empty")
+        }
+        var writer = ByteWriter()
+        let value = try #require(try? FrontMatter.page(from: page, file: "content/privacy.md", defaultRoute: "/privacy", defaultTemplate: "legal").params)
+        PackedContentCache.encodeValue(value, into: &writer)
+        #expect(ByteReader.reading(writer.data) { PackedContentCache.decodeValue(&$0) } == value)
+        #expect(value != .object([:]))
+    }
+
     @Test("the content cache appends pages read anew, a later entry wins, and is written anew once mostly unused")
     func contentCacheFile() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("site-content-\(UUID().uuidString)")

@@ -174,6 +174,49 @@ public struct YAMLReader {
         }
     }
 
+    /// Any YAML value as templates see it: mappings as objects (keys must be names a template can
+    /// write: letters, digits, `_` and `-`), lists as lists, `true`/`false` as flags, everything
+    /// else as its text; nil (with diagnostics) for a tag or a key a template could not name.
+    public mutating func templateValue(_ node: Node, path: String) -> TemplateValue? {
+        guard acceptsTag(of: node, path: path) else { return nil }
+        switch node {
+        case .mapping:
+            guard let entries = mapping(node, path: path) else { return nil }
+            var fields: [String: TemplateValue] = [:]
+            var failed = false
+            for entry in entries {
+                let name = "\(path).\(entry.key)"
+                guard Self.isTemplateName(entry.key) else {
+                    error(entry.keyNode, "'\(name)' cannot be named in a template", hint: "use letters, digits, '_' and '-' in keys under \(path)")
+                    failed = true
+                    continue
+                }
+                if let value = templateValue(entry.value, path: name) { fields[entry.key] = value } else { failed = true }
+            }
+            return failed ? nil : .object(fields)
+        case .sequence(let sequence):
+            var items: [TemplateValue] = []
+            for (index, item) in sequence.enumerated() {
+                guard let value = templateValue(item, path: "\(path)[\(index)]") else { return nil }
+                items.append(value)
+            }
+            return .list(items, shape: items.first ?? .text(""))
+        case .scalar(let scalar):
+            if isNull(node) { return .text("") }
+            if scalar.style == .plain, let flag = node.bool { return .flag(flag) }
+            return .text(scalar.string)
+        case .alias:
+            error(node, "'\(path)' is an alias, which site does not follow", hint: "write the value out")
+            return nil
+        }
+    }
+
+    static func isTemplateName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F || byte == 0x2D
+        }
+    }
+
     /// Reports every key of `entries` not in `known`, with a suggestion.
     public mutating func rejectUnknown(
         _ entries: [(key: String, keyNode: Node, value: Node)], known: [String], path: String

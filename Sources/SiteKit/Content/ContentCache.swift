@@ -27,7 +27,7 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
 
     public init(file: URL, version: String = "") {
         self.file = file
-        self.header = Array("site content cache 1 \(version)\n".utf8)
+        self.header = Array("site content cache 2 \(version)\n".utf8)
         // The same layout as the page cache: keyed, length-prefixed entries after the header.
         if let data = try? DiskFileSystem.readFile(atPath: file.path), let found = PackedPageCache.entries(in: data, header: header), found.complete {
             entries = found.entries
@@ -131,6 +131,57 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
         for alias in page.aliases { writer.string(alias) }
         writer.integer(page.showTOC ? 1 : 0)
         writer.integer(page.bodyLine)
+        encodeValue(page.params, into: &writer)
+    }
+
+    /// A template value as a kind (0 text, 1 flag, 2 list, 3 object) and its parts; object
+    /// fields sorted, so equal values give equal bytes.
+    static func encodeValue(_ value: TemplateValue, into writer: inout ByteWriter) {
+        switch value {
+        case .text(let text):
+            writer.integer(0)
+            writer.string(text)
+        case .flag(let flag):
+            writer.integer(1)
+            writer.integer(flag ? 1 : 0)
+        case .list(let items, let shape):
+            writer.integer(2)
+            encodeValue(shape, into: &writer)
+            writer.integer(items.count)
+            for item in items { encodeValue(item, into: &writer) }
+        case .object(let fields):
+            writer.integer(3)
+            writer.integer(fields.count)
+            for (key, field) in fields.sorted(by: { $0.key < $1.key }) {
+                writer.string(key)
+                encodeValue(field, into: &writer)
+            }
+        }
+    }
+
+    static func decodeValue(_ reader: inout ByteReader, depth: Int = 0) -> TemplateValue? {
+        guard depth < 64, let kind = reader.integer() else { return nil }
+        switch kind {
+        case 0: return reader.string().map(TemplateValue.text)
+        case 1: return reader.integer().map { .flag($0 == 1) }
+        case 2:
+            guard let shape = decodeValue(&reader, depth: depth + 1), let count = reader.integer(), count >= 0 else { return nil }
+            var items: [TemplateValue] = []
+            for _ in 0..<count {
+                guard let item = decodeValue(&reader, depth: depth + 1) else { return nil }
+                items.append(item)
+            }
+            return .list(items, shape: shape)
+        case 3:
+            guard let count = reader.integer(), count >= 0 else { return nil }
+            var fields: [String: TemplateValue] = [:]
+            for _ in 0..<count {
+                guard let key = reader.string(), let field = decodeValue(&reader, depth: depth + 1) else { return nil }
+                fields[key] = field
+            }
+            return .object(fields)
+        default: return nil
+        }
     }
 
     static func decode(_ reader: inout ByteReader) -> ContentPage? {
@@ -143,7 +194,9 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
             guard let alias = reader.string() else { return nil }
             aliases.append(alias)
         }
-        guard let showTOC = reader.integer(), let bodyLine = reader.integer(), let locationCount = reader.integer() else { return nil }
+        guard let showTOC = reader.integer(), let bodyLine = reader.integer(), let params = decodeValue(&reader),
+            let locationCount = reader.integer()
+        else { return nil }
         var locations: [String: SourceLocation] = [:]
         for _ in 0..<locationCount {
             guard let key = reader.string(), let location = reader.location() else { return nil }
@@ -153,6 +206,6 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
         return ContentPage(
             source: source, route: route, title: title, description: description, effectiveDate: effectiveDate,
             updatedDate: updatedDate, template: template, draft: draft == 1, aliases: aliases, showTOC: showTOC == 1, body: "",
-            bodyLine: bodyLine, locations: locations, sourceDigest: digest)
+            bodyLine: bodyLine, locations: locations, sourceDigest: digest, params: params)
     }
 }

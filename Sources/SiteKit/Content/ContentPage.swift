@@ -19,6 +19,7 @@ public struct ContentPage: Sendable, Equatable {
         var bodyLine: Int
         var locations: [String: SourceLocation]
         var sourceDigest: String
+        var params: TemplateValue
     }
 
     private var storage: CopyOnWrite<Fields>
@@ -26,13 +27,13 @@ public struct ContentPage: Sendable, Equatable {
     init(
         source: String, route: String, title: String, description: String, effectiveDate: String?, updatedDate: String?,
         template: String, draft: Bool, aliases: [String], showTOC: Bool, body: String, bodyLine: Int,
-        locations: [String: SourceLocation], sourceDigest: String = ""
+        locations: [String: SourceLocation], sourceDigest: String = "", params: TemplateValue = .object([:])
     ) {
         storage = CopyOnWrite(
             Fields(
                 source: source, route: route, title: title, description: description, effectiveDate: effectiveDate,
                 updatedDate: updatedDate, template: template, draft: draft, aliases: aliases, showTOC: showTOC, body: body,
-                bodyLine: bodyLine, locations: locations, sourceDigest: sourceDigest))
+                bodyLine: bodyLine, locations: locations, sourceDigest: sourceDigest, params: params))
     }
 
     /// The source file, relative to the project root (`content/terms.md`).
@@ -101,6 +102,13 @@ public struct ContentPage: Sendable, Equatable {
     public var sourceDigest: String {
         get { storage.value.sourceDigest }
         _modify { yield &storage.value.sourceDigest }
+    }
+
+    /// The author's own values from front matter `params:`, which templates and content read as
+    /// `page.params.*` (an empty object when the page has none).
+    public var params: TemplateValue {
+        get { storage.value.params }
+        _modify { yield &storage.value.params }
     }
 
     public static func == (lhs: ContentPage, rhs: ContentPage) -> Bool {

@@ -3,7 +3,7 @@ import Yams
 
 /// Splits a Markdown file into its YAML front matter and body, and reads the front matter.
 public enum FrontMatter {
-    static let keys = ["title", "description", "route", "effective", "updated", "template", "draft", "aliases", "toc"]
+    static let keys = ["title", "description", "route", "effective", "updated", "template", "draft", "aliases", "toc", "params"]
 
     /// Front matter keys of Jekyll, Hugo, GitHub's docs and other tools, with what site calls the
     /// same thing: a document brought over gets the rename, not only "unknown key".
@@ -22,7 +22,7 @@ public enum FrontMatter {
             "lang": ("the language is the site's", "remove it; site.language in site.yml sets <html lang> for every page"),
             "language": ("the language is the site's", "remove it; site.language in site.yml sets <html lang> for every page"),
             "redirect_to": ("a page that only redirects is an alias of its target", "remove this page and list its path under 'aliases' of the page it points to"),
-            "versions": ("site publishes one version of each page", "remove it"),
+            "versions": ("site publishes one version of each page", "remove it, or move it under 'params:' if a template reads it"),
         ]
     }()
 
@@ -122,7 +122,11 @@ public enum FrontMatter {
                 reader.error(entry.keyNode, "'\(entry.key)' is not a site front matter key; \(meaning.message)", hint: meaning.hint)
             }
         }
-        reader.rejectUnknown(entries.filter { keysOfOtherTools[$0.key] == nil }, known: keys, path: "")
+        for entry in entries where !keys.contains(entry.key) && keysOfOtherTools[entry.key] == nil {
+            reader.error(
+                entry.keyNode, "unknown key '\(entry.key)'\(Suggestions.didYouMean(entry.key, in: keys))",
+                hint: "known keys: \(keys.sorted().joined(separator: ", ")); a key of your own goes under 'params:', where templates read it as page.params.\(entry.key)")
+        }
         for entry in entries where keys.contains(entry.key) {
             let key = entry.key
             let value = entry.value
@@ -130,6 +134,12 @@ public enum FrontMatter {
             switch key {
             case "draft": page.draft = reader.bool(value, path: key) ?? false
             case "toc": page.showTOC = reader.bool(value, path: key) ?? true
+            case "params":
+                guard case .mapping = value else {
+                    reader.error(value, "'params' must be a mapping of your own keys to values", hint: "write params: then one 'key: value' per line, indented")
+                    continue
+                }
+                if let params = reader.templateValue(value, path: key) { page.params = params }
             case "aliases":
                 for (index, (alias, node)) in (reader.strings(value, path: key) ?? []).enumerated() {
                     page.locations["aliases[\(index)]"] = reader.location(node)

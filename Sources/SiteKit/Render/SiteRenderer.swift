@@ -29,7 +29,7 @@ public struct SiteRenderer: Sendable {
 
     /// Checks that the templates pages name exist and use only known names.
     public func checkTemplates(pages: [ContentPage]) -> [Diagnostic] {
-        var findings = templates.check(shape: context.shape)
+        var findings = templates.check(shape: context.shape(params: pages.map(\.params)))
         var required = ["404"]
         if config.spa != nil { required.append("spa") }
         for name in required where !templates.has(name) {

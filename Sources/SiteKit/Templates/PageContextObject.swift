@@ -63,13 +63,14 @@ struct PageObject: MustacheParent, MustacheTransformable, CustomStringConvertibl
     }
 
     func child(named name: String) -> Any? {
-        text(name).map { MustacheText(value: $0) }
+        if name == "params" { return info.params.mustacheObject }
+        return text(name).map { MustacheText(value: $0) }
     }
 
     /// The same values as one dictionary.
     var fields: [String: Any] {
         var fields: [String: Any] = [:]
-        for name in Self.names { fields[name] = child(named: name) }
+        for name in Self.names + ["params"] { fields[name] = child(named: name) }
         return fields
     }
 

@@ -46,19 +46,25 @@ public struct TemplateContext: Sendable {
         public var route: String
         public var effectiveDate: String?
         public var updatedDate: String?
+        /// The page's own values (front matter `params:`).
+        public var params: TemplateValue
 
-        public init(title: String, description: String, route: String, effectiveDate: String? = nil, updatedDate: String? = nil) {
+        public init(
+            title: String, description: String, route: String, effectiveDate: String? = nil, updatedDate: String? = nil,
+            params: TemplateValue = .object([:])
+        ) {
             self.title = title
             self.description = description
             self.route = route
             self.effectiveDate = effectiveDate
             self.updatedDate = updatedDate
+            self.params = params
         }
 
         public init(_ page: ContentPage) {
             self.init(
                 title: page.title, description: page.description, route: page.route,
-                effectiveDate: page.effectiveDate, updatedDate: page.updatedDate)
+                effectiveDate: page.effectiveDate, updatedDate: page.updatedDate, params: page.params)
         }
     }
 
@@ -66,7 +72,9 @@ public struct TemplateContext: Sendable {
 
     func pageValue(_ page: PageInfo) -> TemplateValue {
         let object = PageObject(info: page, baseURL: config.site.baseURL)
-        return .object(Dictionary(uniqueKeysWithValues: PageObject.names.map { ($0, .text(object.text($0) ?? "")) }))
+        var fields = Dictionary(uniqueKeysWithValues: PageObject.names.map { ($0, TemplateValue.text(object.text($0) ?? "")) })
+        fields["params"] = page.params
+        return .object(fields)
     }
 
     var legalValue: TemplateValue { constants["legal"] ?? .object([:]) }
@@ -107,6 +115,12 @@ public struct TemplateContext: Sendable {
     /// The shape every page's context has, for checking templates.
     public var shape: TemplateValue {
         value(for: PageInfo(title: "", description: "", route: "/"))
+    }
+
+    /// ``shape`` with `page.params` holding every name any of `params` has: a template may read
+    /// a name some pages give and others leave empty.
+    public func shape(params: [TemplateValue]) -> TemplateValue {
+        value(for: PageInfo(title: "", description: "", route: "/", params: params.reduce(.object([:])) { $0.merged(with: $1) }))
     }
 
     /// Headings from level 2 to `depth` as a two-level list: each `##` with the deeper headings below it.

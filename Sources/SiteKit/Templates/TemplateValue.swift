@@ -30,6 +30,19 @@ public indirect enum TemplateValue: Sendable, Equatable {
         }
     }
 
+    /// The names of both values: objects merged field by field, lists by their item shapes; where
+    /// the two differ otherwise, this one.
+    func merged(with other: TemplateValue) -> TemplateValue {
+        switch (self, other) {
+        case (.object(let mine), .object(let theirs)):
+            return .object(mine.merging(theirs) { $0.merged(with: $1) })
+        case (.list(let items, let mine), .list(_, let theirs)):
+            return .list(items, shape: mine.merged(with: theirs))
+        default:
+            return self
+        }
+    }
+
     /// The text a variable tag writes for this value.
     public var text: String {
         switch self {
