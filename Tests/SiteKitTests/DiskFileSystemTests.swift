@@ -192,6 +192,23 @@ struct DiskFileSystemTests {
         }
     }
 
+    @Test("a file over the limit is refused from its size, before any byte of it is read")
+    func boundedRead() throws {
+        let project = try TemporaryProject(["content/b.md": "b"])
+        // Sparse: 3 GiB on paper, no blocks on disk; reading it would take seconds and gigabytes.
+        let huge = project.root.appendingPathComponent("content/huge.md").path
+        let descriptor = open(huge, O_WRONLY | O_CREAT, 0o644)
+        #expect(descriptor >= 0 && ftruncate(descriptor, 3 << 30) == 0)
+        close(descriptor)
+        let fileSystem = DiskFileSystem(root: project.root)
+        #expect(throws: FileSystemError.tooLarge("content/huge.md", size: 3 << 30, limit: 8 << 20)) {
+            try fileSystem.read("content/huge.md", atMost: 8 << 20)
+        }
+        #expect(throws: FileSystemError.self) { try fileSystem.read("content/huge.md") }
+        #expect(try fileSystem.read("content/b.md", atMost: 1) == Data("b".utf8))
+        #expect(throws: FileSystemError.tooLarge("content/b.md", size: 1, limit: 0)) { try fileSystem.read("content/b.md", atMost: 0) }
+    }
+
     @Test("a named pipe, socket or link cycle read directly is an error at once, never a wait")
     func readsNeverBlock() throws {
         let project = try TemporaryProject(["content/b.md": "b"])

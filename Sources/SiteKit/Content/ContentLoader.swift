@@ -42,7 +42,7 @@ public enum ContentLoader {
             do throws(DiagnosticError) {
                 let data: Data
                 do throws(FileSystemError) {
-                    data = try fileSystem.read(file)
+                    data = try fileSystem.read(file, atMost: TextDecoding.defaultLimit)
                 } catch {
                     throw DiagnosticError(error.diagnostic)
                 }

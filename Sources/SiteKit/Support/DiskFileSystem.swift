@@ -39,8 +39,17 @@ public struct DiskFileSystem: FileSystem {
         try readStamped(path).data
     }
 
+    /// Refused from the open file's size, before a byte is read.
+    public func read(_ path: String, atMost limit: Int) throws(FileSystemError) -> Data {
+        try readStamped(path, limit: limit).data
+    }
+
     /// The stamp comes from the open file, before its bytes are read: no `stat` of its own.
     public func readStamped(_ path: String) throws(FileSystemError) -> (data: Data, stamp: FileStamp?) {
+        try readStamped(path, limit: Self.maximumFileSize)
+    }
+
+    private func readStamped(_ path: String, limit: Int) throws(FileSystemError) -> (data: Data, stamp: FileStamp?) {
         let full = fullPath(path)
         // Not following a link at the last step answers "is it a link?" without another system call;
         // a link (ELOOP) is resolved and checked, and only then followed. O_NONBLOCK: opening a
@@ -55,7 +64,7 @@ public struct DiskFileSystem: FileSystem {
         }
         guard descriptor >= 0 else { throw Self.openFailure(full, reportedAs: path) }
         defer { close(descriptor) }
-        return try Self.readRegular(descriptor, reportedAs: path)
+        return try Self.readRegular(descriptor, reportedAs: path, limit: limit)
     }
 
     /// The largest file read: 1 GiB. Text sources have a far lower limit of their own; this one
@@ -86,7 +95,9 @@ public struct DiskFileSystem: FileSystem {
     }
 
     /// The bytes and stamp of the open `descriptor`, which must be a regular file.
-    private static func readRegular(_ descriptor: Int32, reportedAs path: String) throws(FileSystemError) -> (data: Data, stamp: FileStamp?) {
+    private static func readRegular(
+        _ descriptor: Int32, reportedAs path: String, limit: Int = maximumFileSize
+    ) throws(FileSystemError) -> (data: Data, stamp: FileStamp?) {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
         if let shape = FileShape.irregular(status.st_mode) { throw .notRegular(path, shape: shape) }
@@ -94,6 +105,7 @@ public struct DiskFileSystem: FileSystem {
         // One byte more than the size is asked for: a read that gives exactly the size stopped at
         // the end of the file, and no second read is needed to learn that (a system call a file fewer).
         let size = Int(status.st_size)
+        guard size <= limit || limit >= maximumFileSize else { throw .tooLarge(path, size: size, limit: limit) }
         guard size <= maximumFileSize else { throw tooLarge(path) }
         var data = Data(count: size + 1)
         var offset = 0
@@ -119,6 +131,7 @@ public struct DiskFileSystem: FileSystem {
                 data.append(contentsOf: chunk[0..<count])
                 offset += count
                 guard offset <= maximumFileSize else { throw tooLarge(path) }
+                guard offset <= limit else { throw .tooLarge(path, size: offset, limit: limit) }
             }
         }
         data.count = offset

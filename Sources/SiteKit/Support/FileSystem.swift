@@ -7,6 +7,9 @@ import Foundation
 public protocol FileSystem: Sendable {
     /// The bytes of the file at `path`.
     func read(_ path: String) throws(FileSystemError) -> Data
+    /// The bytes of the file at `path`, refused (``FileSystemError/tooLarge(_:size:limit:)``)
+    /// over `limit` bytes without reading them.
+    func read(_ path: String, atMost limit: Int) throws(FileSystemError) -> Data
     /// Every regular file below `directory`, recursively, as paths relative to the root, sorted.
     /// Hidden entries (names starting with `.`) are included only when `includeHidden` is true.
     func files(under directory: String, includeHidden: Bool) throws(FileSystemError) -> [String]
@@ -22,6 +25,12 @@ public protocol FileSystem: Sendable {
 
 extension FileSystem {
     public func stamp(of path: String) -> FileStamp? { nil }
+
+    public func read(_ path: String, atMost limit: Int) throws(FileSystemError) -> Data {
+        let data = try read(path)
+        if data.count > limit { throw .tooLarge(path, size: data.count, limit: limit) }
+        return data
+    }
 
     public func stamps(of paths: [String]) -> [FileStamp?] {
         Parallel.map(paths) { stamp(of: $0) }
@@ -46,7 +55,7 @@ extension FileSystem {
     public func readText(_ path: String, limit: Int = TextDecoding.defaultLimit) throws(DiagnosticError) -> String {
         let data: Data
         do {
-            data = try read(path)
+            data = try read(path, atMost: limit)
         } catch {
             throw DiagnosticError(error.diagnostic)
         }

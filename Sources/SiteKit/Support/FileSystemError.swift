@@ -12,6 +12,8 @@ public enum FileSystemError: Error, Sendable, Equatable {
     case danglingLink(String, target: String)
     /// A symbolic link to a folder that holds the link, `target` relative to the project root.
     case linkLoop(String, target: String)
+    /// A file over the `limit` bytes its kind of source may have.
+    case tooLarge(String, size: Int, limit: Int)
     /// A symbolic link that leads back to itself through other links; `target` is its text.
     case linkCycle(String, target: String)
     /// A symbolic link to a file or folder that is read already, at `target`.
@@ -20,7 +22,7 @@ public enum FileSystemError: Error, Sendable, Equatable {
     public var path: String {
         switch self {
         case .notFound(let path), .unreadable(let path, _), .linkEscapesRoot(let path, _), .notRegular(let path, _),
-            .danglingLink(let path, _), .linkLoop(let path, _), .linkCycle(let path, _), .readTwice(let path, _, _):
+            .danglingLink(let path, _), .linkLoop(let path, _), .linkCycle(let path, _), .tooLarge(let path, _, _), .readTwice(let path, _, _):
             path
         }
     }
@@ -47,6 +49,8 @@ public enum FileSystemError: Error, Sendable, Equatable {
             return .error(
                 location, "symbolic link loop: it points to \(target.isEmpty ? "the project folder" : target), a folder that holds the link",
                 hint: "remove the link: a folder cannot be read inside itself")
+        case .tooLarge(_, let size, let limit):
+            return TextDecoding.tooLarge(path: path, size: size, limit: limit)
         case .linkCycle(_, let target):
             return .error(
                 location, "symbolic link loop: it points to \(target), which leads back to this link",

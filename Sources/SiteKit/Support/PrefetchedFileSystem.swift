@@ -25,6 +25,14 @@ public struct PrefetchedFileSystem<Base: FileSystem>: FileSystem {
         return try base.read(path)
     }
 
+    public func read(_ path: String, atMost limit: Int) throws(FileSystemError) -> Data {
+        if let data = store.take(path) {
+            if data.count > limit { throw .tooLarge(path, size: data.count, limit: limit) }
+            return data
+        }
+        return try base.read(path, atMost: limit)
+    }
+
     public func files(under directory: String, includeHidden: Bool) throws(FileSystemError) -> [String] {
         guard let listed = listings[directory] else { return try base.files(under: directory, includeHidden: includeHidden) }
         if includeHidden { return listed }

@@ -9,14 +9,16 @@ public enum TextDecoding {
         String(format: "%.1f MB", Double(bytes) / 1_048_576)
     }
 
+    /// The finding for a text source of `size` bytes, over `limit`.
+    static func tooLarge(path: String, size: Int, limit: Int) -> Diagnostic {
+        .error(
+            SourceLocation(file: path), "file is \(megabytes(size)), over the \(megabytes(limit)) limit for text sources",
+            hint: "split it into several pages; a source this large is almost always a mistake")
+    }
+
     /// The text of the file at `path` read as `data`: refused over `limit` bytes, then decoded.
     public static func text(_ data: Data, path: String, limit: Int = defaultLimit) throws(DiagnosticError) -> String {
-        if data.count > limit {
-            throw DiagnosticError(
-                .error(
-                    SourceLocation(file: path), "file is \(megabytes(data.count)), over the \(megabytes(limit)) limit for text sources",
-                    hint: "split it into several pages; a source this large is almost always a mistake"))
-        }
+        if data.count > limit { throw DiagnosticError(tooLarge(path: path, size: data.count, limit: limit)) }
         return try decode(data, path: path)
     }
 
