@@ -122,6 +122,77 @@ struct MarkdownRendererTests {
         #expect(output.warnings.isEmpty)
     }
 
+    @Test("HTML comments are left out without a warning, block or inline, whether raw HTML is allowed or not")
+    func commentsDropped() throws {
+        let markdown = "<!-- internal: check with counsel -->\n\npara <!-- note --> x\n"
+        for allowed in [false, true] {
+            let output = try render(markdown, allowRawHTML: allowed)
+            #expect(output.html == "<p>para  x</p>\n")
+            #expect(output.warnings.isEmpty)
+        }
+    }
+
+    @Test("with allowRawHTML, active content is removed and each removal is a warning at its line, counted from firstLine")
+    func rawHTMLSanitized() throws {
+        let markdown = """
+            Text <img src=x onerror=alert(1)> and <span onclick="x()">*in*</span>.
+
+            <div class="note" style="color:red">
+
+            Some **Markdown**.
+
+            </div>
+
+            <p>
+            <a href="&#106;avascript:alert(1)">link</a>
+            </p>
+
+            """
+        let output = try render(markdown, firstLine: 4, allowRawHTML: true)
+        #expect(
+            output.html == """
+                <p>Text <img src="x"> and <span><em>in</em></span>.</p>
+                <div class="note">
+                <p>Some <strong>Markdown</strong>.</p>
+                </div>
+                <p>
+                <a>link</a>
+                </p>
+
+                """)
+        #expect(
+            output.warnings == [
+                .warning(at(4, 6), "removed the onerror attribute of <img>: event handlers run script"),
+                .warning(at(4, 39), "removed the onclick attribute of <span>: event handlers run script"),
+                .warning(
+                    at(6, 1),
+                    "removed the style attribute of <div>: inline styles are blocked by the site's Content-Security-Policy, and can load URLs"),
+                .warning(at(13, 0), "removed the href attribute of <a>: a javascript: URL would run code or read local files"),
+            ])
+    }
+
+    @Test("Markdown between the start and end tags of a removed element goes with it; open elements are closed")
+    func rawHTMLAcrossNodes() throws {
+        let markdown = "<iframe src=\"https://x.example\">\n\n## Hidden\n\ntext\n\n</iframe>\n\nvisible <script>alert(1)</script> <b>open\n\n> <div>\n> quoted\n"
+        let output = try render(markdown, allowRawHTML: true)
+        #expect(
+            output.html == """
+                <p>visible  <b>open</b></p>
+                <blockquote>
+                <div>
+                quoted
+                </div>
+                </blockquote>
+
+                """)
+        #expect(output.headings.isEmpty)
+        #expect(
+            output.warnings == [
+                .warning(at(1, 1), "removed <iframe> and its content: it shows another page inside this one"),
+                .warning(at(9, 9), "removed <script> and its content: scripts run code"),
+            ])
+    }
+
     @Test("Markdown without raw HTML gives no warnings")
     func noWarnings() throws {
         #expect(try render("# Title\n\nText with `<b>` in code.\n").warnings.isEmpty)

@@ -43,7 +43,7 @@ public struct HTMLDocument: Sendable {
 
     /// libxml2 creates its global locks and dictionaries on first use; two threads parsing their
     /// first pages at once would race there (and deadlock), so it is set up once, before any parse.
-    private static let initialized: Bool = {
+    static let initialized: Bool = {
         xmlInitParser()
         return true
     }()

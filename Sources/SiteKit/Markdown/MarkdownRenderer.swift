@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Tables, strikethrough, autolinks, task lists, tag filtering and footnotes are on. Every heading
 /// gets a GitHub-compatible id, content variables are expanded in text and link targets (never
-/// inside code), and raw HTML is dropped unless allowed.
+/// inside code), and raw HTML is dropped unless allowed, and then sanitized by ``HTMLSanitizer``.
 public struct MarkdownRenderer: Sendable {
     /// The rendered page body.
     public struct Output: Sendable, Equatable {
@@ -79,6 +79,7 @@ public struct MarkdownRenderer: Sendable {
 
         var walker = TreeWalker(file: file, firstLine: firstLine, markdown: markdown, variables: variables, allowRawHTML: allowRawHTML)
         walker.walk(document)
+        walker.applyEdits()
         try DiagnosticBag(Array(Set(walker.bag.diagnostics))).throwIfErrors()
 
         guard let rendered = cmark_render_html_with_mem(document, options, cmark_parser_get_syntax_extensions(parser), MarkdownArena.memory)
@@ -108,6 +109,22 @@ struct TreeWalker {
     var headings: [Heading] = []
     /// `line:column` of each heading's start (as cmark writes `data-sourcepos`) -> id.
     var headingIDs: [String: String] = [:]
+    /// The elements raw HTML left open, by the node the raw HTML sits in: the next raw HTML there
+    /// may close them, and those still open when the node ends are closed there.
+    var openHTML: [OpaquePointer: OpenHTML] = [:]
+    /// Nodes to take out of the tree once the walk is done (the iterator must not see it change).
+    var unlinked: [OpaquePointer] = []
+    /// End tags to add as the last child of a node once the walk is done.
+    var closings: [(parent: OpaquePointer, literal: String, inline: Bool)] = []
+    /// A node being left out with everything below it, until its exit.
+    var skipping: OpaquePointer?
+
+    /// Raw HTML elements open in one node.
+    struct OpenHTML {
+        var elements: [HTMLSanitizer.OpenElement]
+        /// Whether they were opened by inline HTML (the node holds inlines) or by HTML blocks.
+        var inline: Bool
+    }
 
     init(file: String, firstLine: Int, markdown: String, variables: ContentVariables?, allowRawHTML: Bool) {
         self.file = file
@@ -126,7 +143,25 @@ struct TreeWalker {
             let event = cmark_iter_next(iterator)
             if event == CMARK_EVENT_DONE { break }
             guard let node = cmark_iter_get_node(iterator) else { continue }
+            if let skipped = skipping {
+                if node == skipped && event == CMARK_EVENT_EXIT { skipping = nil }
+                continue
+            }
             let type = cmark_node_get_type(node)
+            if allowRawHTML {
+                if event == CMARK_EVENT_ENTER, type != CMARK_NODE_HTML_BLOCK, type != CMARK_NODE_HTML_INLINE,
+                    let parent = cmark_node_parent(node), openHTML[parent]?.elements.contains(where: \.dropping) == true
+                {
+                    // Markdown between <iframe> and </iframe> (or after an unclosed <script>) is their content.
+                    unlinked.append(node)
+                    if !Self.isLeaf(type) { skipping = node }
+                    continue
+                }
+                if event == CMARK_EVENT_EXIT, let open = openHTML.removeValue(forKey: node) {
+                    let literal = HTMLSanitizer.closingTags(for: open.elements)
+                    if !literal.isEmpty { closings.append((node, literal + (open.inline ? "" : "\n"), open.inline)) }
+                }
+            }
             if event == CMARK_EVENT_ENTER, cmark_node_get_start_line(node) > 0, isBlock(type) {
                 blockLine = Int(cmark_node_get_start_line(node))
             }
@@ -139,7 +174,13 @@ struct TreeWalker {
             case CMARK_NODE_HEADING where event == CMARK_EVENT_EXIT:
                 pendingHeadings.append(node)
             case CMARK_NODE_HTML_BLOCK where event == CMARK_EVENT_ENTER, CMARK_NODE_HTML_INLINE where event == CMARK_EVENT_ENTER:
-                if !allowRawHTML {
+                let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+                if allowRawHTML {
+                    sanitize(node, literal, inline: type == CMARK_NODE_HTML_INLINE, near: blockLine)
+                } else if Self.isOnlyComments(literal) {
+                    // Nothing visible is lost, and a comment's notes are not for the public: left out quietly.
+                    unlinked.append(node)
+                } else {
                     let line = Int(cmark_node_get_start_line(node))
                     bag.append(
                         .warning(
@@ -152,6 +193,71 @@ struct TreeWalker {
         }
         // Ids are given after variables are expanded, so a heading's id matches its visible text.
         for node in pendingHeadings { addHeading(node) }
+    }
+
+    /// Replaces the raw HTML of `node` with what ``HTMLSanitizer`` keeps of it, given what earlier
+    /// raw HTML in the same parent left open, and reports each removal at its line of the file.
+    private mutating func sanitize(_ node: OpaquePointer, _ literal: String, inline: Bool, near blockLine: Int) {
+        guard let parent = cmark_node_parent(node) else { return }
+        let result = HTMLSanitizer().sanitize(literal, open: openHTML[parent]?.elements ?? [])
+        openHTML[parent] = result.open.isEmpty ? nil : OpenHTML(elements: result.open, inline: inline)
+        let start = Int(cmark_node_get_start_line(node))
+        let column = Int(cmark_node_get_start_column(node))
+        for removal in result.removals {
+            // The node's column on its first line; on later lines, the line alone.
+            let place =
+                start > 0
+                ? location(line: start + removal.line - 1, column: removal.line == 1 ? column : 0)
+                : location(line: blockLine, column: 0)
+            bag.append(.warning(place, removal.message))
+        }
+        if result.html.allSatisfy(\.isWhitespace) {
+            // Nothing left but the line breaks around what was removed.
+            unlinked.append(node)
+        } else if result.html != literal {
+            cmark_node_set_literal(node, result.html)
+        }
+    }
+
+    /// Takes out the nodes left out during the walk, and adds the end tags of raw HTML elements
+    /// still open where their parent ends, so the page stays well-formed.
+    mutating func applyEdits() {
+        for node in unlinked { cmark_node_unlink(node) }
+        for closing in closings {
+            guard let node = cmark_node_new_with_mem(closing.inline ? CMARK_NODE_HTML_INLINE : CMARK_NODE_HTML_BLOCK, MarkdownArena.memory)
+            else { continue }
+            cmark_node_set_literal(node, closing.literal)
+            if cmark_node_append_child(closing.parent, node) == 0 { cmark_node_unlink(node) }
+        }
+    }
+
+    /// Whether raw HTML is nothing but comments and white space.
+    static func isOnlyComments(_ literal: String) -> Bool {
+        let bytes = Array(literal.utf8)
+        let open = Array("<!--".utf8)
+        let close = Array("-->".utf8)
+        var index = 0
+        var sawComment = false
+        while index < bytes.count {
+            if [0x20, 0x09, 0x0A, 0x0D, 0x0C].contains(bytes[index]) {
+                index += 1
+                continue
+            }
+            guard bytes[index...].starts(with: open), let end = ByteSearch.first(close, in: bytes, from: index + open.count) else {
+                return false
+            }
+            sawComment = true
+            index = end + close.count
+        }
+        return sawComment
+    }
+
+    /// Node types the iterator enters without exiting.
+    static func isLeaf(_ type: cmark_node_type) -> Bool {
+        [
+            CMARK_NODE_HTML_BLOCK, CMARK_NODE_THEMATIC_BREAK, CMARK_NODE_CODE_BLOCK, CMARK_NODE_TEXT, CMARK_NODE_SOFTBREAK,
+            CMARK_NODE_LINEBREAK, CMARK_NODE_CODE, CMARK_NODE_HTML_INLINE,
+        ].contains(type)
     }
 
     private func isBlock(_ type: cmark_node_type) -> Bool {
@@ -232,15 +338,7 @@ struct TreeWalker {
     /// spaces and control characters ignored; nil for anything else and for data URLs of PNG, GIF,
     /// JPEG and WebP images.
     static func dangerousScheme(_ url: String) -> String? {
-        var bytes = Array(url.utf8).filter { $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
-        while let first = bytes.first, first <= 0x20 { bytes.removeFirst() }
-        let lowered = String(decoding: bytes.prefix(20).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-        for scheme in ["javascript", "vbscript", "file"] where lowered.hasPrefix(scheme + ":") { return scheme }
-        if lowered.hasPrefix("data:") {
-            let images = ["data:image/png", "data:image/gif", "data:image/jpeg", "data:image/webp"]
-            return images.contains { lowered.hasPrefix($0) } ? nil : "data"
-        }
-        return nil
+        URLScheme.dangerous(url)
     }
 
     private mutating func addHeading(_ node: OpaquePointer) {
