@@ -412,3 +412,17 @@ struct DangerousSchemeTests {
         #expect(TreeWalker.dangerousScheme(url) == nil)
     }
 }
+
+@Suite("MarkdownRenderer: the quick test for tags in text")
+struct TagTestTests {
+    @Test(
+        "the quick test for tags in text answers as searching for '{{' and '{%' does",
+        arguments: ["", "{", "{{", "{%", "a { b", "x {{y}}", "{ {", "%{", "end{", "{}{%", "é{{", "{\u{0}{"])
+    func tagTest(_ text: String) {
+        let plain = text.contains("{{") || text.contains("{%")
+        // As C text: cmark's literals end at the first NUL.
+        let visible = String(text.prefix { $0 != "\u{0}" })
+        #expect(text.withCString { TreeWalker.mayHoldTag($0) } == (visible.contains("{{") || visible.contains("{%")))
+        if !text.contains("\u{0}") { #expect(text.withCString { TreeWalker.mayHoldTag($0) } == plain) }
+    }
+}

@@ -297,8 +297,20 @@ struct TreeWalker {
         }
     }
 
+    /// Whether C text holds `{{` or `{%`: one walk over its `{`s (most text has none).
+    static func mayHoldTag(_ text: UnsafePointer<CChar>) -> Bool {
+        var cursor = text
+        while let brace = strchr(cursor, 0x7B) {
+            let next = brace.advanced(by: 1).pointee
+            if next == 0x7B || next == 0x25 { return true }
+            if next == 0 { return false }
+            cursor = UnsafePointer(brace.advanced(by: 1))
+        }
+        return false
+    }
+
     private mutating func expandLiteral(_ node: OpaquePointer, near line: Int) {
-        guard let variables, let literal = cmark_node_get_literal(node), strstr(literal, "{{") != nil || strstr(literal, "{%") != nil else { return }
+        guard let variables, let literal = cmark_node_get_literal(node), Self.mayHoldTag(literal) else { return }
         let text = String(cString: literal)
         let (expanded, failures) = variables.expand(text)
         report(failures, near: line)

@@ -14,10 +14,16 @@ enum URLScheme {
     /// anywhere, leading spaces and control characters dropped, then its first `limit` bytes with
     /// ASCII letters lower-cased.
     private static func normalizedPrefix(_ url: String, limit: Int = 40) -> [UInt8] {
-        var bytes = Array(url.utf8).filter { $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
-        let start = bytes.firstIndex { $0 > 0x20 } ?? bytes.count
-        bytes.removeFirst(start)
-        return bytes.prefix(limit).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        // One pass that stops after `limit` bytes: this runs for every link of every page.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(limit, url.utf8.count))
+        for byte in url.utf8 {
+            if byte == 0x09 || byte == 0x0A || byte == 0x0D { continue }
+            if bytes.isEmpty, byte <= 0x20 { continue }
+            bytes.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            if bytes.count == limit { break }
+        }
+        return bytes
     }
 
     /// The lower-case scheme of `url` (`https`, `javascript`, ...), or nil for a URL without one.
