@@ -53,11 +53,16 @@ struct PropertyTests {
     func markdownOutput() async {
         let pieces = Self.markdownPieces
         await propertyCheck(count: 200, input: Gen<String?>.element(of: pieces).array(of: 0...25).map { $0.compactMap { $0 }.joined() }) {
-            markdown in
+            (markdown: String) in
             let renderer = MarkdownRenderer()
-            if let output = try? renderer.render(markdown, file: "content/x.md") {
+            do throws(DiagnosticError) {
+                let output = try renderer.render(markdown, file: "content/x.md")
                 #expect(!output.html.contains("data-sourcepos"))
                 #expect(Set(output.headings.map(\.id)).count == output.headings.count, "heading ids repeat")
+            } catch {
+                // A page that does not render says why, at the page.
+                #expect(!error.diagnostics.isEmpty)
+                #expect(error.diagnostics.allSatisfy { $0.location.file == "content/x.md" && !$0.message.isEmpty })
             }
         }
     }

@@ -157,6 +157,33 @@ struct WellFormedHTMLScannerTests {
         print("SITE_HTML_CORPUS: \(pages.count) pages, \(read) read by the scanner")
     }
 
+    /// The shared corpus of real Markdown documents beside the repository, when it is there.
+    static let sharedCorpus = TestProject.repositoryRoot.appendingPathComponent("../shared/corpora/swift-evolution").standardizedFileURL
+    static var hasSharedCorpus: Bool { FileManager.default.fileExists(atPath: sharedCorpus.path) }
+
+    /// Every document of the shared corpus, rendered as a page body the way a build renders it,
+    /// compared element by element: the scanner's reading against libxml2's.
+    @Test("every document of the shared corpus, rendered, is read by the scanner as libxml2 reads it", .enabled(if: hasSharedCorpus))
+    func sharedCorpusPages() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.sharedCorpus.path).filter { $0.hasSuffix(".md") }.sorted()
+        #expect(files.count > 500)
+        let renderer = MarkdownRenderer()
+        var read = 0
+        var rendered = 0
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: Self.sharedCorpus.appendingPathComponent(file).path),
+                let output = try? renderer.render(String(decoding: data, as: UTF8.self), file: file)
+            else { continue }
+            rendered += 1
+            let html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>T</title></head>\n<body><main>\n\(output.html)</main></body>\n</html>\n"
+            if Self.scanned(html) != nil { read += 1 }
+            #expect(Self.difference(html) == nil, "\(file): \(Self.difference(html) ?? "")")
+        }
+        // Most documents render, and most of those are plain enough for the scanner to read itself.
+        #expect(rendered > files.count * 9 / 10)
+        #expect(read > rendered / 2, "the scanner read \(read) of \(rendered) pages")
+    }
+
     /// The HTML pages under `folder` (stored under their URL path, most without an extension).
     static func pages(in folder: URL) throws -> [(String, String)] {
         try FileManager.default.subpathsOfDirectory(atPath: folder.path).sorted().compactMap { file in
