@@ -458,22 +458,6 @@ public struct BuildRecord: Sendable, Equatable {
     }
 }
 
-/// What the file system says about a file, enough to tell that it did not change: size, change
-/// times in nanoseconds and inode.
-public struct FileStamp: Sendable, Equatable {
-    public var size: Int64 = 0
-    public var modified: Int64 = 0
-    public var changed: Int64 = 0
-    public var inode: UInt64 = 0
-
-    public init(size: Int64 = 0, modified: Int64 = 0, changed: Int64 = 0, inode: UInt64 = 0) {
-        self.size = size
-        self.modified = modified
-        self.changed = changed
-        self.inode = inode
-    }
-}
-
 /// The stamp and digest of every input file of the last build, as one line of text a file.
 public struct InputStamps: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
