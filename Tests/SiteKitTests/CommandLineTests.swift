@@ -26,8 +26,13 @@ struct CommandLineTests {
         // Permissions bind everyone but root: as root, the builds run as `nobody`.
         let asRoot = getuid() == 0
         if asRoot { #expect(chownTree(project.root.path, to: "nobody")) }
+        // A copy in the temporary folder: the build folder may sit where `nobody` cannot enter.
+        let binary = FileManager.default.temporaryDirectory.appendingPathComponent("site-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: SiteExecutable.url, to: binary)
+        defer { try? FileManager.default.removeItem(at: binary) }
+        #expect(chmod(binary.path, 0o755) == 0)
         func build() throws -> ProcessOutcome {
-            let site = SiteExecutable.url.path
+            let site = binary.path
             return asRoot
                 ? try ProcessOutcome.run(URL(fileURLWithPath: "/usr/sbin/runuser"), ["-u", "nobody", "--", site, "build", "-q"], in: project.root)
                 : try ProcessOutcome.run(SiteExecutable.url, ["build", "-q"], in: project.root)
