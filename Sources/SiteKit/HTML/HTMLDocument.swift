@@ -73,48 +73,31 @@ public struct HTMLDocument: Sendable {
     /// Parses the UTF-8 bytes of a page with libxml2's HTML parser. libxml2 reports elements as it
     /// reads them (SAX): no tree is built, only the element list.
     init(libxml2Parsing data: Data) {
-        _ = Self.initialized
         let builder = Builder()
         let options = Int32(
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOIMPLIED.rawValue)
-        data.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress,
-                let context = htmlCreateMemoryParserCtxt(base.assumingMemoryBound(to: CChar.self), Int32(buffer.count))
-            else { return }
-            defer { htmlFreeParserCtxt(context) }
-            let unmanaged = Unmanaged.passRetained(builder)
-            defer { unmanaged.release() }
-            context.pointee._private = unmanaged.toOpaque()
-            context.pointee.userData = UnsafeMutableRawPointer(context)
-            if let sax = context.pointee.sax {
-                var handler = htmlSAXHandler()
-                handler.initialized = XML_SAX2_MAGIC
-                handler.startElement = { context, name, attributes in
-                    guard let (builder, line) = Builder.from(context), let name else { return }
-                    builder.start(name, attributes: attributes, line: line)
-                }
-                handler.endElement = { context, _ in
-                    Builder.from(context)?.builder.end()
-                }
-                handler.characters = { context, characters, length in
-                    guard let characters else { return }
-                    Builder.from(context)?.builder.text(characters, length: Int(length))
-                }
-                handler.ignorableWhitespace = handler.characters
-                handler.serror = { context, error in
-                    guard let error, let builder = Builder.from(context)?.builder else { return }
-                    let message = error.pointee.message.map { String(cString: $0) } ?? ""
-                    builder.errors.append(
-                        ParseError(
-                            line: Int(error.pointee.line), column: Int(error.pointee.int2), code: Int(error.pointee.code),
-                            message: message.trimmingCharacters(in: .whitespacesAndNewlines)))
-                }
-                sax.pointee = handler
-            }
-            htmlCtxtUseOptions(context, options)
-            xmlSwitchEncoding(context, XML_CHAR_ENCODING_UTF8)
-            htmlParseDocument(context)
+        var handler = htmlSAXHandler()
+        handler.startElement = { context, name, attributes in
+            guard let (builder, line) = Builder.from(context), let name else { return }
+            builder.start(name, attributes: attributes, line: line)
         }
+        handler.endElement = { context, _ in
+            Builder.from(context)?.builder.end()
+        }
+        handler.characters = { context, characters, length in
+            guard let characters else { return }
+            Builder.from(context)?.builder.text(characters, length: Int(length))
+        }
+        handler.ignorableWhitespace = handler.characters
+        handler.serror = { context, error in
+            guard let error, let builder = Builder.from(context)?.builder else { return }
+            let message = error.pointee.message.map { String(cString: $0) } ?? ""
+            builder.errors.append(
+                ParseError(
+                    line: Int(error.pointee.line), column: Int(error.pointee.int2), code: Int(error.pointee.code),
+                    message: message.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        data.withUnsafeBytes { HTMLSAXParser.parse($0, owner: builder, options: options, handler: handler) }
         self.elements = builder.elements
         self.errors = builder.errors
         self.hasHTML5Doctype = data.withUnsafeBytes { bytes in
@@ -153,9 +136,9 @@ private final class Builder {
 
     /// The builder and current line of a parser context.
     static func from(_ context: UnsafeMutableRawPointer?) -> (builder: Builder, line: Int)? {
-        guard let parser = context?.assumingMemoryBound(to: htmlParserCtxt.self), let opaque = parser.pointee._private else { return nil }
-        let line = parser.pointee.input.map { Int($0.pointee.line) } ?? 0
-        return (Unmanaged<Builder>.fromOpaque(opaque).takeUnretainedValue(), line)
+        guard let builder = HTMLSAXParser.owner(context, as: Builder.self) else { return nil }
+        let line = HTMLSAXParser.context(context)?.pointee.input.map { Int($0.pointee.line) } ?? 0
+        return (builder, line)
     }
 
     private func name(_ pointer: UnsafePointer<xmlChar>) -> String {

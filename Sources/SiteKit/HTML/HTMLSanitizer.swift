@@ -192,7 +192,6 @@ public struct HTMLSanitizer: Sendable {
     nonisolated(unsafe) private static var closingPairs: [String: Bool] = [:]
 
     private static func sanitize(_ html: String, open: [OpenElement], probing: Bool) -> Result {
-        _ = HTMLDocument.initialized
         // The wrapper puts the piece inside <body>, where libxml2 adds no implied elements; the
         // comment after it marks the end, so that elements libxml2 closes only because the input
         // ended are told from those closed by the piece itself.
@@ -200,53 +199,36 @@ public struct HTMLSanitizer: Sendable {
         for element in open { prefix += "<\(element.name)>" }
         let input = Array(prefix.utf8) + Array(html.utf8) + Array("<!---->".utf8)
         let collector = Collector(open: open, prefixLength: prefix.utf8.count, boundary: prefix.utf8.count + html.utf8.count, probing: probing)
-        input.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { bytes in
-                guard let context = htmlCreateMemoryParserCtxt(bytes, Int32(buffer.count)) else { return }
-                defer { htmlFreeParserCtxt(context) }
-                let unmanaged = Unmanaged.passRetained(collector)
-                defer { unmanaged.release() }
-                context.pointee._private = unmanaged.toOpaque()
-                context.pointee.userData = UnsafeMutableRawPointer(context)
-                if let sax = context.pointee.sax {
-                    var handler = htmlSAXHandler()
-                    handler.initialized = XML_SAX2_MAGIC
-                    handler.startElement = { context, name, attributes in
-                        guard let (collector, position) = Collector.from(context), let name else { return }
-                        collector.start(String(cString: name).lowercased(), attributes: attributes, at: position)
-                    }
-                    handler.endElement = { context, name in
-                        guard let (collector, position) = Collector.from(context), let name else { return }
-                        collector.end(String(cString: name).lowercased(), at: position)
-                    }
-                    handler.characters = { context, characters, length in
-                        guard let characters, let (collector, position) = Collector.from(context) else { return }
-                        collector.text(UnsafeBufferPointer(start: characters, count: Int(length)), at: position)
-                    }
-                    handler.ignorableWhitespace = handler.characters
-                    // Script and style text: always inside an element removed with its content.
-                    handler.cdataBlock = { _, _, _ in }
-                    handler.processingInstruction = { context, _, _ in
-                        guard let (collector, position) = Collector.from(context) else { return }
-                        collector.instruction(at: position)
-                    }
-                    // Comments are never published; libxml2's complaints about the HTML are not findings.
-                    handler.comment = nil
-                    handler.serror = { context, error in
-                        guard let error, let (collector, position) = Collector.from(context) else { return }
-                        collector.error(error.pointee, at: position)
-                    }
-                    sax.pointee = handler
-                }
-                let options =
-                    HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
-                    | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
-                htmlCtxtUseOptions(context, Int32(options))
-                xmlSwitchEncoding(context, XML_CHAR_ENCODING_UTF8)
-                htmlParseDocument(context)
-            }
+        var handler = htmlSAXHandler()
+        handler.startElement = { context, name, attributes in
+            guard let (collector, position) = Collector.from(context), let name else { return }
+            collector.start(String(cString: name).lowercased(), attributes: attributes, at: position)
         }
+        handler.endElement = { context, name in
+            guard let (collector, position) = Collector.from(context), let name else { return }
+            collector.end(String(cString: name).lowercased(), at: position)
+        }
+        handler.characters = { context, characters, length in
+            guard let characters, let (collector, position) = Collector.from(context) else { return }
+            collector.text(UnsafeBufferPointer(start: characters, count: Int(length)), at: position)
+        }
+        handler.ignorableWhitespace = handler.characters
+        // Script and style text: always inside an element removed with its content.
+        handler.cdataBlock = { _, _, _ in }
+        handler.processingInstruction = { context, _, _ in
+            guard let (collector, position) = Collector.from(context) else { return }
+            collector.instruction(at: position)
+        }
+        // Comments are never published; libxml2's complaints about the HTML are not findings.
+        handler.comment = nil
+        handler.serror = { context, error in
+            guard let error, let (collector, position) = Collector.from(context) else { return }
+            collector.error(error.pointee, at: position)
+        }
+        let options =
+            HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
+            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
+        input.withUnsafeBytes { HTMLSAXParser.parse($0, owner: collector, options: Int32(options), handler: handler) }
         return Result(html: String(decoding: collector.output, as: UTF8.self), removals: collector.removals, open: collector.openElements)
     }
 
@@ -351,8 +333,7 @@ private final class Collector {
 
     /// The collector, and the parser's byte offset and line, of a parser context.
     static func from(_ context: UnsafeMutableRawPointer?) -> (Collector, Position)? {
-        guard let parser = context?.assumingMemoryBound(to: htmlParserCtxt.self), let opaque = parser.pointee._private else { return nil }
-        let collector = Unmanaged<Collector>.fromOpaque(opaque).takeUnretainedValue()
+        guard let parser = HTMLSAXParser.context(context), let collector = HTMLSAXParser.owner(context, as: Collector.self) else { return nil }
         guard let input = parser.pointee.input, let current = input.pointee.cur, let base = input.pointee.base else {
             return (collector, (Int.max, 0, 0))
         }
