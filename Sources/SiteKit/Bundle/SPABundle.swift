@@ -46,19 +46,20 @@ public struct SPABundle: Sendable, Equatable {
         }
         let manifestPath = "\(root)/.vite/manifest.json"
         var bundle = SPABundle(scripts: [], styles: [], modulePreloads: [], files: [], entrySource: "")
+        // The app's index.html, read once: the entry's tags without a manifest, and its icons.
+        let indexPath = "\(root)/index.html"
+        let index = files.contains(indexPath) ? HTMLDocument(parsing: try fileSystem.readText(indexPath)) : nil
         if files.contains(manifestPath) {
             try bundle.readViteManifest(manifestPath, from: fileSystem)
-        } else if files.contains("\(root)/index.html") {
-            try bundle.readIndexHTML("\(root)/index.html", from: fileSystem)
+        } else if let index {
+            bundle.readEntry(index, path: indexPath)
         } else {
             throw DiagnosticError(
                 .error(
                     config.location(of: "spa.bundle"), "'\(root)' has neither .vite/manifest.json nor index.html",
                     hint: "point spa.bundle at the Vite build output (dist), built with build.manifest: true"))
         }
-        if files.contains("\(root)/index.html") {
-            try bundle.readIcons("\(root)/index.html", root: root, files: files, from: fileSystem)
-        }
+        if let index { try bundle.readIcons(index, path: indexPath, root: root, files: files) }
         if bundle.scripts.isEmpty {
             throw DiagnosticError(
                 .error(
@@ -119,9 +120,8 @@ public struct SPABundle: Sendable, Equatable {
         modulePreloads = preloads.filter { unique.insert($0).inserted && !scripts.contains($0) }
     }
 
-    private mutating func readIndexHTML(_ path: String, from fileSystem: some FileSystem) throws(DiagnosticError) {
+    private mutating func readEntry(_ document: HTMLDocument, path: String) {
         entrySource = path
-        let document = HTMLDocument(parsing: try fileSystem.readText(path))
         for element in document.elements {
             switch element.name {
             case "script" where element["type"] == "module":
@@ -140,8 +140,7 @@ public struct SPABundle: Sendable, Equatable {
     /// The icons `index.html` links, after checking that its asset URLs are served where the app
     /// is: an app built for another base path (Vite's `base: '/sub/'`, as for a project page, or
     /// `base: './'`) loads its files from URLs nothing answers.
-    private mutating func readIcons(_ path: String, root: String, files: [String], from fileSystem: some FileSystem) throws(DiagnosticError) {
-        let document = HTMLDocument(parsing: try fileSystem.readText(path))
+    private mutating func readIcons(_ document: HTMLDocument, path: String, root: String, files: [String]) throws(DiagnosticError) {
         let keys = Set(files.map { String($0.dropFirst(root.count + 1)) })
         var findings = DiagnosticBag()
         for element in document.elements {

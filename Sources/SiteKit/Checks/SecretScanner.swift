@@ -64,20 +64,36 @@ public enum SecretScanner {
     public static func scan(
         _ objects: [OutputObject], fileSystem: some FileSystem, sharedSources: [(file: String, text: String)] = []
     ) -> [Diagnostic] {
-        let hits = Parallel.map(objects) { object -> [(location: SourceLocation, rule: String, key: String)] in
+        // Each hit with where its object's own source writes it, when it does.
+        let found = Parallel.map(objects) { object -> [(hit: Hit, own: SourceLocation?, key: String)] in
             guard isText(object.key), object.data.withUnsafeBytes(mightHoldSecret) else { return [] }
-            let text = String(decoding: object.data, as: UTF8.self)
-            let found = scan(text)
-            guard !found.isEmpty else { return [] }
+            let hits = scan(String(decoding: object.data, as: UTF8.self))
+            guard !hits.isEmpty else { return [] }
             var own: [Hit] = []
             if !object.source.isEmpty, object.source != object.key, let sourceData = try? fileSystem.read(object.source) {
                 own = scan(String(decoding: sourceData, as: UTF8.self))
             }
-            return found.map { hit in
-                (locate(hit, own: own, ownFile: object.source, shared: sharedSources)
-                    ?? SourceLocation(file: "dist/" + object.key, line: hit.line, column: hit.column), hit.rule, object.key)
+            return hits.map { hit in
+                let inSource = own.first { $0.match == hit.match }
+                return (hit, inSource.map { SourceLocation(file: object.source, line: $0.line, column: $0.column) }, object.key)
             }
         }.flatMap { $0 }
+        // The shared sources are scanned once, and only when some secret is not in its object's own source.
+        var inShared: [String: SourceLocation] = [:]
+        if found.contains(where: { $0.own == nil }) {
+            // The first source that writes a secret, at the first place it does.
+            for source in sharedSources.reversed() {
+                var first: [String: SourceLocation] = [:]
+                for hit in scan(source.text) where first[hit.match] == nil {
+                    first[hit.match] = SourceLocation(file: source.file, line: hit.line, column: hit.column)
+                }
+                inShared.merge(first) { _, earlier in earlier }
+            }
+        }
+        let hits = found.map { item in
+            (location: item.own ?? inShared[item.hit.match]
+                ?? SourceLocation(file: "dist/" + item.key, line: item.hit.line, column: item.hit.column), rule: item.hit.rule, key: item.key)
+        }
         var keysByFinding: [SourceLocation: (rule: String, keys: [String])] = [:]
         for hit in hits { keysByFinding[hit.location, default: (hit.rule, [])].keys.append(hit.key) }
         return keysByFinding.map { location, finding in
@@ -87,19 +103,6 @@ public enum SecretScanner {
                 location, "\(finding.rule) would be published in \(published)",
                 hint: "remove it from the source and rotate it; secrets belong in the CI's secret store, never in the site")
         }.sorted()
-    }
-
-    /// Where `hit` is written: in the object's own source (`own`, its hits), else in a shared source.
-    private static func locate(_ hit: Hit, own: [Hit], ownFile: String, shared: [(file: String, text: String)]) -> SourceLocation? {
-        if let inSource = own.first(where: { $0.match == hit.match }) {
-            return SourceLocation(file: ownFile, line: inSource.line, column: inSource.column)
-        }
-        for source in shared where source.text.contains(hit.match) {
-            if let inSource = scan(source.text).first(where: { $0.match == hit.match }) {
-                return SourceLocation(file: source.file, line: inSource.line, column: inSource.column)
-            }
-        }
-        return nil
     }
 
     struct Hit: Equatable {

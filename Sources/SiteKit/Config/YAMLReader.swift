@@ -217,15 +217,16 @@ public struct YAMLReader {
         }
     }
 
-    /// Reports every key of `entries` not in `known`, with a suggestion.
+    /// Reports every key of `entries` not in `known`, with a suggestion; `more` adds to the hint
+    /// for a key (where keys of the author's own go, say).
     public mutating func rejectUnknown(
-        _ entries: [(key: String, keyNode: Node, value: Node)], known: [String], path: String
+        _ entries: [(key: String, keyNode: Node, value: Node)], known: [String], path: String, more: ((String) -> String)? = nil
     ) {
         for entry in entries where !known.contains(entry.key) {
             let fullName = path.isEmpty ? entry.key : "\(path).\(entry.key)"
             error(
                 entry.keyNode, "unknown key '\(fullName)'\(Suggestions.didYouMean(entry.key, in: known))",
-                hint: "known keys\(path.isEmpty ? "" : " in '\(path)'"): \(known.sorted().joined(separator: ", "))")
+                hint: "known keys\(path.isEmpty ? "" : " in '\(path)'"): \(known.sorted().joined(separator: ", "))" + (more.map { "; " + $0(entry.key) } ?? ""))
         }
     }
 

@@ -122,10 +122,8 @@ public enum FrontMatter {
                 reader.error(entry.keyNode, "'\(entry.key)' is not a site front matter key; \(meaning.message)", hint: meaning.hint)
             }
         }
-        for entry in entries where !keys.contains(entry.key) && keysOfOtherTools[entry.key] == nil {
-            reader.error(
-                entry.keyNode, "unknown key '\(entry.key)'\(Suggestions.didYouMean(entry.key, in: keys))",
-                hint: "known keys: \(keys.sorted().joined(separator: ", ")); a key of your own goes under 'params:', where templates read it as page.params.\(entry.key)")
+        reader.rejectUnknown(entries.filter { keysOfOtherTools[$0.key] == nil }, known: keys, path: "") { key in
+            "a key of your own goes under 'params:', where templates read it as page.params.\(key)"
         }
         for entry in entries where keys.contains(entry.key) {
             let key = entry.key
