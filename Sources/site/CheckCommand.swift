@@ -29,26 +29,23 @@ struct CheckCommand: ParsableCommand {
         let start = DispatchTime.now()
         let project = ProjectLocation(configPath: config)
         let console = Console(quiet: reporting.quiet, format: reporting.format, pathPrefix: project.displayPrefix)
-        let pipeline = BuildPipeline(
-            options: .init(configPath: project.configName, includeDrafts: drafts, strict: reporting.strict))
+        let pipeline = BuildPipeline(options: .init(configPath: project.configName, includeDrafts: drafts, strict: reporting.strict))
         do throws(DiagnosticError) {
-            let result = try pipeline.run(fileSystem: DiskFileSystem(root: project.root))
-            KeptUntilExit.keep(result)
-            // What plan-infra would refuse (AWS limits, the host that must answer) is an error here too.
-            let refusals = InfraPlanner.deploymentFindings(config: result.config, manifest: result.manifest)
-            guard refusals.isEmpty else { throw DiagnosticError(result.warnings + refusals) }
-            console.report(result.warnings)
+            let context = try pipeline.run(BuildPipeline.steps + [.checkDeployment], fileSystem: DiskFileSystem(root: project.root))
+            KeptUntilExit.keep(context)
+            let report = try context.needed(context.report, "page check report")
+            console.report(context.warnings)
             if external {
-                for link in result.check.externalLinks {
+                for link in report.externalLinks {
                     console.line("\(project.displayPrefix)\(DiagnosticRenderer.position(link.location)): external: \(link.url)")
                 }
             }
             let milliseconds = (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
             console.line(
-                "Checked \(result.check.pagesChecked) pages, \(result.check.linksChecked) links (\(result.check.externalLinks.count) external, not fetched) in \(milliseconds) ms: \(DiagnosticRenderer.summary(result.warnings))")
+                "Checked \(report.pagesChecked) pages, \(report.linksChecked) links (\(report.externalLinks.count) external, not fetched) in \(milliseconds) ms: \(DiagnosticRenderer.summary(context.warnings))"
+            )
         } catch {
-            console.report(error.diagnostics)
-            throw BuildFailure()
+            throw console.failure(error)
         }
     }
 }

@@ -30,8 +30,15 @@ struct Console {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
+    /// Prints the diagnostics of a failed command, naming the step that failed, and gives the
+    /// error that ends the command with exit status 1.
+    func failure(_ error: DiagnosticError) -> BuildFailure {
+        report(error.diagnostics, step: error.step)
+        return BuildFailure()
+    }
+
     /// Prints diagnostics to standard error (JSON to standard output).
-    func report(_ diagnostics: [Diagnostic]) {
+    func report(_ diagnostics: [Diagnostic], step: String? = nil) {
         let located = diagnostics.map { diagnostic -> Diagnostic in
             var diagnostic = diagnostic
             if !diagnostic.location.file.hasPrefix("/") { diagnostic.location.file = pathPrefix + diagnostic.location.file }
@@ -40,9 +47,9 @@ struct Console {
         let colour = format == .text && isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         let renderer = DiagnosticRenderer(format: format, colour: colour)
         if format == .json {
-            Self.write(renderer.render(located) + "\n")
+            Self.write(renderer.render(located, step: step) + "\n")
         } else if !located.isEmpty {
-            FileHandle.standardError.write(Data((renderer.render(located) + "\n").utf8))
+            FileHandle.standardError.write(Data((renderer.render(located, step: step) + "\n").utf8))
         }
     }
 }

@@ -440,8 +440,8 @@ struct IncrementalBuildTests {
         }
         var writer = ByteWriter()
         let value = try #require(try? FrontMatter.page(from: page, file: "content/privacy.md", defaultRoute: "/privacy", defaultTemplate: "legal").params)
-        PackedContentCache.encodeValue(value, into: &writer)
-        #expect(ByteReader.reading(writer.data) { PackedContentCache.decodeValue(&$0) } == value)
+        value.encode(into: &writer)
+        #expect(ByteReader.reading(writer.data) { TemplateValue.decode(&$0) } == value)
         #expect(value != .object([:]))
     }
 

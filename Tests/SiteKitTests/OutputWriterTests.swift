@@ -62,7 +62,8 @@ struct OutputWriterTests {
         let first = try OutputWriter.write(objects: [hashed("a.txt", "one"), hashed("b.txt", "two")], manifest: Data("{}".utf8), to: out)
         #expect(first.folder == out.standardizedFileURL.path)
         #expect(Set(first.entries.keys) == ["a.txt", "b.txt", "_site/manifest.json"])
-        #expect(WrittenFiles(text: first.text) == first)
+        #expect(WrittenFiles(data: first.encoded, folder: first.folder) == first)
+        #expect(WrittenFiles(data: first.encoded, folder: "/elsewhere") == nil)
         let a = inode(out.path + "/a.txt")
         let sha256 = Digest.sha256(Data("two".utf8))
         #expect(first.unchanged("b.txt", at: out.path + "/b.txt", sha256: sha256, executable: false))
@@ -83,9 +84,34 @@ struct OutputWriterTests {
         #expect(project.snapshot("dist") == ["a.txt": Data("one".utf8), "b.txt": Data("two".utf8), "_site/manifest.json": Data("{}".utf8)])
     }
 
-    @Test("a record that is not one is refused", arguments: ["", "relative\n", "/dist\nshort 1 2 3 a\n", "/dist\n" + String(repeating: "a", count: 64) + " x 2 3 a\n"])
-    func damagedRecord(text: String) {
-        #expect(WrittenFiles(text: text) == nil)
+    @Test(
+        "a record that is not one is refused",
+        arguments: ["", "relative", "short", "extra", "unparsed tail", "other header"])
+    func damagedRecord(kind: String) {
+        let entry = WrittenFiles.Entry(sha256: String(repeating: "a", count: 64), size: 3, inode: 4, changed: 5)
+        let record = WrittenFiles(folder: "/dist", entries: ["a.txt": entry])
+        var writer = ByteWriter()
+        let folder = kind == "relative" ? "dist" : "/dist"
+        switch kind {
+        case "": break
+        case "other header": writer.raw("site written files 1 /dist\n".utf8)
+        default: writer.raw(record.encoded)
+        }
+        switch kind {
+        case "short":
+            writer.string("b.txt")
+            writer.framed { $0.string("ab") }
+        case "extra":
+            writer.string("b.txt")
+            writer.framed { writer in
+                writer.string(entry.sha256)
+                for _ in 0..<4 { writer.number(1) }
+            }
+        case "unparsed tail": writer.integer(3)
+        default: break
+        }
+        #expect(WrittenFiles(data: writer.data, folder: folder) == nil)
+        #expect(WrittenFiles(data: record.encoded, folder: "/dist") == record)
     }
 
     @Test("an output path that is a file is refused")
@@ -125,7 +151,7 @@ struct OutputWriterTests {
         for files in generations {
             known = try build(files, to: out, known: known, spare: spare)
             #expect(project.snapshot("dist") == expected(files))
-            #expect(WrittenFiles(text: known!.text) == known)
+            #expect(known.flatMap { WrittenFiles(data: $0.encoded, folder: $0.folder) } == known)
             // The record vouches for every file as it now is.
             for (path, text) in files {
                 #expect(known!.unchanged(path, at: out.path + "/" + path, sha256: Digest.sha256(Data(text.utf8)), executable: false))

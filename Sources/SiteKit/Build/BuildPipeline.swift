@@ -1,9 +1,10 @@
 import Foundation
 
-/// A whole build as a list of named steps, from `site.yml` to the objects and manifest of `dist/`.
+/// A whole build as a list of named steps (``BuildStep``), from `site.yml` to the objects and
+/// manifest of `dist/`.
 ///
-/// The pipeline reads through a ``FileSystem`` and returns values; it writes nothing. The caller
-/// writes the result with ``OutputWriter``.
+/// The steps read through a ``FileSystem`` and fill a ``BuildContext``; only a step named for it
+/// (``BuildStep/writeOutput(to:known:spare:)``) writes anything.
 public struct BuildPipeline: Sendable {
     /// What a build needs to know besides the files.
     public struct Options: Sendable {
@@ -41,157 +42,46 @@ public struct BuildPipeline: Sendable {
         public var check: SiteChecker.Report
     }
 
-    /// The step names, in order, as progress shows them.
-    public static let steps = [
-        "Load config", "Load content", "Load templates", "Read app bundle", "Plan routes", "Render pages", "Check pages",
-        "Build manifest",
+    /// What a build does, in order: every step from `site.yml` to the manifest. `site build`
+    /// writes the output after these; `check`, `plan-infra` and `serve` run them with their own
+    /// steps after.
+    public static let steps: [BuildStep] = [
+        .loadConfig, .loadContent, .loadTemplates, .readBundle, .planRoutes, .checkTemplates, .renderPages, .renderGeneratedFiles,
+        .copyFiles, .checkPages, .assignKinds, .buildManifest, .storeRenderedPages,
     ]
 
+    /// What the build was asked to do.
     public var options: Options
 
+    /// A build with `options`.
     public init(options: Options = Options()) {
         self.options = options
     }
 
-    /// Runs every step; `progress` is told each step's number and name as it starts.
+    /// Runs ``steps``; `progress` is told each step's number, the count and its name as it starts.
     public func run(
         fileSystem: some FileSystem, progress: (Int, Int, String) -> Void = { _, _, _ in }
     ) throws(DiagnosticError) -> Result {
-        var step = 0
-        func begin() {
-            progress(step + 1, Self.steps.count + 1, Self.steps[step])
-            step += 1
-        }
+        try run(Self.steps, fileSystem: fileSystem, progress: progress).result()
+    }
 
-        begin()
-        // Read once: parsed here, and part of the key of cached pages below.
-        let configText = try fileSystem.readText(options.configPath)
-        let config = try ConfigLoader.parse(configText, file: options.configPath)
-
-        begin()
-        var content = try ContentLoader.load(
-            config: config, from: fileSystem, includeDrafts: options.includeDrafts, cache: options.contentCache,
-            known: options.knownDigests)
-
-        begin()
-        let templates = try TemplateSet.load(directory: config.content.templates, from: fileSystem)
-
-        begin()
-        let bundle: SPABundle? =
-            if let spa = config.spa { try SPABundle.load(spa, config: config, from: fileSystem) } else { nil }
-
-        begin()
-        let plan = try Router.plan(
-            config: config, pages: content.pages, staticFiles: content.staticFiles, assets: templates.assets, bundle: bundle)
-
-        begin()
-        let renderer = SiteRenderer(config: config, templates: templates, context: TemplateContext(config: config, assets: templates.assets, bundle: bundle))
-        let templateFindings = renderer.checkTemplates(pages: content.pages)
-        if templateFindings.contains(where: { $0.severity == .error }) { throw DiagnosticError(templateFindings) }
-        var pathByKey: [String: String] = [:]
-        for entry in plan.table.entries where pathByKey[entry.key] == nil { pathByKey[entry.key] = entry.path }
-        let paths = pathByKey
-        // Bodies are let go as pages are rendered; a link finding that needs one reads it again.
-        let checker = SiteChecker(
-            routes: plan.table, templates: templates, baseURL: config.site.baseURL, listsExternalLinks: options.listsExternalLinks
-        ) { page in
-            try? Self.body(of: page, from: fileSystem)
-        }
-        var pages = try renderer.render(
-            releasingBodiesOf: &content.pages, unread: content.unread,
-            loadBody: { page throws(DiagnosticError) in try Self.body(of: page, from: fileSystem) }, keys: plan.pageKeys,
-            cache: options.pageCache, sharedKey: renderer.renderKey(configText: configText)
-        ) { rendered, page in
-            // The checks' first pass needs the source positions; the published page does not.
-            var finished = rendered
-            let key = rendered.object.key
-            finished.summary = checker.summarize(
-                SiteChecker.Page(
-                    key: key, kind: .page, path: paths[key] ?? "/" + key, data: rendered.object.data, content: page,
-                    template: page.template))
-            finished.object.data = HTMLPostProcessor.stripSourcePositions(rendered.object.data)
-            return finished
-        }
-        var objects = pages.map(\.object)
-        objects.append(renderer.renderNotFound())
-        objects.append(renderer.renderSitemap(pages: content.pages))
-        objects.append(renderer.renderRobots())
-        if bundle != nil { objects.append(renderer.renderShell()) }
-        objects += try copies(templates: templates, bundle: bundle, staticFiles: content.staticFiles, fileSystem: fileSystem)
-
-        begin()
-        // The first objects are the rendered pages', in order: what is known of each is found by position.
-        let summaries = pages.map(\.summary)
-        let report = check(objects: objects, pages: content.pages, plan: plan, paths: paths, checker: checker, summaries: summaries)
-        var findings = report.diagnostics + RouteLint.check(config: config, routes: plan.table, pages: content.pages)
-        // A page from the cache was scanned when it was stored: a build with a secret never saves its cache.
-        let scanned = objects.indices.lazy.filter { $0 >= pages.count || !pages[$0].fromCache }.map { objects[$0] }
-        let shared = templates.sources.values.sorted { $0.file < $1.file }.map { ($0.file, $0.text) } + [(options.configPath, configText)]
-        findings += SecretScanner.scan(Array(scanned), fileSystem: fileSystem, sharedSources: shared)
-        findings += pages.flatMap(\.warnings) + templateFindings
-        if options.strict {
-            findings = findings.map { Diagnostic(.error, at: $0.location, $0.message, hint: $0.hint) }
-        }
-        if findings.contains(where: { $0.severity == .error }) { throw DiagnosticError(findings) }
-
-        begin()
-        // Content pages are rendered as pages and claimed as pages: only the other claims can change a kind.
-        // (By index: a claim is not copied to read its kind.)
-        var kinds: [String: ObjectKind] = [:]
-        for index in plan.claims.indices where plan.claims[index].kind != .page && kinds[plan.claims[index].key] == nil {
-            kinds[plan.claims[index].key] = plan.claims[index].kind
-        }
-        for index in objects.indices {
-            // Set only when it differs: an object shares its fields with the rendered page until changed.
-            if let kind = kinds[objects[index].key], kind != objects[index].kind { objects[index].kind = kind }
-        }
-        // In key order, as the manifest lists them: the manifest's objects are then these, one for one.
-        objects = objects.sortedByKey()
-        let manifest = Manifest(objects: objects, routes: plan.table, baseURL: config.site.baseURL, cache: config.cache)
-        // Every object carries the digests the manifest computed: the output's record lists them,
-        // so that the next build can trust an unchanged file without reading it back.
-        for index in objects.indices where objects[index].digests == nil {
-            let described = manifest.objects[index]
-            // (An object without digests is written and left out of the output's record.)
-            guard described.key == objects[index].key else { continue }
-            objects[index].digests = OutputObject.Digests(sha256: described.sha256, md5: described.md5)
-        }
-        // Pages rendered now go into the cache with the digests the manifest computed. Their
-        // source positions are gone already: stripped right after rendering.
-        if let cache = options.pageCache {
-            // Only pages rendered now are stored (after a one-page change, one): the lookups
-            // below hold just those.
-            var stored: [String: Int] = [:]
-            for index in pages.indices where pages[index].cacheKey != nil {
-                let key = pages[index].object.key
-                if stored[key] == nil { stored[key] = index }
-            }
-            var summaries: [String: SiteChecker.PageSummary] = [:]
-            summaries.reserveCapacity(stored.count)
-            for (key, summary) in zip(report.checkedKeys, report.summaries) where stored[key] != nil && summaries[key] == nil {
-                summaries[key] = summary
-            }
-            var published: [String: (html: Data, digests: OutputObject.Digests?)] = [:]
-            published.reserveCapacity(stored.count)
-            for object in objects where stored[object.key] != nil && published[object.key] == nil {
-                published[object.key] = (object.data, object.digests)
-            }
-            for (key, index) in stored {
-                guard let cacheKey = pages[index].cacheKey, let summary = summaries[key], let (html, digests) = published[key], let digests
-                else { continue }
-                cache.store(CachedPage(html: html, warnings: pages[index].warnings, summary: summary, digests: digests), for: cacheKey)
+    /// Runs `steps` in order over one context, and gives the context they filled. The errors of a
+    /// step that fails carry its name (``DiagnosticError/step``); the steps after it do not run.
+    public func run(
+        _ steps: [BuildStep], fileSystem: some FileSystem, progress: (Int, Int, String) -> Void = { _, _, _ in }
+    ) throws(DiagnosticError) -> BuildContext {
+        var context = BuildContext(options: options, fileSystem: fileSystem)
+        for (index, step) in steps.enumerated() {
+            progress(index + 1, steps.count, step.name)
+            do throws(DiagnosticError) {
+                try step.run(&context)
+            } catch {
+                var failure = error
+                failure.step = step.name
+                throw failure
             }
         }
-        pages = []
-        let manifestData: Data
-        do {
-            manifestData = try manifest.encoded()
-        } catch {
-            throw DiagnosticError(.error(SourceLocation(file: Manifest.key), "cannot encode the manifest: \(error)"))
-        }
-        return Result(
-            config: config, pages: content.pages, objects: objects, manifest: manifest,
-            manifestData: manifestData, warnings: findings.sorted(), check: report)
+        return context
     }
 
     /// The Markdown body of a page whose body was not kept (it came from the content cache, or
@@ -212,7 +102,7 @@ public struct BuildPipeline: Sendable {
 
     /// Checks every HTML object: structure, links, fragments. Pages with a summary (checked when
     /// rendered, or from the cache) are not parsed again.
-    private func check(
+    static func check(
         objects: [OutputObject], pages: [ContentPage], plan: Router.Plan, paths: [String: String], checker: SiteChecker,
         summaries: [SiteChecker.PageSummary?]
     ) -> SiteChecker.Report {
@@ -234,7 +124,7 @@ public struct BuildPipeline: Sendable {
     }
 
     /// Theme assets, bundle files and content files, read as they are.
-    private func copies(
+    static func copies(
         templates: TemplateSet, bundle: SPABundle?, staticFiles: [StaticFile], fileSystem: some FileSystem
     ) throws(DiagnosticError) -> [OutputObject] {
         var objects = templates.assets.map { OutputObject(key: $0.key, data: $0.data, kind: .asset, source: $0.source) }

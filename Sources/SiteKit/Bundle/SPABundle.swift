@@ -4,14 +4,21 @@ import Foundation
 public struct SPABundle: Sendable, Equatable {
     /// A file of the bundle copied into `dist/` under the same key.
     public struct File: Sendable, Equatable {
+        /// The file's path in the project, under `spa.bundle`.
         public var source: String
+        /// Its path inside the bundle, which is also its object key in `dist/` and the bucket.
         public var key: String
+        /// Whether it is in the bundle's assets folder with a content hash in its name, so that it
+        /// is cached for a year as immutable.
         public var fingerprinted: Bool
     }
 
     /// The entry's module scripts, as URL paths.
     public var scripts: [String]
+    /// The entry's stylesheets, as URL paths.
     public var styles: [String]
+    /// The chunks the entry imports, for `<link rel="modulepreload">`, as URL paths; the entry
+    /// scripts themselves are not among them.
     public var modulePreloads: [String]
     /// Every file to copy: everything except the bundle's own `index.html` and `.vite/`.
     public var files: [File]
@@ -21,9 +28,13 @@ public struct SPABundle: Sendable, Equatable {
 
     /// One `<link>` to an icon, as the app's `index.html` writes it.
     public struct Icon: Sendable, Equatable {
+        /// The `rel` attribute as written, such as `icon` or `apple-touch-icon`.
         public var rel: String
+        /// The `href` attribute as written.
         public var href: String
+        /// The `type` attribute, such as `image/svg+xml`; empty when there is none.
         public var type: String
+        /// The `sizes` attribute, such as `180x180`; empty when there is none.
         public var sizes: String
     }
     /// Where the entry tags came from: `.vite/manifest.json` or `index.html`.

@@ -3,6 +3,8 @@ import Foundation
 /// Checks the routes as a whole against the API, the OAuth registrations and the allowed origins,
 /// with the fix in each message.
 public enum RouteLint {
+    /// The findings about the routes as a whole: SPA routes and an OAuth callback that overlap the
+    /// API, and OAuth redirect URIs, terms and privacy URLs that do not match the site.
     public static func check(config: SiteConfig, routes: RoutingTable, pages: [ContentPage]) -> [Diagnostic] {
         var findings: [Diagnostic] = []
         let api = config.api?.pathPattern

@@ -398,11 +398,15 @@ public enum InfraRules {
         return nil
     }
 
+    /// Whether `text` is shaped like an AWS region: lower-case words and a number joined by `-`,
+    /// such as `eu-west-1`.
     public static func isRegion(_ text: String) -> Bool {
         let parts = text.split(separator: "-")
         return parts.count >= 3 && parts.last.map { Int($0) != nil } == true && parts.dropLast().allSatisfy { $0.allSatisfy(\.isLetter) && $0 == $0.lowercased() }
     }
 
+    /// Whether `text` is a host name of two or more labels of ASCII letters, digits and `-`, such
+    /// as `www.example.com`; the first label may be `*`.
     public static func isHostName(_ text: String) -> Bool {
         let labels = text.split(separator: ".", omittingEmptySubsequences: false)
         return labels.count >= 2 && text.count <= 253
@@ -430,11 +434,15 @@ public enum OriginRules {
         return nil
     }
 
+    /// Whether `text` is shaped like an email address: one `@` with a name before it, a dot after
+    /// it and no spaces.
     public static func isEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
     }
 
+    /// Whether `text` is shaped like a BCP 47 language tag such as `en` or `en-GB`: two or three
+    /// letters, then subtags of one to eight letters or digits.
     public static func isLanguageTag(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy(\.isLetter) else { return false }

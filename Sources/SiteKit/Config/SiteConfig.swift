@@ -5,14 +5,20 @@ import Foundation
 public struct SiteConfig: Sendable, Equatable {
     /// The config file, relative to the project root.
     public var file: String
+    /// The `site:` section: who publishes the site and where it is served.
     public var site: SiteIdentity
     /// Pages that must exist, by name, with the URL path registered with OAuth providers
     /// (for example `terms: /terms`).
     public var pages: [String: String]
+    /// The `content:` section, or its defaults when the file has none.
     public var content: ContentSettings
+    /// The `spa:` section; nil when the site has no single-page app.
     public var spa: SPASettings?
+    /// The `api:` section; nil when no backend shares the distribution.
     public var api: APISettings?
+    /// The `cache:` section, or its defaults when the file has none.
     public var cache: CacheSettings
+    /// The `infra:` section, or its defaults when the file has none.
     public var infra: InfraSettings
     /// What is registered with each OAuth provider, by provider name.
     public var oauth: [String: OAuthRegistration] = [:]
@@ -27,9 +33,13 @@ public struct SiteConfig: Sendable, Equatable {
 
 /// Who publishes the site: the values legal pages quote.
 public struct SiteIdentity: Sendable, Equatable {
+    /// The site's name as pages show it (`site.name`).
     public var name: String
+    /// The legal name of whoever publishes the site (`site.legal_name`).
     public var legalName: String
+    /// The address people write to about the site (`site.contact_email`).
     public var contactEmail: String
+    /// The publisher's postal address (`site.address`); empty when not given.
     public var address: String
     /// A BCP 47 language tag such as `en` or `en-GB`.
     public var language: String
@@ -44,7 +54,11 @@ public struct SiteIdentity: Sendable, Equatable {
 
 /// Where content and templates live and how they are rendered.
 public struct ContentSettings: Sendable, Equatable {
+    /// The folder of Markdown pages and the files published beside them (`content.directory`),
+    /// relative to the project root.
     public var directory: String = "content"
+    /// The folder of Mustache templates, with the theme files under its `assets/`
+    /// (`content.templates`), relative to the project root.
     public var templates: String = "templates"
     /// Keep raw HTML written in Markdown (otherwise it is dropped).
     public var allowRawHTML: Bool = false
@@ -58,7 +72,9 @@ public struct ContentSettings: Sendable, Equatable {
 public struct SPASettings: Sendable, Equatable {
     /// The Vite build output folder (with `.vite/manifest.json` or `index.html`).
     public var bundle: String
+    /// The `<title>` of the SPA shell (`spa.title`); empty means the site's name.
     public var title: String
+    /// The meta description of the SPA shell (`spa.description`); empty when not given.
     public var description: String
     /// The id of the element the app mounts into.
     public var mountID: String
@@ -100,8 +116,13 @@ public struct OAuthRegistration: Sendable, Equatable {
 
 /// What `plan-infra` needs to name and shape the AWS resources.
 public struct InfraSettings: Sendable, Equatable {
+    /// The S3 bucket's name (`infra.bucket`); nil when the site is not deployed with `site`, and
+    /// `plan-infra` then refuses to run.
     public var bucket: String?
+    /// The AWS region the bucket is created in (`infra.region`).
     public var region: String = "us-east-1"
+    /// The distribution's `PriceClass`: `PriceClass_100`, `PriceClass_200` or `PriceClass_All`
+    /// (`infra.price_class`).
     public var priceClass: String = "PriceClass_100"
     /// Extra host names (CNAMEs) for the distribution; they need a certificate.
     public var aliases: [String] = []
@@ -109,6 +130,7 @@ public struct InfraSettings: Sendable, Equatable {
     public var certificateARN: String?
     /// A bucket for CloudFront standard logs, such as `logs-bucket.s3.amazonaws.com`.
     public var loggingBucket: String?
+    /// An AWS WAF web ACL for the distribution's `WebACLId` (`infra.web_acl_id`); nil for none.
     public var webACLID: String?
     /// How many earlier deploys' fingerprinted assets to keep.
     public var retainDeploys: Int = 2

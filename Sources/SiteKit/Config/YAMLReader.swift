@@ -10,8 +10,10 @@ public struct YAMLReader {
     public let file: String
     /// Added to every line number: the line of the file where the YAML text starts, minus one.
     public let lineOffset: Int
+    /// The problems found so far, in the order they were found.
     public private(set) var diagnostics = DiagnosticBag()
 
+    /// A reader for YAML from `file` whose text starts on line `lineOffset + 1` of that file.
     public init(file: String, lineOffset: Int = 0) {
         self.file = file
         self.lineOffset = lineOffset
@@ -78,6 +80,7 @@ public struct YAMLReader {
         SourceLocation(file: file, line: lineOffset + mark.line, column: mark.column)
     }
 
+    /// Records an error at `node`, or at the start of the YAML text when `node` is nil.
     public mutating func error(_ node: Node?, _ message: String, hint: String? = nil) {
         diagnostics.error(location(node), message, hint: hint)
     }

@@ -28,7 +28,10 @@ public enum FrontMatter {
 
     /// The raw parts of a file: the YAML text (nil when there is none) and where the body starts.
     public struct Split: Sendable, Equatable {
+        /// The text between the opening `---` line and the closing `---` or `...` line; nil when
+        /// the file does not start with `---`.
         public var yaml: String?
+        /// The Markdown after the closing fence, or the whole file when it has no front matter.
         public var body: String
         /// 1-based line of the file where `body` starts.
         public var bodyLine: Int

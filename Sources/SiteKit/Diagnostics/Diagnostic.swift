@@ -5,17 +5,22 @@
 public struct Diagnostic: Hashable, Sendable, Comparable, Codable {
     /// How serious a finding is.
     public enum Severity: String, Hashable, Sendable, Codable {
+        /// Stops the build; `build`, `check` and `plan-infra` then exit with status 1.
         case error
+        /// Reported without stopping the build, unless `--strict` is given.
         case warning
     }
 
+    /// Whether the finding stops the build or is only reported.
     public var severity: Severity
+    /// The file, line and column the finding points at.
     public var location: SourceLocation
     /// What is wrong, in one sentence.
     public var message: String
     /// What to do about it, when there is something useful to say.
     public var hint: String?
 
+    /// A finding at `location`: an error unless `severity` says otherwise.
     public init(_ severity: Severity = .error, at location: SourceLocation, _ message: String, hint: String? = nil) {
         self.severity = severity
         self.location = location
@@ -33,6 +38,7 @@ public struct Diagnostic: Hashable, Sendable, Comparable, Codable {
         Diagnostic(.warning, at: location, message, hint: hint)
     }
 
+    /// Orders findings as they are printed: by location, errors before warnings, then by message.
     public static func < (lhs: Diagnostic, rhs: Diagnostic) -> Bool {
         if lhs.location != rhs.location { return lhs.location < rhs.location }
         if lhs.severity != rhs.severity { return lhs.severity == .error }
@@ -42,12 +48,17 @@ public struct Diagnostic: Hashable, Sendable, Comparable, Codable {
 
 /// The error a stage throws when its input is bad: every finding it made, not only the first.
 public struct DiagnosticError: Error, Sendable, Equatable {
+    /// Every finding, in the order they are printed.
     public var diagnostics: [Diagnostic]
+    /// The name of the build step that failed (``BuildStep/name``), once a pipeline ran it.
+    public var step: String?
 
+    /// An error carrying `diagnostics`, sorted by location.
     public init(_ diagnostics: [Diagnostic]) {
         self.diagnostics = diagnostics.sorted()
     }
 
+    /// An error carrying one finding.
     public init(_ diagnostic: Diagnostic) {
         self.diagnostics = [diagnostic]
     }
@@ -55,20 +66,27 @@ public struct DiagnosticError: Error, Sendable, Equatable {
 
 /// Collects findings while a stage runs, then throws them all at once.
 public struct DiagnosticBag: Sendable {
+    /// The findings so far, in the order they were added.
     public private(set) var diagnostics: [Diagnostic] = []
 
+    /// An empty bag.
     public init() {}
 
+    /// A bag that starts with `diagnostics`.
     public init(_ diagnostics: [Diagnostic]) {
         self.diagnostics = diagnostics
     }
 
+    /// Whether any finding is an error rather than a warning.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
+    /// Adds one finding.
     public mutating func append(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
 
+    /// Adds findings made elsewhere, keeping their order.
     public mutating func append(contentsOf other: [Diagnostic]) { diagnostics.append(contentsOf: other) }
 
+    /// Adds an error at `location`.
     public mutating func error(_ location: SourceLocation, _ message: String, hint: String? = nil) {
         diagnostics.append(.error(location, message, hint: hint))
     }

@@ -5,15 +5,22 @@ import Foundation
 public struct DiagnosticRenderer: Sendable {
     /// The output forms.
     public enum Format: String, Sendable, CaseIterable {
+        /// `path:line:col: error: message`, with the hint on an indented line below it.
         case text
+        /// One JSON document: every finding with its file, line, column, severity, message and
+        /// hint, and the counts of errors and warnings.
         case json
+        /// GitHub Actions workflow commands (`::error file=...,line=...::message`), which GitHub
+        /// shows as annotations on the lines they name.
         case github
     }
 
+    /// How findings are written: `--format text`, `json` or `github`.
     public var format: Format
     /// Wrap severities in ANSI colours (only when writing to a terminal).
     public var colour: Bool
 
+    /// A renderer writing `format`, with coloured severities when `colour` is true.
     public init(format: Format = .text, colour: Bool = false) {
         self.format = format
         self.colour = colour
@@ -50,18 +57,20 @@ public struct DiagnosticRenderer: Sendable {
         }
     }
 
-    /// All diagnostics, sorted, followed by a summary line (text and GitHub forms) or as one JSON document.
-    public func render(_ diagnostics: [Diagnostic]) -> String {
+    /// All diagnostics, sorted, followed by a summary line (text and GitHub forms) or as one JSON
+    /// document; `step` names the build step that stopped at them, when one did.
+    public func render(_ diagnostics: [Diagnostic], step: String? = nil) -> String {
         let sorted = diagnostics.sorted()
         if format == .json {
-            let document = DiagnosticReport(diagnostics: sorted)
+            var document = DiagnosticReport(diagnostics: sorted)
+            document.step = step
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             guard let data = try? encoder.encode(document) else { return "{}" }
             return String(decoding: data, as: UTF8.self)
         }
         var lines = sorted.map(render)
-        lines.append(Self.summary(sorted))
+        lines.append((step.map { "stopped at \"\($0)\": " } ?? "") + Self.summary(sorted))
         return lines.joined(separator: "\n")
     }
 
@@ -98,6 +107,8 @@ struct DiagnosticReport: Encodable {
     var diagnostics: [Entry]
     var errors: Int
     var warnings: Int
+    /// The build step that stopped at these diagnostics.
+    var step: String?
 
     init(diagnostics: [Diagnostic]) {
         self.diagnostics = diagnostics.map {

@@ -10,12 +10,14 @@ public struct SourceLocation: Hashable, Sendable, Comparable, Codable {
     /// 1-based column, or 0 when the finding concerns the whole line.
     public var column: Int
 
+    /// A place in `file`; leave out `line` for the whole file and `column` for the whole line.
     public init(file: String, line: Int = 0, column: Int = 0) {
         self.file = file
         self.line = line
         self.column = column
     }
 
+    /// Orders by file path, then line, then column.
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
         (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
     }

@@ -17,6 +17,8 @@ public struct HTMLDocument: Sendable {
         /// The text inside, for `title` and `h1` only (the rest is not needed).
         public var text: String?
 
+        /// The value of the element's first attribute named `attribute` (lower-case); nil when it
+        /// has none of that name.
         public subscript(attribute: String) -> String? {
             attributes.first { $0.name == attribute }?.value
         }
@@ -24,19 +26,28 @@ public struct HTMLDocument: Sendable {
 
     /// One attribute.
     public struct Attribute: Sendable, Equatable {
+        /// The attribute's name, lower-case.
         public var name: String
+        /// The value with entities decoded; empty for an attribute written without one.
         public var value: String
     }
 
     /// A problem libxml2 found while parsing.
     public struct ParseError: Sendable, Equatable {
+        /// The 1-based line libxml2 reports the problem at.
         public var line: Int
+        /// The column libxml2 reports the problem at.
         public var column: Int
+        /// libxml2's error number (an `xmlParserErrors` value), by which the page checks tell
+        /// harmless errors from real ones.
         public var code: Int
+        /// libxml2's message, without surrounding white space.
         public var message: String
     }
 
+    /// Every element of the page, in the order their start tags appear.
     public var elements: [Element]
+    /// The problems libxml2 found, in the order it found them.
     public var errors: [ParseError]
     /// Whether the text starts with `<!DOCTYPE html>` (any case, after white space).
     public var hasHTML5Doctype: Bool

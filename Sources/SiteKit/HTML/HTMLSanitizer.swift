@@ -35,6 +35,8 @@ public struct HTMLSanitizer: Sendable {
         /// it closes, nothing is published.
         public var dropping: Bool
 
+        /// An element named `name` (lower-case) left open; `dropping` when nothing inside it is
+        /// published.
         public init(name: String, dropping: Bool) {
             self.name = name
             self.dropping = dropping

@@ -7,6 +7,7 @@ public struct BackendValues: Sendable, Equatable {
     public var redirectURIs: [String: String]
     /// Legal page URLs by name (`terms`, `privacy`).
     public var legalURLs: [String: String]
+    /// The site's production origin (`site.base_url`): `SITE_BASE_URL` in `backend/backend.env`.
     public var baseURL: String
 
     /// The values for `config`; fails, located where each was declared, when a redirect URI is one
@@ -57,6 +58,8 @@ public struct BackendValues: Sendable, Equatable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The same values as the JSON object of `backend/backend.json`: `base_url`,
+    /// `cors_allowed_origins`, `oauth_redirect_uris` and `legal_urls`.
     public var json: JSONValue {
         [
             "base_url": .string(baseURL),

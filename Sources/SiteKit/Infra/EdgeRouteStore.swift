@@ -57,8 +57,10 @@ public struct EdgeRouteStore: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         /// The request path, percent-decoded, as the function looks it up.
         public var key: String
+        /// What the function does for that path.
         public var value: Value
 
+        /// The key telling the function to do `value` for the request path `key`.
         public init(key: String, value: Value) {
             self.key = key
             self.value = value
@@ -233,9 +235,13 @@ public struct EdgeRouteStore: Sendable, Equatable {
 
     /// Keys to put and keys to delete, in batches the KeyValueStore API accepts.
     public struct Changes: Sendable, Equatable {
+        /// The keys that are new or whose value changed, with their values, sorted by key.
         public var puts: [Entry]
+        /// The keys this store lacks that the old store has, or that an interrupted deploy may have
+        /// put.
         public var deletes: [String]
 
+        /// Whether the store needs no change.
         public var isEmpty: Bool { puts.isEmpty && deletes.isEmpty }
 
         /// `puts` as `update-keys --puts` inputs, at most ``AWSLimits/keyValueStoreKeysPerUpdate``

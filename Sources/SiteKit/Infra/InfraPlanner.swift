@@ -5,15 +5,24 @@ import Foundation
 public struct InfraPlanner: Sendable {
     /// Managed CloudFront policies, by their fixed ids.
     public enum ManagedPolicy {
+        /// `Managed-CachingOptimized`, the cache policy of the bucket's behavior: no query string,
+        /// cookie or header is part of the cache key.
         public static let cachingOptimized = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+        /// `Managed-CachingDisabled`, the cache policy of the API's behavior: nothing the API
+        /// answers is cached.
         public static let cachingDisabled = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+        /// `Managed-AllViewerExceptHostHeader`, the origin request policy of the API's behavior:
+        /// the backend gets the viewer's headers, cookies and query string, except `Host`.
         public static let allViewerExceptHostHeader = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
     }
 
+    /// The site's config, which names and shapes the resources.
     public let config: SiteConfig
+    /// The build's manifest, whose routing table the edge function and its store answer from.
     public let manifest: Manifest
     /// The 404 page's HTML, embedded in the edge function.
     public let notFoundPage: String?
+    /// The names of the site's AWS resources, derived from `infra.bucket`.
     public let names: InfraNames
     /// The routing data of the viewer-request function, derived from the manifest's routing table.
     public let routeStore: EdgeRouteStore

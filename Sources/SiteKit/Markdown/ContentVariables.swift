@@ -6,6 +6,7 @@ public struct ContentVariables: Sendable {
     /// The values tags may name (`site`, `page`, ...).
     public var scope: TemplateValue
 
+    /// Expands tags with the values of `scope`, such as `site` and `page`.
     public init(scope: TemplateValue) {
         self.scope = scope
     }
@@ -14,7 +15,9 @@ public struct ContentVariables: Sendable {
     public struct Failure: Sendable, Equatable {
         /// The tag as written.
         public var tag: String
+        /// What is wrong, as the diagnostic's message.
         public var message: String
+        /// How to fix it; nil when the message says enough.
         public var hint: String?
     }
 

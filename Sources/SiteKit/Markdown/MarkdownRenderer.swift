@@ -9,17 +9,22 @@ import Foundation
 public struct MarkdownRenderer: Sendable {
     /// The rendered page body.
     public struct Output: Sendable, Equatable {
+        /// The page body as HTML, every heading with its id.
         public var html: String
+        /// Every heading, in page order, for the table of contents.
         public var headings: [Heading]
         /// Warnings such as dropped raw HTML.
         public var warnings: [Diagnostic]
     }
 
+    /// Keep raw HTML written in the Markdown, sanitized (`content.allow_raw_html`); otherwise it is
+    /// dropped with a warning.
     public var allowRawHTML: Bool
     /// Keep cmark's `data-sourcepos="line:col-line:col"` on block elements, so checks can name the
     /// Markdown line an element came from. ``HTMLPostProcessor/stripSourcePositions(_:)`` removes them.
     public var keepSourcePositions: Bool
 
+    /// A renderer that drops raw HTML and source positions unless asked to keep them.
     public init(allowRawHTML: Bool = false, keepSourcePositions: Bool = false) {
         self.allowRawHTML = allowRawHTML
         self.keepSourcePositions = keepSourcePositions

@@ -6,6 +6,7 @@ public struct Slugger: Sendable {
     private var used: [String: Int] = [:]
     private var taken: Set<String> = []
 
+    /// A slugger that never gives out the ids in `reserved`.
     public init(reserved: some Sequence<String> = [String]()) {
         taken = Set(reserved)
     }

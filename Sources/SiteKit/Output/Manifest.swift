@@ -240,16 +240,3 @@ public struct Manifest: Sendable, Equatable, Codable {
     /// Total bytes of all objects.
     public var totalBytes: Int { objects.reduce(0) { $0 + $1.size } }
 }
-
-/// Deterministic JSON output.
-public enum JSON {
-    /// `value` as pretty JSON with sorted keys, unescaped slashes and a final newline.
-    public static func encode(_ value: some Encodable) throws -> Data {
-        if let value = value as? JSONValue { return value.prettyData }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(value)
-        data.append(0x0A)
-        return data
-    }
-}

@@ -2,6 +2,7 @@
 public struct InvalidationBatch: Sendable, Equatable, Codable {
     /// Derived from the content, so a retried deploy does not create a second invalidation.
     public var callerReference: String
+    /// The URL paths to invalidate, percent-encoded; a wildcard path ends in `*`.
     public var paths: [String]
 
     enum CodingKeys: String, CodingKey {
@@ -19,9 +20,11 @@ public struct InvalidationBatch: Sendable, Equatable, Codable {
 public enum InvalidationPlanner {
     /// CloudFront's limits for invalidations in progress.
     public static let maxPaths = 3_000
+    /// The most wildcard paths in progress at once.
     public static let maxWildcards = 15
     /// Paths a month without charge, and the price of each one beyond.
     public static let freePathsPerMonth = 1_000
+    /// The price in US dollars of each path beyond the free ones.
     public static let dollarsPerPath = 0.005
 
     /// Every URL path CloudFront caches separately for `keys`: the paths of the routing table that

@@ -3,11 +3,20 @@ import Foundation
 /// The files of a publish plan, below `publish/` of the plan-infra output (an ignored folder: they
 /// depend on what is deployed now), and the shell steps of the deploy script that use them.
 public enum PublishFiles {
+    /// The folder of the publish files, below the plan-infra output.
     public static let folder = "publish"
+    /// One tab-separated line per object to upload (phase, key, local file, Content-Type,
+    /// Cache-Control, Content-MD5, metadata), the manifest's line last.
     public static let uploads = "publish/uploads.tsv"
+    /// The manifest uploaded right after the objects, which stays in the bucket if the deploy stops
+    /// before its end.
     public static let pendingManifest = "publish/manifest-pending.json"
+    /// The finished deploy's manifest, uploaded as the deploy's last step.
     public static let finalManifest = "publish/manifest.json"
+    /// The plan's counts and lists as JSON: uploads, deletions, retained objects, invalidations and
+    /// route keys.
     public static let summaryJSON = "publish/summary.json"
+    /// The plan's one-line summary, which the deploy script prints before it publishes.
     public static let summaryText = "publish/summary.txt"
     /// `update-keys --puts` inputs, numbered from 1: `publish/route-puts-1.json`, ...
     public static let routePutsPrefix = "publish/route-puts-"

@@ -6,8 +6,10 @@ public struct PublishPlan: Sendable, Equatable {
     /// Upload phases, in the order a deploy runs them: no page is uploaded before the assets it
     /// references, and the manifest comes after every object it lists.
     public enum Phase: String, Sendable, CaseIterable, Comparable {
+        /// Fingerprinted assets, then other files, then pages and the SPA shell, then the manifest.
         case asset, other, page, manifest
 
+        /// Orders phases as a deploy runs them.
         public static func < (lhs: Phase, rhs: Phase) -> Bool {
             (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
         }
@@ -15,21 +17,30 @@ public struct PublishPlan: Sendable, Equatable {
 
     /// One object to put.
     public struct Upload: Sendable, Equatable {
+        /// The step of the deploy that uploads it.
         public var phase: Phase
+        /// The object's key in the bucket.
         public var key: String
+        /// The `Content-Type` the object is stored with.
         public var contentType: String
+        /// The `Cache-Control` the object is stored with.
         public var cacheControl: String
         /// Base64 MD5 for `Content-MD5`, so S3 rejects a corrupted body.
         public var contentMD5: String
+        /// The object's size in bytes.
         public var size: Int
         /// User metadata (`x-amz-meta-<name>`) the object is stored with: the 404 page's status marker.
         public var metadata: [String: String] = [:]
     }
 
+    /// The objects that are new or whose bytes or headers changed, by phase, then by key.
     public var uploads: [Upload]
+    /// The keys to delete from the bucket, sorted: objects gone from the build that are not kept
+    /// for recent deploys.
     public var deletes: [String]
     /// Objects gone from the build that stay: fingerprinted assets of recent deploys.
     public var retained: [String]
+    /// The CloudFront invalidations to send, those an interrupted deploy left unsent first.
     public var invalidations: [InvalidationBatch]
     /// What the deploy puts into the edge's KeyValueStore (before the functions) and deletes from it
     /// (after the invalidations).
@@ -42,7 +53,9 @@ public struct PublishPlan: Sendable, Equatable {
     /// Whether the build differs from the previous deploy at all.
     public var changed: Bool
 
+    /// How many paths the invalidations name, in all.
     public var invalidationPaths: Int { invalidations.reduce(0) { $0 + $1.paths.count } }
+    /// The bytes to upload, in all.
     public var uploadBytes: Int { uploads.reduce(0) { $0 + $1.size } }
 
     /// `N to upload (X KB), M to delete, K retained, P invalidation paths`.
@@ -66,6 +79,8 @@ public struct PublishPlan: Sendable, Equatable {
 
     static func kilobytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1024) }
 
+    /// The plan as `publish/summary.json` holds it: the counts, the uploads, deletions, retained
+    /// keys and invalidations, and ``summary``.
     public var summaryJSON: JSONValue {
         [
             "upload_count": .int(uploads.count), "upload_bytes": .int(uploadBytes), "delete_count": .int(deletes.count),
@@ -84,7 +99,9 @@ public struct PublishPlan: Sendable, Equatable {
 public enum PublishPlanner {
     /// Why a plan is refused.
     public struct Refusal: Error, Sendable, Equatable {
+        /// Why the deploy is refused, as the diagnostic's message.
         public var message: String
+        /// What to check, or the setting or flag that allows the deploy.
         public var hint: String
     }
 

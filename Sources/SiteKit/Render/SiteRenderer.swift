@@ -84,7 +84,7 @@ public struct SiteRenderer: Sendable {
         writer.string(shared)
         writer.string(page.source)
         writer.string(key)
-        PackedContentCache.encodeFields(page, into: &writer)
+        page.encodeFields(into: &writer)
         // A page read from a file is known by the file's digest; any other by its body.
         writer.optional(page.sourceDigest.isEmpty ? nil : page.sourceDigest)
         if page.sourceDigest.isEmpty { writer.string(page.body) }

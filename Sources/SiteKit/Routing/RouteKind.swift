@@ -43,5 +43,6 @@ public enum RouteKind: String, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The case's name, such as `spaPrefix`.
     public var description: String { rawValue }
 }

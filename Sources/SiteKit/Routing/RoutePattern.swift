@@ -2,6 +2,8 @@
 public struct RoutePattern: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
     /// The path without the trailing `*` for prefixes (`/app/`), or the exact path.
     public let path: String
+    /// Whether the pattern ends in `/*`, matching every path below `path` and `path` without its
+    /// slash.
     public let isPrefix: Bool
 
     /// Parses a pattern; returns nil with a reason for anything that is not a clean absolute path.
@@ -20,6 +22,8 @@ public struct RoutePattern: Hashable, Sendable, Comparable, CustomStringConverti
         return .success(RoutePattern(path: path, isPrefix: isPrefix))
     }
 
+    /// The pattern of `path` (ending in `/` when `isPrefix`), taken as it is: ``parse(_:)`` checks
+    /// text a user wrote.
     public init(path: String, isPrefix: Bool) {
         self.path = path
         self.isPrefix = isPrefix
@@ -42,8 +46,10 @@ public struct RoutePattern: Hashable, Sendable, Comparable, CustomStringConverti
     /// The pattern as written: `/app/*` or `/auth/callback`.
     public var description: String { isPrefix ? path + "*" : path }
 
+    /// Orders patterns by their text as written.
     public static func < (lhs: RoutePattern, rhs: RoutePattern) -> Bool { lhs.description < rhs.description }
 
+    /// Reads a pattern from its text, such as `/app/*`, checked as ``parse(_:)`` checks it.
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         switch Self.parse(text) {
@@ -53,6 +59,7 @@ public struct RoutePattern: Hashable, Sendable, Comparable, CustomStringConverti
         }
     }
 
+    /// Writes the pattern as its text, such as `/app/*`.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
@@ -61,10 +68,15 @@ public struct RoutePattern: Hashable, Sendable, Comparable, CustomStringConverti
 
 /// Why a path or pattern is not acceptable as a route.
 public enum RouteError: Error, Sendable, Equatable {
+    /// The path does not start with `/`.
     case notAbsolute(String)
+    /// A `*` anywhere but as the whole last segment.
     case badWildcard(String)
+    /// A `.` or `..` segment.
     case dotSegment(String)
+    /// An empty segment: `//` in the path.
     case emptySegment(String)
+    /// A character other than letters, digits and `- _ . ~ /`; the character is given.
     case badCharacter(String, Character)
 
     /// The reason, naming the path a route: `route '/a b' contains ' '; ...`.

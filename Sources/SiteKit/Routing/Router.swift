@@ -7,10 +7,14 @@
 public enum Router {
     /// One planned object: its key and what produces it.
     public struct Claim: Sendable, Equatable {
+        /// The object's key in `dist/` and the bucket.
         public var key: String
+        /// What the object is, which decides its Cache-Control and upload phase.
         public var kind: ObjectKind
         /// Where the claim was made, for collision messages.
         public var location: SourceLocation
+        /// What makes the object, for collision messages: `page content/terms.md`, `the SPA shell`,
+        /// ...
         public var description: String
         /// What the claim is, as a claim on a URL path.
         public var pathKind: RouteKind
@@ -18,7 +22,9 @@ public enum Router {
 
     /// The routing table and the planned objects (by key).
     public struct Plan: Sendable {
+        /// Which URL serves what, as the manifest records it.
         public var table: RoutingTable
+        /// Every planned object, sorted by key.
         public var claims: [Claim]
         /// The object key of each page, by route.
         public var pageKeys: [String: String]
@@ -39,6 +45,7 @@ public enum Router {
         return keys
     }
 
+    /// The keys of the files every build generates: the 404 page, `robots.txt` and `sitemap.xml`.
     public static let generatedKeys = ["404.html", "robots.txt", "sitemap.xml"]
 
     /// Plans keys and routes for `pages`, `staticFiles`, the theme `assets` and the SPA `bundle`.

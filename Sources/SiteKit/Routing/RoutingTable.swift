@@ -13,8 +13,11 @@ public struct RoutingTable: Sendable, Equatable, Codable {
 
     /// A permanent redirect answered at the edge.
     public struct Redirect: Sendable, Equatable, Codable {
+        /// The path redirected from: a page's route with a trailing slash, or an alias.
         public var from: String
+        /// The path redirected to: the page's route.
         public var to: String
+        /// The HTTP status of the redirect: 301, moved permanently.
         public var status: Int = 301
     }
 
@@ -38,15 +41,20 @@ public struct RoutingTable: Sendable, Equatable, Codable {
         case notFound = "not_found"
     }
 
+    /// The paths answered by objects, sorted by path.
     public var entries: [Entry]
+    /// The redirects, sorted by the path they redirect from.
     public var redirects: [Redirect]
+    /// The client-side routes answered with the SPA shell, sorted; empty when the site has no app.
     public var spaRoutes: [RoutePattern]
+    /// The path pattern forwarded to the API backend; nil when there is none.
     public var api: RoutePattern?
     /// The SPA shell's key.
     public var shell: String
     /// The 404 page's key.
     public var notFound: String
 
+    /// A table of these routes, each list sorted so that paths are found by binary search.
     public init(
         entries: [Entry], redirects: [Redirect], spaRoutes: [RoutePattern], api: RoutePattern?,
         shell: String = "index.html", notFound: String = "404.html"

@@ -3,14 +3,18 @@ import Foundation
 /// A request as the preview receives it: the path and query exactly as sent (still
 /// percent-encoded), so that redirects and the API see what CloudFront would pass on.
 public struct PreviewRequest: Sendable, Equatable {
+    /// The HTTP method, upper-case.
     public var method: String
     /// The path, such as `/auth/tiktok/callback`.
     public var path: String
     /// The query without `?`, such as `code=abc&state=xyz`; empty when there is none.
     public var query: String
+    /// The request's header lines, in the order they came.
     public var headers: [HeaderField]
+    /// The request body, forwarded to the API backend; empty when there is none.
     public var body: Data
 
+    /// A request for `path` and `query` as sent; `method` is upper-cased.
     public init(method: String = "GET", path: String, query: String = "", headers: [HeaderField] = [], body: Data = Data()) {
         self.method = method.uppercased()
         self.path = path
@@ -65,15 +69,20 @@ public enum PreviewRule: String, Sendable, Equatable, CaseIterable {
 
 /// An answer of the preview.
 public struct PreviewResponse: Sendable, Equatable {
+    /// The HTTP status code.
     public var status: Int
+    /// The response's header lines, in the order they are sent.
     public var headers: [HeaderField]
+    /// The bytes after the headers; empty in answers to HEAD requests on the bucket's paths.
     public var body: Data
+    /// The rule that answered, for the request log.
     public var rule: PreviewRule
     /// Extra words for the request log, such as why the backend failed.
     public var detail: String?
     /// The reason phrase of the status line, when it is not the standard one (proxied answers).
     public var reason: String?
 
+    /// An answer with `status` from `rule`, without headers or body unless they are given.
     public init(
         status: Int, headers: [HeaderField] = [], body: Data = Data(), rule: PreviewRule, detail: String? = nil,
         reason: String? = nil
@@ -95,7 +104,9 @@ public struct PreviewResponse: Sendable, Equatable {
 
 /// What the router decided: an answer, or a request to forward to the development backend.
 public enum PreviewAnswer: Sendable, Equatable {
+    /// Send this response.
     case response(PreviewResponse)
+    /// Forward this request to the development backend at `origin` (`api.dev_origin`).
     case proxy(BackendRequest, origin: String)
 }
 
@@ -109,10 +120,12 @@ public enum PreviewAnswer: Sendable, Equatable {
 ///
 /// `respond` is pure: no sockets, no clock. `answer` also forwards API requests.
 public struct PreviewRouter: Sendable {
+    /// The built site it answers from.
     public let site: PreviewSite
     /// The routing table without the API: on the bucket's behavior the API pattern no longer applies.
     private let bucketRoutes: RoutingTable
 
+    /// A router that answers from the built `site`.
     public init(site: PreviewSite) {
         self.site = site
         var routes = site.routes
@@ -127,6 +140,8 @@ public struct PreviewRouter: Sendable {
         respond(PreviewRequest(method: method, path: path, query: query, headers: headers, body: body))
     }
 
+    /// The answer for `request`, or for a path under the API's pattern the request to forward (a
+    /// 502 page when there is no `api.dev_origin`).
     public func respond(_ request: PreviewRequest) -> PreviewAnswer {
         guard request.path.hasPrefix("/") else {
             return .response(PreviewPages.badRequest(request.target))

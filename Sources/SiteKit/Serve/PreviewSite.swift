@@ -2,9 +2,12 @@ import Foundation
 
 /// One header line of a preview response or request.
 public struct HeaderField: Sendable, Equatable, Hashable {
+    /// The header's name as written, such as `Content-Type`; compare it case-insensitively.
     public var name: String
+    /// The text after the colon.
     public var value: String
 
+    /// The header line `name: value`.
     public init(_ name: String, _ value: String) {
         self.name = name
         self.value = value
@@ -31,9 +34,13 @@ extension Array where Element == HeaderField {
 public struct PreviewSite: Sendable {
     /// An object of the bucket with the metadata it is uploaded with.
     public struct StoredObject: Sendable, Equatable {
+        /// The object's key in the bucket.
         public var key: String
+        /// The object's bytes.
         public var data: Data
+        /// The `Content-Type` S3 answers with, from the manifest.
         public var contentType: String
+        /// The `Cache-Control` S3 answers with, from the manifest.
         public var cacheControl: String
         /// S3's ETag for a single-part upload: the hex MD5 in quotes.
         public var etag: String
@@ -41,8 +48,12 @@ public struct PreviewSite: Sendable {
 
     /// Every object by key, the manifest (`_site/manifest.json`) included, as the deploy uploads it.
     public var objects: [String: StoredObject]
+    /// The manifest's routing table.
     public var routes: RoutingTable
+    /// How deep links reach the SPA shell (`infra.spa_fallback`).
     public var spaFallback: SPAFallback
+    /// The `api:` settings, whose path pattern is forwarded to `api.dev_origin`; nil when the site
+    /// has no API.
     public var api: APISettings?
     /// The headers the response headers policy adds to every response of the bucket's behavior.
     public var securityHeaders: [HeaderField]
@@ -51,6 +62,7 @@ public struct PreviewSite: Sendable {
     public var edge: EdgeRouteStore
     /// Pages (content pages and the shell) and the byte count, for the build summary.
     public var pageCount: Int
+    /// The bytes of every object and of the manifest, for the build summary.
     public var totalBytes: Int
     /// Warnings of the build, shown once per build.
     public var warnings: [Diagnostic]
@@ -64,6 +76,8 @@ public struct PreviewSite: Sendable {
             warnings: result.warnings)
     }
 
+    /// The site of `objects` as `manifest` describes them; `config` gives the SPA fallback, the API
+    /// and the response headers policy.
     public init(
         config: SiteConfig, objects: [OutputObject], manifest: Manifest, manifestData: Data, warnings: [Diagnostic] = []
     ) {

@@ -14,6 +14,8 @@ public struct DiskFileSystem: FileSystem {
     /// Folders already known to resolve inside the root.
     private let verified = VerifiedFolders()
 
+    /// The files below the folder `root`; symbolic links are followed only where they stay inside
+    /// it.
     public init(root: URL) {
         self.root = root.standardizedFileURL
         self.rootPath = self.root.path
@@ -142,6 +144,8 @@ public struct DiskFileSystem: FileSystem {
         .unreadable(path, reason: "larger than \(maximumFileSize >> 30) GiB, the most site reads of one file")
     }
 
+    /// Every regular file below `directory`, sorted, through symbolic links that stay inside the
+    /// root; a link out of it, a loop or a file reached twice is an error.
     public func files(under directory: String, includeHidden: Bool) throws(FileSystemError) -> [String] {
         guard kind(of: directory) == .directory else { throw .notFound(directory) }
         try checkLink(directory)
@@ -300,10 +304,17 @@ public struct DiskFileSystem: FileSystem {
         }
     }
 
+    /// The stamp of the regular file at `path`, through a symbolic link; nil when there is none.
     public func stamp(of path: String) -> FileStamp? {
+        Self.stamp(atPath: fullPath(path))
+    }
+
+    /// The stamp of the regular file at the absolute path `full` (following links); nil for
+    /// anything else.
+    public static func stamp(atPath full: String) -> FileStamp? {
         var status = stat()
-        guard stat(fullPath(path), &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return Self.stamp(status)
+        guard stat(full, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return stamp(status)
     }
 
     /// The files of one folder are stamped through the open folder, by name (the file system walks
@@ -335,6 +346,7 @@ public struct DiskFileSystem: FileSystem {
             inode: UInt64(status.st_ino))
     }
 
+    /// Whether `path` is missing, a folder or a file, through a symbolic link.
     public func kind(of path: String) -> FileKind {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url(path).path, isDirectory: &isDirectory) else { return .missing }

@@ -24,18 +24,23 @@ public protocol FileSystem: Sendable {
 }
 
 extension FileSystem {
+    /// Nil: a file system without stamps has every file read to learn whether it changed.
     public func stamp(of path: String) -> FileStamp? { nil }
 
+    /// Reads the whole file, then refuses it (``FileSystemError/tooLarge(_:size:limit:)``) when it
+    /// is over `limit` bytes.
     public func read(_ path: String, atMost limit: Int) throws(FileSystemError) -> Data {
         let data = try read(path)
         if data.count > limit { throw .tooLarge(path, size: data.count, limit: limit) }
         return data
     }
 
+    /// Each path's ``stamp(of:)``, in order, taken on every core.
     public func stamps(of paths: [String]) -> [FileStamp?] {
         Parallel.map(paths) { stamp(of: $0) }
     }
 
+    /// The file's stamp, taken first, and then its bytes.
     public func readStamped(_ path: String) throws(FileSystemError) -> (data: Data, stamp: FileStamp?) {
         let stamp = stamp(of: path)
         return (try read(path), stamp)
@@ -44,8 +49,11 @@ extension FileSystem {
 
 /// What is at a path.
 public enum FileKind: Sendable, Equatable {
+    /// Nothing is at the path.
     case missing
+    /// Something that is not a folder, usually a regular file.
     case file
+    /// A folder.
     case directory
 }
 
@@ -65,21 +73,26 @@ extension FileSystem {
 
 /// Files held in memory, for tests: `[path: contents]`.
 public struct MemoryFileSystem: FileSystem {
+    /// The files' bytes, by path relative to the root.
     public var contents: [String: Data]
 
+    /// Files holding the UTF-8 text of `files`, by path.
     public init(_ files: [String: String]) {
         self.contents = files.mapValues { Data($0.utf8) }
     }
 
+    /// Files holding `data`, by path.
     public init(data: [String: Data]) {
         self.contents = data
     }
 
+    /// The bytes stored at `path`; ``FileSystemError/notFound(_:)`` when there are none.
     public func read(_ path: String) throws(FileSystemError) -> Data {
         guard let data = contents[path] else { throw .notFound(path) }
         return data
     }
 
+    /// The stored paths below `directory`, sorted; `.` or an empty string is the root.
     public func files(under directory: String, includeHidden: Bool) throws(FileSystemError) -> [String] {
         let prefix = directory.isEmpty || directory == "." ? "" : directory + "/"
         let found = contents.keys.filter { path in
@@ -90,6 +103,7 @@ public struct MemoryFileSystem: FileSystem {
         return found.sorted()
     }
 
+    /// A file when `path` is stored, a folder when stored paths lie below it, else missing.
     public func kind(of path: String) -> FileKind {
         if contents[path] != nil { return .file }
         let prefix = path.isEmpty || path == "." ? "" : path + "/"

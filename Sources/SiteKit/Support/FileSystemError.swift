@@ -2,7 +2,9 @@ import Foundation
 
 /// Why a file could not be read.
 public enum FileSystemError: Error, Sendable, Equatable {
+    /// Nothing is at the path.
     case notFound(String)
+    /// The file is there but could not be read; `reason` says why.
     case unreadable(String, reason: String)
     /// A symbolic link whose target lies outside the project root.
     case linkEscapesRoot(String, target: String)
@@ -19,6 +21,7 @@ public enum FileSystemError: Error, Sendable, Equatable {
     /// A symbolic link to a file or folder that is read already, at `target`.
     case readTwice(String, target: String, isFolder: Bool)
 
+    /// The path the error is about, relative to the project root.
     public var path: String {
         switch self {
         case .notFound(let path), .unreadable(let path, _), .linkEscapesRoot(let path, _), .notRegular(let path, _),

@@ -28,6 +28,7 @@ public final class TakeOnce<Value>: @unchecked Sendable {
     private var slots: [Value?]
     private let lock = NSLock()
 
+    /// Holds `values` until each is taken.
     public init(_ values: [Value]) {
         slots = values.map { $0 }
     }

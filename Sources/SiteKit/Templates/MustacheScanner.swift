@@ -5,10 +5,15 @@ import Foundation
 public struct MustacheScanner {
     /// One `{{...}}` tag.
     public struct Tag: Sendable, Equatable {
+        /// What a tag does, told by the character after its `{{`.
         public enum Kind: Sendable, Equatable {
+            /// In order: `{{name}}`, `{{{name}}}` or `{{&name}}`, `{{#name}}`, `{{^name}}`,
+            /// `{{/name}}`, `{{>name}}`, `{{<name}}`, `{{$name}}`, `{{! comment }}`, `{{=<% %>=}}`
+            /// and `{{% pragma }}`.
             case variable, unescaped, section, inverted, close, partial, parent, block, comment, delimiters, pragma
         }
 
+        /// What the tag does, from its first character (`#`, `^`, `>`, ...).
         public var kind: Kind
         /// The name inside the tag, trimmed; for `{{ upper(name) }}` the argument `name`.
         public var name: String
@@ -16,14 +21,19 @@ public struct MustacheScanner {
         public var source: String
         /// 1-based line and column of the opening `{{`.
         public var line: Int
+        /// The 1-based column of the opening `{{`, in characters.
         public var column: Int
     }
 
     /// A tag problem: where and what.
     public struct Problem: Error, Sendable, Equatable {
+        /// The 1-based line of the tag at fault.
         public var line: Int
+        /// The 1-based column of the tag at fault, in characters.
         public var column: Int
+        /// What is wrong, as the diagnostic's message.
         public var message: String
+        /// How to fix it; nil when the message says enough.
         public var hint: String?
     }
 

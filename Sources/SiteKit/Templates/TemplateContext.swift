@@ -1,15 +1,18 @@
 /// Builds the values templates and content see. Every page gets the same names (empty when a
 /// value is absent), so templates can be checked once for all pages.
 public struct TemplateContext: Sendable {
+    /// The site's config, which `site` and `legal` come from.
     public let config: SiteConfig
     /// `assets.<name>` -> URL path of each fingerprinted theme file.
     public let assets: [String: String]
+    /// The SPA bundle whose tags and icons `spa` lists; nil when the site has no app.
     public let bundle: SPABundle?
     /// The values that are the same on every page (`site`, `legal`, `assets`, `spa`), made once,
     /// and as swift-mustache renders them.
     let constants: [String: TemplateValue]
     private let constantObjects: MustacheFields
 
+    /// The context of a site with these theme files and, when it has an app, its bundle.
     public init(config: SiteConfig, assets: [TemplateSet.Asset], bundle: SPABundle?) {
         self.config = config
         self.assets = Dictionary(assets.map { ($0.variable, "/" + $0.key) }, uniquingKeysWith: { first, _ in first })
@@ -41,14 +44,22 @@ public struct TemplateContext: Sendable {
 
     /// What a page is, as templates see it.
     public struct PageInfo: Sendable {
+        /// The page's title, `page.title` in templates.
         public var title: String
+        /// The page's meta description, `page.description`; empty when it has none.
         public var description: String
+        /// The page's URL path, such as `/terms`: `page.route`, and `page.url` after the base URL.
         public var route: String
+        /// The day the text takes effect, `YYYY-MM-DD` from front matter `effective:`; nil when not
+        /// given, and `page.effective_date` is then empty.
         public var effectiveDate: String?
+        /// The day the text last changed, `YYYY-MM-DD` from front matter `updated:`; nil when not
+        /// given, and `page.updated_date` is then empty.
         public var updatedDate: String?
         /// The page's own values (front matter `params:`).
         public var params: TemplateValue
 
+        /// The values of a page that has no content file, such as the SPA shell or the 404 page.
         public init(
             title: String, description: String, route: String, effectiveDate: String? = nil, updatedDate: String? = nil,
             params: TemplateValue = .object([:])
@@ -61,6 +72,7 @@ public struct TemplateContext: Sendable {
             self.params = params
         }
 
+        /// The values of a content page, from its front matter.
         public init(_ page: ContentPage) {
             self.init(
                 title: page.title, description: page.description, route: page.route,

@@ -9,6 +9,7 @@ public struct TemplateSet: Sendable {
         public var name: String
         /// The file, relative to the project root.
         public var file: String
+        /// Its tags in the order they appear, for checking names and partials before rendering.
         public var tags: [MustacheScanner.Tag]
         /// The template text, for finding where rendered output came from.
         public var text: String
@@ -16,18 +17,24 @@ public struct TemplateSet: Sendable {
 
     /// A file under `templates/assets/`, published under a fingerprinted name.
     public struct Asset: Sendable, Equatable {
+        /// The file, relative to the project root.
         public var source: String
         /// The object key in `dist/`, such as `assets/site-3fA9c2Lq.css`.
         public var key: String
         /// The template variable below `assets.` (`site.css` -> `site_css`).
         public var variable: String
+        /// The file's bytes, published unchanged.
         public var data: Data
     }
 
+    /// The extension of template files, without the dot; other files outside `assets/` are ignored.
     public static let fileExtension = "mustache"
 
+    /// The templates folder, relative to the project root (`content.templates`).
     public let directory: String
+    /// The templates, by name.
     public let sources: [String: Source]
+    /// The theme files under the folder's `assets/`.
     public let assets: [Asset]
     private let library: MustacheLibrary
 

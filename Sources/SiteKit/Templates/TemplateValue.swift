@@ -5,10 +5,13 @@ import Mustache
 /// Lists carry the shape of their items even when empty, so a template's variable names can be
 /// checked against every page, not only the pages that happen to have items.
 public indirect enum TemplateValue: Sendable, Equatable {
+    /// Text; in a section it counts as false when empty.
     case text(String)
+    /// A yes or no, such as `spa.enabled`: a section shows only when it is true.
     case flag(Bool)
     /// Items, and one item that shows their shape (used when checking names).
     case list([TemplateValue], shape: TemplateValue)
+    /// Named fields, reached with dotted names such as `site.name`.
     case object([String: TemplateValue])
 
     /// The value at a dotted path (`site.legal_name`), or nil when any segment is missing.

@@ -72,33 +72,39 @@ public struct WrittenFiles: Sendable, Equatable {
         (Int(status.st_size), UInt64(status.st_ino), Int64(status.st_ctim.tv_sec) * 1_000_000_000 + Int64(status.st_ctim.tv_nsec))
     }
 
-    /// The record as text: the folder on the first line, then `sha256 size inode ctime path`, sorted by path.
-    public var text: String {
-        var out: [UInt8] = []
-        out.reserveCapacity(folder.utf8.count + 1 + entries.count * 140)
-        out += folder.utf8
-        out.append(0x0A)
-        for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
-            out.appendRecordLine(entry.sha256, entry.size, entry.inode, entry.changed, path: path)
-        }
-        return String(decoding: out, as: UTF8.self)
+    /// The file's header, which names the folder: a record of another folder is not read.
+    static func header(folder: String) -> String {
+        "site written files 2 \(folder)\n"
     }
 
-    /// Reads ``text``; nil when it is not such a record.
-    public init?(text: String) {
-        guard let newline = text.utf8.firstIndex(of: 0x0A), text.utf8.last == 0x0A else { return nil }
-        let folder = String(text[..<newline])
-        guard folder.hasPrefix("/") else { return nil }
-        var entries: [String: Entry] = [:]
-        let first = text.utf8.distance(from: text.utf8.startIndex, to: newline) + 1
-        let lines = FieldLine.forEach(in: text, from: first, fields: 4) { line in
-            guard line.fields[0].count == 64, let size = line.number(1), let inode = line.number(2), let changed = line.number(3),
-                size <= Int.max, changed <= Int64.max
-            else { return }
-            entries[line.path] = Entry(sha256: line.text(0), size: Int(size), inode: inode, changed: Int64(changed))
+    /// The record as the file (`.site-cache/outputs.bin`) holds it, sorted by path.
+    public var encoded: Data {
+        PackedFile.format(header: Self.header(folder: folder)).encoded(keys: entries.keys.sorted()) { path, writer in
+            guard let entry = entries[path] else { return }
+            writer.string(entry.sha256)
+            writer.number(UInt64(entry.size))
+            writer.number(entry.inode)
+            writer.number(UInt64(bitPattern: entry.changed))
         }
-        // Any line that is not an entry (one per path) makes the whole record untrusted.
-        guard entries.count == lines else { return nil }
+    }
+
+    /// Reads ``encoded`` for the output folder `folder`; nil when it is not such a record, or any
+    /// entry does not parse (the whole record is then untrusted).
+    public init?(data: Data, folder: String) {
+        guard folder.hasPrefix("/"), let contents = PackedFile.format(header: Self.header(folder: folder)).parse(data), contents.complete
+        else { return nil }
+        var entries: [String: Entry] = [:]
+        entries.reserveCapacity(contents.entries.count)
+        for (path, bytes) in contents.entries {
+            let entry = ByteReader.reading(bytes) { reader -> Entry? in
+                guard let sha256 = reader.string(), sha256.utf8.count == 64, let size = reader.number(), size <= UInt64(Int.max),
+                    let inode = reader.number(), let changed = reader.number(), reader.isAtEnd
+                else { return nil }
+                return Entry(sha256: sha256, size: Int(size), inode: inode, changed: Int64(bitPattern: changed))
+            }
+            guard let entry else { return nil }
+            entries[path] = entry
+        }
         self.init(folder: folder, entries: entries)
     }
 }
