@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "site",
-    platforms: [.macOS(.v13)],
+    // Linux only (Glibc's stat, fstatat and openat read file stamps and folders): on any other
+    // system the build stops at Sources/SiteKit/Support/Platform.swift with a message saying so.
     products: [
         .executable(name: "site", targets: ["site"]),
         .library(name: "SiteKit", targets: ["SiteKit"]),

@@ -9,54 +9,34 @@ import Foundation
 public struct SiteChecker: Sendable {
     /// A rendered page to check (its fields in one copy-on-write box: pages are copied into
     /// every pass of the checks).
+    @dynamicMemberLookup
     public struct Page: Sendable {
-        struct Fields {
-            var key: String
-            var kind: ObjectKind
-            var path: String
-            var data: Data
-            var content: ContentPage?
-            var template: String
-            var summary: PageSummary?
+        /// The fields, in one plain value.
+        public struct Fields {
+            public var key: String
+            public var kind: ObjectKind
+            /// The URL path the page is served at.
+            public var path: String
+            /// The rendered bytes (UTF-8).
+            public var data: Data
+            /// The Markdown it came from, for pages rendered from content.
+            public var content: ContentPage?
+            /// The template that rendered it.
+            public var template: String
+            /// What the first pass found on this same page in an earlier build (its HTML is then not parsed again).
+            public var summary: PageSummary?
         }
 
         private var storage: CopyOnWrite<Fields>
 
-        public var key: String {
-            get { storage.value.key }
-            _modify { yield &storage.value.key }
+        /// Each field of ``Fields``, read and changed in place as if it were the page's own.
+        public subscript<Value>(dynamicMember field: WritableKeyPath<Fields, Value>) -> Value {
+            get { storage.value[keyPath: field] }
+            _modify { yield &storage.value[keyPath: field] }
         }
-        public var kind: ObjectKind {
-            get { storage.value.kind }
-            _modify { yield &storage.value.kind }
-        }
-        /// The URL path the page is served at.
-        public var path: String {
-            get { storage.value.path }
-            _modify { yield &storage.value.path }
-        }
-        /// The rendered bytes (UTF-8).
-        public var data: Data {
-            get { storage.value.data }
-            _modify { yield &storage.value.data }
-        }
+
         /// The rendered text, made when a finding needs its lines.
-        public var html: String { String(decoding: data, as: UTF8.self) }
-        /// The Markdown it came from, for pages rendered from content.
-        public var content: ContentPage? {
-            get { storage.value.content }
-            _modify { yield &storage.value.content }
-        }
-        /// The template that rendered it.
-        public var template: String {
-            get { storage.value.template }
-            _modify { yield &storage.value.template }
-        }
-        /// What the first pass found on this same page in an earlier build (its HTML is then not parsed again).
-        public var summary: PageSummary? {
-            get { storage.value.summary }
-            _modify { yield &storage.value.summary }
-        }
+        public var html: String { String(decoding: self.data, as: UTF8.self) }
 
         public init(
             key: String, kind: ObjectKind, path: String, data: Data, content: ContentPage?, template: String, summary: PageSummary? = nil

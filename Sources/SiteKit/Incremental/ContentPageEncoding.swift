@@ -4,32 +4,32 @@ import Foundation
 extension ContentPage {
     /// The page as the content cache holds it: its front matter and where each key of it is, without its body.
     func encode(into writer: inout ByteWriter) {
-        writer.string(source)
+        writer.string(self.source)
         encodeFields(into: &writer)
-        writer.integer(locations.count)
-        for (key, location) in locations.sorted(by: { $0.key < $1.key }) {
+        writer.integer(self.locations.count)
+        for (key, location) in self.locations.sorted(by: { $0.key < $1.key }) {
             writer.string(key)
             writer.location(location)
         }
-        writer.string(sourceDigest)
+        writer.string(self.sourceDigest)
     }
 
     /// The page's front matter as it renders: route, title, description, dates, template, draft,
     /// aliases, table of contents and the line its body starts on (also part of a rendered
     /// page's cache key).
     func encodeFields(into writer: inout ByteWriter) {
-        writer.string(route)
-        writer.string(title)
-        writer.string(description)
-        writer.optional(effectiveDate)
-        writer.optional(updatedDate)
-        writer.string(template)
-        writer.integer(draft ? 1 : 0)
-        writer.integer(aliases.count)
-        for alias in aliases { writer.string(alias) }
-        writer.integer(showTOC ? 1 : 0)
-        writer.integer(bodyLine)
-        params.encode(into: &writer)
+        writer.string(self.route)
+        writer.string(self.title)
+        writer.string(self.description)
+        writer.optional(self.effectiveDate)
+        writer.optional(self.updatedDate)
+        writer.string(self.template)
+        writer.integer(self.draft ? 1 : 0)
+        writer.integer(self.aliases.count)
+        for alias in self.aliases { writer.string(alias) }
+        writer.integer(self.showTOC ? 1 : 0)
+        writer.integer(self.bodyLine)
+        self.params.encode(into: &writer)
     }
 
     /// Reads what ``encode(into:)`` wrote; nil for anything else. The page comes without its body.

@@ -4,40 +4,27 @@ import Foundation
 ///
 /// Its fields live in one shared, copy-on-write box: objects pass through many stages and
 /// tables, and a copy costs one reference count instead of one per field.
+@dynamicMemberLookup
 public struct OutputObject: Sendable, Equatable {
-    struct Fields {
-        var key: String
-        var data: Data
-        var kind: ObjectKind
-        var source: String
-        var digests: Digests?
+    /// The fields, in one plain value.
+    public struct Fields {
+        /// The object key and path below `dist/`.
+        public var key: String
+        public var data: Data
+        public var kind: ObjectKind
+        /// The input it came from (a Markdown file, a template, a bundle file), for diagnostics.
+        public var source: String
+        /// The digests of `data`, when they are known already (a page from the cache): the manifest
+        /// does not hash it again.
+        public var digests: Digests?
     }
 
     private var storage: CopyOnWrite<Fields>
 
-    /// The object key and path below `dist/`.
-    public var key: String {
-        get { storage.value.key }
-        _modify { yield &storage.value.key }
-    }
-    public var data: Data {
-        get { storage.value.data }
-        _modify { yield &storage.value.data }
-    }
-    public var kind: ObjectKind {
-        get { storage.value.kind }
-        _modify { yield &storage.value.kind }
-    }
-    /// The input it came from (a Markdown file, a template, a bundle file), for diagnostics.
-    public var source: String {
-        get { storage.value.source }
-        _modify { yield &storage.value.source }
-    }
-    /// The digests of `data`, when they are known already (a page from the cache): the manifest
-    /// does not hash it again.
-    public var digests: Digests? {
-        get { storage.value.digests }
-        _modify { yield &storage.value.digests }
+    /// Each field of ``Fields``, read and changed in place as if it were the outputobject's own.
+    public subscript<Value>(dynamicMember field: WritableKeyPath<Fields, Value>) -> Value {
+        get { storage.value[keyPath: field] }
+        _modify { yield &storage.value[keyPath: field] }
     }
 
     /// SHA-256 and MD5 of an object's bytes, in hex.
