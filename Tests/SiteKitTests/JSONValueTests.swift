@@ -62,8 +62,10 @@ struct JSONValueTests {
 
 @Suite("Manifest encoding")
 struct ManifestEncodingTests {
-    @Test("the directly written object list and routes give the same bytes as Foundation's encoder", arguments: [0, 1, 3, 200, 5_000])
-    func sameAsFoundation(count: Int) throws {
+    @Test(
+        "the manifest written member by member gives the same bytes as Foundation's encoder",
+        arguments: [0, 1, 3, 200, 5_000], [false, true])
+    func sameAsFoundation(count: Int, deployed: Bool) throws {
         let objects = (0..<count).map { index in
             OutputObject(
                 key: index % 2 == 0 ? "assets/chunk-\(index)-AbCdEf12.js" : "legal/\"quoted\"\\/é-\(index)", data: Data("x\(index)".utf8),
@@ -78,6 +80,15 @@ struct ManifestEncodingTests {
             spaRoutes: table.spaRoutes, api: table.api)
         var manifest = Manifest(objects: objects, routes: routes, baseURL: "https://example.com", cache: CacheSettings())
         manifest.history = [["assets/a.js"], []]
+        if deployed {
+            // Every member a deploy adds, empty lists among them; and a table without an API.
+            manifest.edgeFormat = 2
+            manifest.pendingDeletes = ["a", "b/\"c\""]
+            manifest.pendingInvalidations = [InvalidationBatch(callerReference: "ref", paths: ["/a", "/b*"]), InvalidationBatch(callerReference: "e", paths: [])]
+            manifest.pendingRouteKeys = []
+            manifest.routes.api = nil
+            manifest.routes.spaRoutes = []
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var expected = try encoder.encode(manifest)

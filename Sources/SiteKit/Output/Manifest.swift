@@ -95,142 +95,70 @@ public struct Manifest: Sendable, Equatable, Codable {
         }
     }
 
-    /// The manifest as deterministic JSON: sorted keys, two-space indent, trailing newline.
+    /// The manifest as deterministic JSON: sorted keys, two-space indent, trailing newline; the
+    /// same bytes as `JSON.encode(self)`.
     ///
-    /// The same bytes as `JSON.encode(self)`, but the object list and the routing table's entries
-    /// and redirects, nearly all of a large manifest, are written directly: Foundation's encoder takes seconds for a
-    /// hundred thousand objects.
+    /// Written member by member (``PrettyJSONWriter``): the object list and the routing table's
+    /// entries and redirects, nearly all of a large manifest, element by element on every core
+    /// (Foundation's encoder takes seconds for a hundred thousand objects), every other value by
+    /// `JSON.encode`.
     ///
-    /// `earlier` is another manifest with its encoding: when its objects, routing entries or redirects are
-    /// the same as these (a deployed manifest differs from the build's only in its history), their
-    /// bytes are taken from it instead of being written again.
+    /// `earlier` is another manifest with its encoding: when its objects, routing entries or
+    /// redirects are the same as these (a deployed manifest differs from the build's only in its
+    /// history), their bytes are taken from it instead of being written again.
     public func encoded(reusing earlier: (manifest: Manifest, data: Data)? = nil) throws -> Data {
-        var rest = self
-        rest.objects = []
-        rest.routes.entries = []
-        rest.routes.redirects = []
-        let frame = [UInt8](try JSON.encode(rest))
         let objects = objects
         let entries = routes.entries
         let redirects = routes.redirects
-        let lists = [
-            LongList(member: "objects", depth: 1, count: objects.count, reusable: earlier.map { $0.manifest.objects == objects } ?? false) {
-                index, out in
-                objects[index].write(into: &out)
-            },
-            LongList(member: "entries", depth: 2, count: entries.count, reusable: earlier.map { $0.manifest.routes.entries == entries } ?? false) {
-                index, out in
-                let entry = entries[index]
-                Self.entryLayout.member(0, entry.key, into: &out)
-                Self.entryLayout.member(1, entry.path, into: &out)
-                Self.entryLayout.close(into: &out)
-            },
-            // A page's route with a trailing slash redirects to it: as many redirects as pages.
-            LongList(
-                member: "redirects", depth: 2, count: redirects.count, reusable: earlier.map { $0.manifest.routes.redirects == redirects } ?? false
-            ) { index, out in
-                let redirect = redirects[index]
-                Self.redirectLayout.member(0, redirect.from, into: &out)
-                Self.redirectLayout.member(1, redirect.status, into: &out)
-                Self.redirectLayout.member(2, redirect.to, into: &out)
-                Self.redirectLayout.close(into: &out)
-            },
-        ]
-        return Self.assemble(frame, lists: lists, earlier: earlier?.data)
+        var writer = PrettyJSONWriter(earlier: earlier?.data)
+        writer.openObject()
+        // Members in sorted key order, as JSONEncoder's `.sortedKeys` writes them.
+        try writer.member(CodingKeys.baseURL.rawValue, baseURL, depth: 1)
+        if let edgeFormat { try writer.member(CodingKeys.edgeFormat.rawValue, edgeFormat, depth: 1) }
+        if let history { try writer.member(CodingKeys.history.rawValue, history, depth: 1) }
+        try writer.list(
+            CodingKeys.objects.rawValue, depth: 1, count: objects.count, reusable: earlier.map { $0.manifest.objects == objects } ?? false
+        ) { index, out in
+            objects[index].write(into: &out)
+        }
+        if let pendingDeletes { try writer.member(CodingKeys.pendingDeletes.rawValue, pendingDeletes, depth: 1) }
+        if let pendingInvalidations { try writer.member(CodingKeys.pendingInvalidations.rawValue, pendingInvalidations, depth: 1) }
+        if let pendingRouteKeys { try writer.member(CodingKeys.pendingRouteKeys.rawValue, pendingRouteKeys, depth: 1) }
+        writer.key(CodingKeys.routes.rawValue, depth: 1)
+        writer.openObject()
+        typealias Routes = RoutingTable.CodingKeys
+        if let api = routes.api { try writer.member(Routes.api.rawValue, api, depth: 2) }
+        try writer.list(
+            Routes.entries.rawValue, depth: 2, count: entries.count, reusable: earlier.map { $0.manifest.routes.entries == entries } ?? false
+        ) { index, out in
+            let entry = entries[index]
+            Self.entryLayout.member(0, entry.key, into: &out)
+            Self.entryLayout.member(1, entry.path, into: &out)
+            Self.entryLayout.close(into: &out)
+        }
+        try writer.member(Routes.notFound.rawValue, routes.notFound, depth: 2)
+        // A page's route with a trailing slash redirects to it: as many redirects as pages.
+        try writer.list(
+            Routes.redirects.rawValue, depth: 2, count: redirects.count,
+            reusable: earlier.map { $0.manifest.routes.redirects == redirects } ?? false
+        ) { index, out in
+            let redirect = redirects[index]
+            Self.redirectLayout.member(0, redirect.from, into: &out)
+            Self.redirectLayout.member(1, redirect.status, into: &out)
+            Self.redirectLayout.member(2, redirect.to, into: &out)
+            Self.redirectLayout.close(into: &out)
+        }
+        try writer.member(Routes.shell.rawValue, routes.shell, depth: 2)
+        try writer.member(Routes.spaRoutes.rawValue, routes.spaRoutes, depth: 2)
+        writer.closeObject(depth: 1)
+        try writer.member(CodingKeys.version.rawValue, version, depth: 1)
+        writer.closeObject(depth: 0)
+        writer.bytes([0x0A])
+        return writer.data()
     }
 
     private static let entryLayout = PrettyObjectLayout(depth: 3, members: ["key", "path"])
     private static let redirectLayout = PrettyObjectLayout(depth: 3, members: ["from", "status", "to"])
-
-    /// A list of the manifest written apart from the rest: `count` elements that `write` appends.
-    private struct LongList: Sendable {
-        var member: String
-        var depth: Int
-        var count: Int
-        /// Whether an earlier encoding's list holds the same elements (and may be copied from there).
-        var reusable: Bool
-        var write: @Sendable (Int, inout [UInt8]) -> Void
-
-        private var indent: String { String(repeating: " ", count: depth * 2) }
-        /// What comes before the first element, and after the last one.
-        var head: [UInt8] { Array("\n\(indent)\"\(member)\" : [\n".utf8) }
-        var tail: [UInt8] { Array("\n\(indent)]".utf8) }
-    }
-
-    /// `frame` with each of its empty `lists` (`"member" : []` at its depth) filled: elements are
-    /// copied from `earlier` when it has the same list, or else written in chunks on every core;
-    /// then everything is joined once into the result.
-    private static func assemble(_ frame: [UInt8], lists: [LongList], earlier: Data?) -> Data {
-        enum Part {
-            case frame(Range<Int>)
-            case bytes([UInt8])
-            case chunks(Range<Int>)
-            case earlier(Range<Int>)
-        }
-        // Where each list sits in the frame (an empty list is left as it is).
-        var placed: [(at: Int, list: LongList)] = []
-        for list in lists where list.count > 0 {
-            let empty = list.head + list.tail
-            if let at = frame.withUnsafeBytes({ ByteSearch.first(empty, in: $0, from: 0) }) { placed.append((at, list)) }
-        }
-        placed.sort { $0.at < $1.at }
-        // The elements of `list` in the earlier encoding: every line inside is indented deeper than
-        // its closing bracket. ByteSearch finds them by their brackets.
-        func earlierElements(_ list: LongList) -> Range<Int>? {
-            guard list.reusable, let earlier else { return nil }
-            return earlier.withUnsafeBytes { bytes -> Range<Int>? in
-                guard let open = ByteSearch.first(list.head, in: bytes, from: 0),
-                    let close = ByteSearch.first(list.tail, in: bytes, from: open + list.head.count)
-                else { return nil }
-                return (open + list.head.count)..<close
-            }
-        }
-        var jobs: [(list: LongList, range: Range<Int>)] = []
-        var parts: [Part] = []
-        var position = 0
-        for (at, list) in placed {
-            parts.append(.frame(position..<at))
-            parts.append(.bytes(list.head))
-            if let range = earlierElements(list) {
-                parts.append(.earlier(range))
-            } else {
-                let first = jobs.count
-                for start in stride(from: 0, to: list.count, by: 2_048) { jobs.append((list, start..<min(start + 2_048, list.count))) }
-                parts.append(.chunks(first..<jobs.count))
-            }
-            parts.append(.bytes(list.tail))
-            position = at + list.head.count + list.tail.count
-        }
-        parts.append(.frame(position..<frame.count))
-        let written = Parallel.map(jobs) { list, range -> [UInt8] in
-            let indent = [UInt8](repeating: 0x20, count: (list.depth + 1) * 2)
-            var out: [UInt8] = []
-            for index in range {
-                if index > 0 { out += ",\n".utf8 }
-                out += indent
-                list.write(index, &out)
-            }
-            return out
-        }
-        var total = 0
-        for part in parts {
-            switch part {
-            case .frame(let range), .earlier(let range): total += range.count
-            case .bytes(let bytes): total += bytes.count
-            case .chunks(let range): total += written[range].reduce(0) { $0 + $1.count }
-            }
-        }
-        var data = Data(capacity: total)
-        for part in parts {
-            switch part {
-            case .frame(let range): data.append(contentsOf: frame[range])
-            case .bytes(let bytes): data.append(contentsOf: bytes)
-            case .chunks(let range): for chunk in written[range] { data.append(contentsOf: chunk) }
-            case .earlier(let range): earlier.map { data.append($0[($0.startIndex + range.lowerBound)..<($0.startIndex + range.upperBound)]) }
-            }
-        }
-        return data
-    }
 
     /// Reads a manifest written by `encoded()`.
     public static func decode(_ data: Data) throws -> Manifest {

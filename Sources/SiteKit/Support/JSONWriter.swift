@@ -88,3 +88,162 @@ extension [UInt8] {
         }
     }
 }
+
+/// Writes one JSON document member by member, in the layout ``JSON/encode(_:)`` gives it (two
+/// spaces a level, ` : ` after each key): for documents too large to build as one value first.
+///
+/// The caller gives the members in sorted key order. A member's value is either written with
+/// ``JSON/encode(_:)`` and indented to its depth, or, for long lists, element by element: the
+/// elements are written in chunks on every core, or copied from an earlier encoding of the same
+/// document when the caller knows that list is unchanged there.
+struct PrettyJSONWriter {
+    private enum Part {
+        case bytes([UInt8])
+        case chunks(Range<Int>)
+        case earlier(Range<Int>)
+    }
+
+    /// A list written element by element.
+    private struct List: Sendable {
+        var head: [UInt8]
+        var tail: [UInt8]
+        var depth: Int
+        var write: @Sendable (Int, inout [UInt8]) -> Void
+    }
+
+    private var parts: [Part] = []
+    private var pending: [UInt8] = []
+    private var jobs: [(list: List, range: Range<Int>)] = []
+    /// For each object open, whether no member has been written in it yet.
+    private var empty: [Bool] = []
+    private let earlier: Data?
+
+    /// A writer whose lists may be copied from `earlier`, an encoding of the same document.
+    init(earlier: Data? = nil) {
+        self.earlier = earlier
+    }
+
+    /// Starts an object (the document, or the value of the key just written).
+    mutating func openObject() {
+        pending.append(UInt8(ascii: "{"))
+        empty.append(true)
+    }
+
+    /// Ends the object opened last, whose key was at `depth` (0 for the document).
+    mutating func closeObject(depth: Int) {
+        empty.removeLast()
+        pending.append(0x0A)
+        pending += Self.indent(depth)
+        pending.append(UInt8(ascii: "}"))
+    }
+
+    /// Writes the key of the next member, at `depth`, and what separates it from the one before.
+    mutating func key(_ name: String, depth: Int) {
+        if empty.last == false { pending.append(UInt8(ascii: ",")) }
+        if !empty.isEmpty { empty[empty.count - 1] = false }
+        pending.append(0x0A)
+        pending += Self.indent(depth)
+        JSONValue.writeString(name, into: &pending)
+        pending += " : ".utf8
+    }
+
+    /// A member whose value ``JSON/encode(_:)`` writes, each of its lines indented to `depth`.
+    mutating func member(_ name: String, _ value: some Encodable, depth: Int) throws {
+        key(name, depth: depth)
+        if let text = value as? String { return JSONValue.writeString(text, into: &pending) }
+        if let number = value as? Int { return pending.appendDecimal(Int64(number)) }
+        let encoded = try JSON.encode(value)
+        let indent = Self.indent(depth)
+        var previous: UInt8 = 0
+        // Without its final newline; a blank line (an empty list's) stays blank.
+        for byte in encoded.dropLast() {
+            if previous == 0x0A, byte != 0x0A { pending += indent }
+            pending.append(byte)
+            previous = byte
+        }
+    }
+
+    /// A member whose value is a list of `count` elements that `write` appends, each at
+    /// `depth + 1`. With `reusable`, the elements are copied from the earlier encoding when it
+    /// holds such a list.
+    mutating func list(
+        _ name: String, depth: Int, count: Int, reusable: Bool, write: @escaping @Sendable (Int, inout [UInt8]) -> Void
+    ) throws {
+        guard count > 0 else { return try member(name, [String](), depth: depth) }
+        key(name, depth: depth)
+        pending.append(UInt8(ascii: "["))
+        pending.append(0x0A)
+        let list = List(
+            head: Array("\"\(name)\" : [\n".utf8), tail: [0x0A] + Self.indent(depth) + [UInt8(ascii: "]")], depth: depth, write: write)
+        flush()
+        if reusable, let range = earlierElements(of: list, depth: depth) {
+            parts.append(.earlier(range))
+        } else {
+            let first = jobs.count
+            for start in stride(from: 0, to: count, by: 2_048) { jobs.append((list, start..<Swift.min(start + 2_048, count))) }
+            parts.append(.chunks(first..<jobs.count))
+        }
+        pending += list.tail
+    }
+
+    /// Appends bytes as they are.
+    mutating func bytes(_ more: [UInt8]) {
+        pending += more
+    }
+
+    /// The document.
+    mutating func data() -> Data {
+        flush()
+        let jobs = jobs
+        let written = Parallel.map(Array(jobs.indices)) { job -> [UInt8] in
+            let (list, range) = jobs[job]
+            let indent = Self.indent(list.depth + 1)
+            var out: [UInt8] = []
+            for index in range {
+                if index > 0 { out += ",\n".utf8 }
+                out += indent
+                list.write(index, &out)
+            }
+            return out
+        }
+        var total = 0
+        for part in parts {
+            switch part {
+            case .bytes(let bytes): total += bytes.count
+            case .earlier(let range): total += range.count
+            case .chunks(let range): total += written[range].reduce(0) { $0 + $1.count }
+            }
+        }
+        var data = Data(capacity: total)
+        for part in parts {
+            switch part {
+            case .bytes(let bytes): data.append(contentsOf: bytes)
+            case .chunks(let range): for chunk in written[range] { data.append(contentsOf: chunk) }
+            case .earlier(let range): earlier.map { data.append($0[($0.startIndex + range.lowerBound)..<($0.startIndex + range.upperBound)]) }
+            }
+        }
+        return data
+    }
+
+    private mutating func flush() {
+        if !pending.isEmpty { parts.append(.bytes(pending)) }
+        pending = []
+    }
+
+    /// The elements of `list` in the earlier encoding: between its key's line and its closing
+    /// bracket at `depth` (every line inside is indented deeper).
+    private func earlierElements(of list: List, depth: Int) -> Range<Int>? {
+        guard let earlier else { return nil }
+        let head = [0x0A] + Self.indent(depth) + list.head
+        return earlier.withUnsafeBytes { bytes -> Range<Int>? in
+            guard let open = ByteSearch.first(head, in: bytes, from: 0),
+                let close = ByteSearch.first(list.tail, in: bytes, from: open + head.count)
+            else { return nil }
+            return (open + head.count)..<close
+        }
+    }
+
+    private static func indent(_ depth: Int) -> [UInt8] {
+        [UInt8](repeating: 0x20, count: depth * 2)
+    }
+}
