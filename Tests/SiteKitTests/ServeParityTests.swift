@@ -22,8 +22,6 @@ struct ServeParityTests {
         var location: String?
         /// Whether the response headers policy applies (the bucket's behavior).
         var secured = true
-        /// CloudFront's answer differs because of a known problem of the emitted configuration.
-        var knownIssue: String?
 
         var request: PreviewRequest {
             PreviewRequest(method: method, target: target, headers: headers, body: Data(body.utf8))
@@ -171,15 +169,8 @@ struct ServeParityTests {
         let preview = await fixture.preview(row.request)
         Self.check(preview, row, objects: fixture.site.objects, who: "preview", connect: "'self'")
         let edge = try #require(try await fixture.cloudFront([row.request]).first)
-        if let issue = row.knownIssue {
-            withKnownIssue(Comment(rawValue: issue)) {
-                #expect(edge.status == preview.status)
-                #expect(edge.body == preview.body)
-            }
-        } else {
-            #expect(edge.status == preview.status)
-            #expect(edge.keyHeaders == preview.keyHeaders)
-            #expect(edge.body == preview.body)
-        }
+        #expect(edge.status == preview.status)
+        #expect(edge.keyHeaders == preview.keyHeaders)
+        #expect(edge.body == preview.body)
     }
 }

@@ -77,16 +77,11 @@ public enum Router {
             let key = pageKeys[page.route] ?? URLPath.key(for: page.route)
             let location = page.locations["route"] ?? SourceLocation(file: page.source, line: 1, column: 1)
             claims.append(Claim(key: key, kind: .page, location: location, description: "page \(page.source)", pathKind: .page))
-            if page.route == "/" {
-                entries.append(.init(path: "/", key: key))
-                entries.append(.init(path: "/index.html", key: key))
-            } else {
-                entries.append(.init(path: page.route, key: key))
-                redirects.append(.init(from: page.route + "/", to: page.route))
-            }
+            for path in Self.paths(answeredBy: page.route) { entries.append(.init(path: path, key: key)) }
+            if let slashed = Self.slashRedirect(for: page.route) { redirects.append(.init(from: slashed, to: page.route)) }
             for alias in page.aliases {
                 redirects.append(.init(from: alias, to: page.route))
-                if alias != "/", !alias.hasSuffix("/") { redirects.append(.init(from: alias + "/", to: page.route)) }
+                if let slashed = Self.slashRedirect(for: alias) { redirects.append(.init(from: slashed, to: page.route)) }
             }
         }
         for asset in assets {
@@ -155,6 +150,17 @@ public enum Router {
         }
     }
 
+    /// The paths a page with `route` answers: its route, and for the home page `/index.html` too.
+    static func paths(answeredBy route: String) -> [String] {
+        route == "/" ? ["/", "/index.html"] : [route]
+    }
+
+    /// The path that redirects to `path` (a page's route or an alias) with a slash added at its
+    /// end; nil when it ends in one already.
+    static func slashRedirect(for path: String) -> String? {
+        path.hasSuffix("/") ? nil : path + "/"
+    }
+
     /// Every claim on a path the plan makes: pages and their trailing-slash redirects, aliases,
     /// files, generated files, the reserved prefix, the API's pattern, and (with a bundle) the
     /// shell and the SPA's routes.
@@ -192,20 +198,19 @@ public enum Router {
         for page in pages {
             let owner = "page \(page.source)"
             let location = page.locations["route"] ?? SourceLocation(file: page.source, line: 1, column: 1)
-            paths.add(PathClaim(kind: .page, path: page.route, owner: owner, location: location, source: page.source))
-            if page.route == "/" {
-                paths.add(PathClaim(kind: .page, path: "/index.html", owner: owner, location: location, source: page.source))
-            } else {
-                paths.add(
-                    PathClaim(kind: .trailingSlash, path: page.route + "/", owner: owner, location: location, source: page.source, target: page.route))
+            for path in Self.paths(answeredBy: page.route) {
+                paths.add(PathClaim(kind: .page, path: path, owner: owner, location: location, source: page.source))
+            }
+            if let slashed = Self.slashRedirect(for: page.route) {
+                paths.add(PathClaim(kind: .trailingSlash, path: slashed, owner: owner, location: location, source: page.source, target: page.route))
             }
             for (index, alias) in page.aliases.enumerated() {
                 let aliasLocation = page.location(of: "aliases[\(index)]")
                 paths.add(PathClaim(kind: .alias, path: alias, owner: owner, location: aliasLocation, source: page.source, target: page.route))
-                if alias != "/", !alias.hasSuffix("/") {
+                if let slashed = Self.slashRedirect(for: alias) {
                     paths.add(
                         PathClaim(
-                            kind: .trailingSlash, path: alias + "/", owner: "alias \(alias) of \(owner)", location: aliasLocation,
+                            kind: .trailingSlash, path: slashed, owner: "alias \(alias) of \(owner)", location: aliasLocation,
                             source: page.source, target: page.route))
                 }
             }
