@@ -159,58 +159,123 @@ struct ServeRouterTests {
 
     // MARK: The backend client
 
-    /// A raw HTTP server in Python answering a chunked body, a body that ends with the connection,
-    /// a redirect, and a 204.
+    /// A gzip body as a backend that compressed it sends it: `{"ok":true,"compressed":"yes"}` and a newline.
+    static let gzipHex = "1f8b0800000000000203ab56cacf56b22a292a4dd5514acecf2d284a2d2e4e4d51b252aa4c2d56aae502006d29c8251f000000"
+    static let gzipped = Data(
+        stride(from: 0, to: gzipHex.count, by: 2).map { UInt8(gzipHex.dropFirst($0).prefix(2), radix: 16) ?? 0 })
+
+    /// A raw HTTP server in Python answering, each connection in a thread, a chunked body, a body
+    /// that ends with the connection, a redirect with two cookies, a 204 after a 100, a gzip body,
+    /// repeated headers, nothing at all (`/slow`), and at `/echo` the request line it received with
+    /// the `Accept-Encoding` it was sent.
     static let rawServer = #"""
-        import socket, sys
+        import os, socket, sys, threading, time
         server = socket.socket()
         server.bind(("127.0.0.1", 0))
-        server.listen(8)
-        server.settimeout(30)  # never outlives a test run that stopped early
+        server.listen(16)
+        server.settimeout(60)  # never outlives a test run that stopped early
         print(server.getsockname()[1], flush=True)
+        gzipped = bytes.fromhex("\#(gzipHex)")
         answers = {
             "/chunked": b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=1\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n",
             "/until-close": b"HTTP/1.0 201 Made Here\r\nContent-Type: text/plain\r\n\r\nuntil the end",
             "/moved": b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 5\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\nmoved",
             "/empty": b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\nX-Empty: yes\r\n\r\n",
+            "/gzip": b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nVary: Accept-Encoding\r\nContent-Length: %d\r\n\r\n" % len(gzipped) + gzipped,
+            "/cookies": b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1; Path=/\r\nX-Between: 1\r\nSet-Cookie: b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT\r\nContent-Length: 0\r\n\r\n",
         }
-        for _ in range(len(answers)):
-            connection, _ = server.accept()
-            request = b""
-            while b"\r\n\r\n" not in request:
-                chunk = connection.recv(4096)
-                if not chunk:
-                    break
-                request += chunk
-            if b" " not in request:
-                connection.close()
-                continue
-            path = request.split(b" ")[1].decode()
-            connection.sendall(answers.get(path, b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))
-            connection.close()
+
+        def serve(connection):
+            with connection:
+                connection.settimeout(10)
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    chunk = connection.recv(4096)
+                    if not chunk:
+                        return
+                    request += chunk
+                line = request.split(b"\r\n", 1)[0]
+                if line.count(b" ") < 2:
+                    return
+                target = line.split(b" ")[1].decode("latin-1")
+                if target == "/slow":
+                    time.sleep(10)
+                    return
+                if target.startswith("/echo"):
+                    fields = request.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]
+                    accept = [f.split(b":", 1)[1].strip() for f in fields if f.lower().startswith(b"accept-encoding:")]
+                    answer = b"HTTP/1.1 200 OK\r\nX-Accept-Encoding: %s\r\nContent-Length: %d\r\n\r\n%s" % (
+                        b", ".join(accept) or b"absent", len(line), line)
+                else:
+                    answer = answers.get(target, b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                connection.sendall(answer)
+
+        # The test process holds the other end of standard input: when it ends, so does the server.
+        threading.Thread(target=lambda: (sys.stdin.buffer.read(), os._exit(0)), daemon=True).start()
+        while True:
+            try:
+                connection, _ = server.accept()
+            except socket.timeout:
+                break
+            threading.Thread(target=serve, args=(connection,), daemon=True).start()
         """#
+
+    /// The raw server, started once for all the tests that use it.
+    actor RawServer {
+        static let shared = RawServer()
+
+        /// The running process and the pipe that keeps it alive.
+        final class Running: @unchecked Sendable {
+            let process: Process
+            let input: Pipe
+            let origin: String
+
+            init(process: Process, input: Pipe, origin: String) {
+                self.process = process
+                self.input = input
+                self.origin = origin
+            }
+        }
+
+        private var running: Task<Running, any Error>?
+
+        /// `http://127.0.0.1:<port>`.
+        func origin() async throws -> String {
+            let task = running ?? Task { try await Self.start() }
+            running = task
+            return try await task.value.origin
+        }
+
+        static func start() async throws -> Running {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-raw-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let portFile = folder.appendingPathComponent("port")
+            _ = FileManager.default.createFile(atPath: portFile.path, contents: nil)
+            let process = Process()
+            let input = Pipe()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", ServeRouterTests.rawServer]
+            process.standardOutput = try FileHandle(forWritingTo: portFile)
+            process.standardInput = input
+            try process.run()
+            // Python can take seconds to start on a loaded machine: wait up to a minute for its port.
+            var port = ""
+            for _ in 0..<3_000 where port.isEmpty && process.isRunning {
+                port = ((try? String(contentsOf: portFile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                if port.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            guard !port.isEmpty else {
+                if process.isRunning { process.terminate() }
+                throw BackendError("the test server never said its port")
+            }
+            return Running(process: process, input: input, origin: "http://127.0.0.1:\(port)")
+        }
+    }
 
     @Test("the backend client unframes chunked bodies, reads to the end without a length, and follows no redirects")
     func clientFraming() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-raw-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let portFile = folder.appendingPathComponent("port")
-        _ = FileManager.default.createFile(atPath: portFile.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.rawServer]
-        process.standardOutput = try FileHandle(forWritingTo: portFile)
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        // Python can take seconds to start on a loaded machine: wait up to a minute for its port.
-        var port = ""
-        for _ in 0..<3_000 where port.isEmpty {
-            port = ((try? String(contentsOf: portFile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            if port.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
-        }
-        try #require(!port.isEmpty, "the test server never said its port")
-        let client = BackendClient(origin: "http://127.0.0.1:\(port)", timeout: .seconds(5))
+        let client = BackendClient(origin: try await RawServer.shared.origin(), timeout: .seconds(5))
 
         let chunked = try await client.send(BackendRequest(method: "GET", target: "/chunked"))
         #expect(chunked.status == 200)
@@ -219,7 +284,6 @@ struct ServeRouterTests {
 
         let untilClose = try await client.send(BackendRequest(method: "GET", target: "/until-close"))
         #expect(untilClose.status == 201)
-        #expect(untilClose.reason == "Made Here")
         #expect(String(decoding: untilClose.body, as: UTF8.self) == "until the end")
 
         let moved = try await client.send(BackendRequest(method: "GET", target: "/moved"))
@@ -231,6 +295,89 @@ struct ServeRouterTests {
         #expect(empty.status == 204)
         #expect(empty.headers.value(of: "X-Empty") == "yes")
         #expect(empty.body.isEmpty)
+    }
+
+    /// A request and the answer the client must hand back as the backend sent it.
+    struct PassThrough: Sendable, CustomTestStringConvertible {
+        var name: String
+        var request: BackendRequest
+        var status: Int
+        /// The answer's headers of these names, all of them and in this order.
+        var headers: [HeaderField]
+        var absent: [String] = []
+        var body: Data
+
+        var testDescription: String { name }
+    }
+
+    static let passThrough: [PassThrough] = [
+        PassThrough(
+            name: "a gzip body comes back byte for byte, with its Content-Encoding",
+            request: BackendRequest(method: "GET", target: "/gzip", headers: [HeaderField("Accept-Encoding", "gzip")]),
+            status: 200, headers: [HeaderField("Content-Encoding", "gzip"), HeaderField("Content-Length", "\(gzipped.count)")],
+            body: gzipped),
+        PassThrough(
+            name: "a 302 comes back, not followed",
+            request: BackendRequest(method: "GET", target: "/moved"),
+            status: 302, headers: [HeaderField("Location", "/elsewhere")], body: Data("moved".utf8)),
+        PassThrough(
+            name: "a chunked body comes back unframed, without its trailer",
+            request: BackendRequest(method: "GET", target: "/chunked"),
+            status: 200, headers: [HeaderField("Content-Type", "text/plain")], absent: ["Transfer-Encoding", "X-Trailer"],
+            body: Data("hello world".utf8)),
+        PassThrough(
+            name: "two Set-Cookie headers come back, both and in order",
+            request: BackendRequest(method: "GET", target: "/cookies"),
+            status: 200,
+            headers: [
+                HeaderField("Set-Cookie", "a=1; Path=/"), HeaderField("X-Between", "1"),
+                HeaderField("Set-Cookie", "b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT"),
+            ],
+            body: Data()),
+        PassThrough(
+            name: "percent-escapes in the path and the query reach the backend unchanged, with no Accept-Encoding added",
+            request: BackendRequest(method: "GET", target: "/echo/a%2Fb%20c?q=%E2%9C%93&x=%20y&z=%2B%26&w=a+b&e="),
+            status: 200, headers: [HeaderField("X-Accept-Encoding", "absent")],
+            body: Data("GET /echo/a%2Fb%20c?q=%E2%9C%93&x=%20y&z=%2B%26&w=a+b&e= HTTP/1.1".utf8)),
+    ]
+
+    @Test("the backend client hands back what the backend sent", arguments: passThrough)
+    func passesThrough(_ example: PassThrough) async throws {
+        let client = BackendClient(origin: try await RawServer.shared.origin(), timeout: .seconds(10))
+        let response = try await client.send(example.request)
+        #expect(response.status == example.status)
+        let names = Set(example.headers.map { $0.name.lowercased() })
+        #expect(response.headers.filter { names.contains($0.name.lowercased()) } == example.headers)
+        for name in example.absent {
+            #expect(response.headers.value(of: name) == nil, "\(name)")
+        }
+        #expect(response.body == example.body)
+    }
+
+    /// What a client built on Foundation's `URL` and SwiftNIO's parser (AsyncHTTPClient) does not
+    /// do, and a proxy that answers like the edge must: send the request target byte for byte
+    /// (browsers send `[`, `]` and `|` raw in queries; URL would percent-encode them, and `%zz`
+    /// too), and hand back the backend's own reason phrase (NIO's parser keeps only the status).
+    @Test("characters a URL cannot hold and broken escapes reach the backend as sent; the backend's reason phrase comes back")
+    func exactTarget() async throws {
+        let client = BackendClient(origin: try await RawServer.shared.origin(), timeout: .seconds(10))
+        let echoed = try await client.send(BackendRequest(method: "GET", target: "/echo?filter[a]=x|y&p=%zz"))
+        #expect(String(decoding: echoed.body, as: UTF8.self) == "GET /echo?filter[a]=x|y&p=%zz HTTP/1.1")
+        let made = try await client.send(BackendRequest(method: "GET", target: "/until-close"))
+        #expect(made.status == 201)
+        #expect(made.reason == "Made Here")
+    }
+
+    @Test("a backend that does not answer in time is a timeout; one that is down is refused")
+    func clientErrors() async throws {
+        let slow = BackendClient(origin: try await RawServer.shared.origin(), timeout: .seconds(1))
+        await #expect(throws: BackendError("no answer within 1 s")) {
+            _ = try await slow.send(BackendRequest(method: "GET", target: "/slow"))
+        }
+        let down = BackendClient(origin: "http://127.0.0.1:9", timeout: .seconds(5))
+        await #expect(throws: BackendError("connection refused (is the backend running?)")) {
+            _ = try await down.send(BackendRequest(method: "GET", target: "/api/me"))
+        }
     }
 
     @Test("host names resolve, IPv4 first")

@@ -102,10 +102,10 @@ extension String {
         guard let first = wanted.first else { return true }
         var text = self
         return text.withUTF8 { bytes in
-            guard bytes.count >= wanted.count else { return false }
+            guard bytes.count >= wanted.count, let start = bytes.baseAddress, let needleStart = wanted.baseAddress else { return false }
             var index = 0
             while index <= bytes.count - wanted.count {
-                if bytes[index] == first, memcmp(bytes.baseAddress! + index, wanted.baseAddress!, wanted.count) == 0 { return true }
+                if bytes[index] == first, memcmp(start + index, needleStart, wanted.count) == 0 { return true }
                 index += 1
             }
             return false

@@ -9,7 +9,9 @@ public enum Parallel {
         if items.count < 2 { return items.map(transform) }
         // Each iteration initializes its own slot of the result, once: no lock is needed.
         return [Output](unsafeUninitializedCapacity: items.count) { buffer, initialized in
-            let slots = Slots(base: buffer.baseAddress!)
+            // Two or more items: the buffer has room, so it has an address.
+            guard let base = buffer.baseAddress else { return }
+            let slots = Slots(base: base)
             DispatchQueue.concurrentPerform(iterations: items.count) { index in
                 (slots.base + index).initialize(to: transform(items[index]))
             }
