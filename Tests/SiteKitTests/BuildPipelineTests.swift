@@ -264,6 +264,39 @@ struct BuildPipelineTests {
     }
 }
 
+@Suite("Build steps")
+struct BuildStepTests {
+    @Test("the steps run in order, each told to progress; a failing step's errors carry its name and the steps after it do not run")
+    func failingStep() throws {
+        var seen: [String] = []
+        let pipeline = BuildPipeline(options: .init())
+        let context = try pipeline.run(BuildPipeline.steps, fileSystem: MemoryFileSystem(TestProject.files)) { index, total, name in
+            seen.append("\(index)/\(total) \(name)")
+        }
+        #expect(seen == BuildPipeline.steps.enumerated().map { "\($0.offset + 1)/\(BuildPipeline.steps.count) \($0.element.name)" })
+        #expect(context.manifest != nil && !context.objects.isEmpty)
+        #expect(try context.result().objects == context.objects)
+
+        let broken = TestProject.with(["content/privacy.md": "---\ntitle: P\n---\nSee [x](/nowhere).\n"])
+        let later = BuildStep("After the checks") { _ in Issue.record("a step after a failed one ran") }
+        #expect {
+            try pipeline.run(BuildPipeline.steps + [later], fileSystem: MemoryFileSystem(broken))
+        } throws: { error in
+            (error as? DiagnosticError)?.step == "Check pages"
+        }
+    }
+
+    @Test("a step whose input no earlier step made is an error that says so, not a crash", arguments: [BuildStep.loadContent, .planRoutes, .renderPages, .buildManifest, .checkDeployment])
+    func wrongOrder(step: BuildStep) throws {
+        #expect {
+            try BuildPipeline(options: .init()).run([step], fileSystem: MemoryFileSystem(TestProject.files))
+        } throws: { error in
+            guard let error = error as? DiagnosticError else { return false }
+            return error.step == step.name && error.diagnostics.count == 1 && error.diagnostics[0].message.hasPrefix("the build has no ")
+        }
+    }
+}
+
 @Suite("Incremental builds")
 struct IncrementalBuildTests {
     /// A page cache in memory that counts what it renders.
