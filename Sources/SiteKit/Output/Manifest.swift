@@ -10,14 +10,21 @@ public struct Manifest: Sendable, Equatable, Codable {
 
     /// One object of the bucket.
     public struct Object: Sendable, Equatable, Codable {
+        /// The object key, which is also its path in `dist/`.
         public var key: String
+        /// Its size in bytes.
         public var size: Int
+        /// Hex SHA-256 of its bytes: what the publish plan compares to decide an upload.
         public var sha256: String
         /// Hex MD5: S3's ETag for a single-part upload.
         public var md5: String
+        /// The `Content-Type` it is uploaded with.
         public var contentType: String
+        /// The `Cache-Control` it is uploaded with, from its kind and `cache:` in `site.yml`.
         public var cacheControl: String
+        /// What it is: page, shell, asset or other file.
         public var kind: ObjectKind
+        /// The input it came from, relative to the project root.
         public var source: String
 
         enum CodingKeys: String, CodingKey {
@@ -50,7 +57,9 @@ public struct Manifest: Sendable, Equatable, Codable {
     public var version: Int = 1
     /// The production origin the site was built for.
     public var baseURL: String
+    /// Every object of the output but the manifest itself, sorted by key.
     public var objects: [Object]
+    /// The routing table: every path, redirect, SPA route and the API pattern.
     public var routes: RoutingTable
     /// Deployed manifests only: the fingerprinted asset keys of earlier deploys, newest first, which
     /// stay in the bucket so that tabs still open on those versions keep loading their chunks.

@@ -12,12 +12,16 @@ import Darwin
 /// A request forwarded to the development backend: method, target, headers and body as received
 /// (without hop-by-hop headers and `Host`).
 public struct BackendRequest: Sendable, Equatable {
+    /// The HTTP method, as the browser sent it.
     public var method: String
     /// `path?query`, still percent-encoded.
     public var target: String
+    /// The request's headers, in order.
     public var headers: [HeaderField]
+    /// The request body, as received.
     public var body: Data
 
+    /// A request to forward.
     public init(method: String, target: String, headers: [HeaderField] = [], body: Data = Data()) {
         self.method = method
         self.target = target
@@ -28,20 +32,27 @@ public struct BackendRequest: Sendable, Equatable {
 
 /// The backend's answer, with its body unframed (chunked encoding removed) and otherwise untouched.
 public struct BackendResponse: Sendable, Equatable {
+    /// The status code.
     public var status: Int
+    /// The reason phrase, as the backend wrote it.
     public var reason: String
+    /// The response headers, in order, repeated ones kept.
     public var headers: [HeaderField]
+    /// The body, without chunked framing.
     public var body: Data
 }
 
 /// Why the backend could not be reached or understood.
 public struct BackendError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong, in one sentence.
     public var message: String
 
+    /// An error saying `message`.
     public init(_ message: String) {
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 }
 
@@ -51,14 +62,18 @@ public struct BackendError: Error, Sendable, Equatable, CustomStringConvertible 
 /// `Content-Length` and `Connection: close`) and returns the status, headers and body as the
 /// backend sent them: no redirects are followed and nothing is decompressed.
 public struct BackendClient: Sendable {
+    /// The backend, as `http://host:port`.
     public let origin: String
+    /// How long a request may take in all, from connecting to the end of the body.
     public var timeout: Duration
 
+    /// A client of the backend at `origin`.
     public init(origin: String, timeout: Duration = .seconds(30)) {
         self.origin = origin
         self.timeout = timeout
     }
 
+    /// Sends `request` on a new connection and reads the whole answer; throws ``BackendError``.
     public func send(_ request: BackendRequest) async throws -> BackendResponse {
         guard let components = URLComponents(string: origin), let host = components.host, !host.isEmpty else {
             throw BackendError("'\(origin)' is not an origin such as http://127.0.0.1:8000")
