@@ -10,6 +10,7 @@ public struct BuildPipeline: Sendable {
     public struct Options: Sendable {
         /// The config file, relative to the project root.
         public var configPath: String = "site.yml"
+        /// Build the pages whose front matter says `draft: true` too; off, they are left out.
         public var includeDrafts: Bool = false
         /// Treat warnings as errors.
         public var strict: Bool = false
@@ -23,6 +24,7 @@ public struct BuildPipeline: Sendable {
         /// (``SiteChecker/Report/externalLinks``); a build does not list them and skips the work.
         public var listsExternalLinks = true
 
+        /// Options for the config file at `configPath`, without a page cache or content cache.
         public init(configPath: String = "site.yml", includeDrafts: Bool = false, strict: Bool = false) {
             self.configPath = configPath
             self.includeDrafts = includeDrafts
@@ -32,11 +34,17 @@ public struct BuildPipeline: Sendable {
 
     /// Everything a build produced.
     public struct Result: Sendable {
+        /// The config the build read.
         public var config: SiteConfig
+        /// The content pages, sorted by route; drafts only when they were asked for.
         public var pages: [ContentPage]
+        /// Every file of the output but the manifest, sorted by key.
         public var objects: [OutputObject]
+        /// Every object with its size, digests and headers, and the routing table.
         public var manifest: Manifest
+        /// The manifest's bytes, as `_site/manifest.json` holds them.
         public var manifestData: Data
+        /// The warnings of every step, sorted.
         public var warnings: [Diagnostic]
         /// What the page checks looked at.
         public var check: SiteChecker.Report

@@ -13,7 +13,9 @@ public struct SiteChecker: Sendable {
     public struct Page: Sendable {
         /// The fields, in one plain value.
         public struct Fields {
+            /// The object key, which is also its path below `dist/`.
             public var key: String
+            /// `page` for content pages and the 404 page, `shell` for the app's shell.
             public var kind: ObjectKind
             /// The URL path the page is served at.
             public var path: String
@@ -38,6 +40,7 @@ public struct SiteChecker: Sendable {
         /// The rendered text, made when a finding needs its lines.
         public var html: String { String(decoding: self.data, as: UTF8.self) }
 
+        /// A page to check; with `summary`, its HTML is not parsed again.
         public init(
             key: String, kind: ObjectKind, path: String, data: Data, content: ContentPage?, template: String, summary: PageSummary? = nil
         ) {
@@ -47,9 +50,12 @@ public struct SiteChecker: Sendable {
 
     /// A link to another site: listed, never fetched.
     public struct ExternalLink: Sendable, Hashable, Codable, Comparable {
+        /// The URL as written.
         public var url: String
+        /// Where the link is written, in Markdown or a template.
         public var location: SourceLocation
 
+        /// Links sort by URL, then by where they are written.
         public static func < (lhs: ExternalLink, rhs: ExternalLink) -> Bool {
             (lhs.url, lhs.location) < (rhs.url, rhs.location)
         }
@@ -57,11 +63,15 @@ public struct SiteChecker: Sendable {
 
     /// What the checks found.
     public struct Report: Sendable, Equatable {
+        /// Every finding of both passes, once each, sorted.
         public var diagnostics: [Diagnostic]
+        /// How many pages were checked.
         public var pagesChecked: Int
+        /// How many URLs the pages' elements hold (`href`, `src` and the like), of any site.
         public var linksChecked: Int
         /// What the first pass found on each page, and the keys of those pages, in the order checked.
         public var summaries: [PageSummary] = []
+        /// The key of the page of each summary, in the same order.
         public var checkedKeys: [String] = []
 
         /// Every link to another site, once per URL and place, sorted (gathered when asked: a
@@ -87,6 +97,8 @@ public struct SiteChecker: Sendable {
     /// costs a search of the page's Markdown); false leaves ``PageSummary/external`` empty.
     public var listsExternalLinks: Bool
 
+    /// A checker that resolves links through `routes`, treats URLs below `baseURL` as this site's
+    /// and locates findings in `templates`; `markdown` reads a body that was let go.
     public init(
         routes: RoutingTable, templates: TemplateSet, baseURL: String, listsExternalLinks: Bool = true,
         markdown: (@Sendable (ContentPage) -> String?)? = nil
@@ -146,6 +158,7 @@ public struct SiteChecker: Sendable {
 
     /// What the first pass found on one page: all that the second pass and later builds need.
     public struct PageSummary: Sendable, Equatable {
+        /// What the checks of this page alone found.
         public var diagnostics: [Diagnostic] = []
         /// Every id (and `<a name>`), sorted.
         public var ids: [String] = []

@@ -10,7 +10,9 @@ public struct ContentPage: Sendable, Equatable {
         public var source: String
         /// The canonical URL path (`/terms`): from front matter `route`, or from the file's path.
         public var route: String
+        /// From front matter `title`, or else the body's leading `# Title` line.
         public var title: String
+        /// The meta description, from front matter `description`; empty when there is none.
         public var description: String
         /// `YYYY-MM-DD`, when given.
         public var effectiveDate: String?
@@ -18,6 +20,7 @@ public struct ContentPage: Sendable, Equatable {
         public var updatedDate: String?
         /// The template name, relative to the templates folder without extension.
         public var template: String
+        /// Front matter `draft: true`: the page is left out unless drafts are asked for.
         public var draft: Bool
         /// Other paths that redirect here (`/tos`).
         public var aliases: [String]
@@ -58,6 +61,7 @@ public struct ContentPage: Sendable, Equatable {
 
 
 
+    /// Pages are equal when all their fields are.
     public static func == (lhs: ContentPage, rhs: ContentPage) -> Bool {
         lhs.storage == rhs.storage
     }
@@ -70,6 +74,7 @@ public struct ContentPage: Sendable, Equatable {
 
 /// A file under the content folder that is not Markdown: copied to `dist/` as it is.
 public struct StaticFile: Sendable, Equatable {
+    /// The file, relative to the project root (`content/logo.png`).
     public var source: String
     /// The object key in `dist/`.
     public var key: String

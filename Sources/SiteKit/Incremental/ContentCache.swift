@@ -6,5 +6,6 @@ import Foundation
 public protocol ContentCache: Sendable {
     /// The page read from `source` when its bytes had `digest`, with `defaultTemplate` in force.
     func page(source: String, digest: String, defaultTemplate: String) -> ContentPage?
+    /// Keeps `page`, read with `defaultTemplate` in force, for later builds.
     func store(_ page: ContentPage, defaultTemplate: String)
 }

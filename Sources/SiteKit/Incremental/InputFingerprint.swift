@@ -3,9 +3,12 @@ import Foundation
 /// Proves cheaply that nothing changed: a digest of every input file, compared with the one the
 /// last successful build recorded next to a digest of the manifest it wrote.
 public struct InputFingerprint: Sendable, Equatable, Codable {
+    /// The SHA-256 of every input file with its path and of the build's options, in hex.
     public var inputs: String
+    /// The SHA-256 of `_site/manifest.json` as the build wrote it, in hex.
     public var manifest: String
 
+    /// A fingerprint of the inputs' digest and the manifest's.
     public init(inputs: String, manifest: String) {
         self.inputs = inputs
         self.manifest = manifest

@@ -21,6 +21,8 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
         source + "\u{0}" + defaultTemplate + "\u{0}" + digest
     }
 
+    /// The page read from `source` when its bytes had `digest`, with `defaultTemplate` in force;
+    /// nil when the cache holds no such page or its entry does not parse.
     public func page(source: String, digest: String, defaultTemplate: String) -> ContentPage? {
         let (stored, encoded) = store.lookUp(Self.key(source: source, digest: digest, defaultTemplate: defaultTemplate))
         let page = stored ?? encoded.flatMap { data in
@@ -30,6 +32,8 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
         return page
     }
 
+    /// Keeps `page` without its body until ``save()``; a page without the digest of its file is
+    /// not kept.
     public func store(_ page: ContentPage, defaultTemplate: String) {
         guard !page.sourceDigest.isEmpty else { return }
         // Kept without its body, as a page read back from the file comes.

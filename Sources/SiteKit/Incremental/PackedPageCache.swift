@@ -19,12 +19,15 @@ public final class PackedPageCache: PageCache, @unchecked Sendable {
     /// The file.
     public var file: URL { store.file.url }
 
+    /// The page stored under `key` by this build or an earlier one; nil when there is none or its
+    /// entry does not parse.
     public func page(for key: String) -> CachedPage? {
         let (stored, encoded) = store.lookUp(key)
         if let stored { return stored }
         return encoded.flatMap { data in ByteReader.reading(data) { Self.decode(&$0) } }
     }
 
+    /// Keeps `page` under `key` until ``save()``, replacing what the file holds for it.
     public func store(_ page: CachedPage, for key: String) {
         store.store(page, for: key)
     }

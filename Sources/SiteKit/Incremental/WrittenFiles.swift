@@ -11,8 +11,11 @@ import Glibc
 public struct WrittenFiles: Sendable, Equatable {
     /// One file.
     public struct Entry: Sendable, Equatable {
+        /// The SHA-256 of the file's bytes, in hex.
         public var sha256: String
+        /// The size in bytes.
         public var size: Int
+        /// The file's inode number.
         public var inode: UInt64
         /// The change time (ctime), in nanoseconds.
         public var changed: Int64
@@ -23,6 +26,7 @@ public struct WrittenFiles: Sendable, Equatable {
     /// By path below the folder.
     public var entries: [String: Entry]
 
+    /// A record of `entries` in the output folder `folder`, an absolute path.
     public init(folder: String, entries: [String: Entry]) {
         self.folder = folder
         self.entries = entries

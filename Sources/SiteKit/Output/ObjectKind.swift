@@ -9,6 +9,7 @@ public enum ObjectKind: String, Sendable, Codable, CaseIterable, Comparable {
     /// Anything else: sitemap, robots.txt, unhashed bundle files.
     case other
 
+    /// Kinds sort by their raw names: `asset`, `other`, `page`, `shell`.
     public static func < (lhs: ObjectKind, rhs: ObjectKind) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 

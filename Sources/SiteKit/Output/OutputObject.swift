@@ -10,7 +10,9 @@ public struct OutputObject: Sendable, Equatable {
     public struct Fields {
         /// The object key and path below `dist/`.
         public var key: String
+        /// The bytes of the file.
         public var data: Data
+        /// What the object is, which decides its `Cache-Control`.
         public var kind: ObjectKind
         /// The input it came from (a Markdown file, a template, a bundle file), for diagnostics.
         public var source: String
@@ -29,15 +31,19 @@ public struct OutputObject: Sendable, Equatable {
 
     /// SHA-256 and MD5 of an object's bytes, in hex.
     public struct Digests: Sendable, Equatable {
+        /// The SHA-256, in hex, as the manifest lists it.
         public var sha256: String
+        /// The MD5, in hex: S3's ETag for a single-part upload.
         public var md5: String
 
+        /// Digests computed already, both in hex.
         public init(sha256: String, md5: String) {
             self.sha256 = sha256
             self.md5 = md5
         }
     }
 
+    /// An object at `key` holding `data`; without `digests`, the manifest hashes `data` itself.
     public init(key: String, data: Data, kind: ObjectKind, source: String, digests: Digests? = nil) {
         storage = CopyOnWrite(Fields(key: key, data: data, kind: kind, source: source, digests: digests))
     }

@@ -3,11 +3,16 @@ import Foundation
 /// Stage 6: renders every page, the SPA shell, the 404 page, `sitemap.xml` and `robots.txt`, and
 /// gathers the files that are copied as they are.
 public struct SiteRenderer: Sendable {
+    /// The config the pages are rendered for.
     public let config: SiteConfig
+    /// The templates and theme assets pages are rendered through.
     public let templates: TemplateSet
+    /// The values templates and content see.
     public let context: TemplateContext
+    /// Renders page bodies, keeping raw HTML only when `content.allow_raw_html` is set.
     public let markdown: MarkdownRenderer
 
+    /// A renderer for `config`'s pages through `templates`, with the values of `context`.
     public init(config: SiteConfig, templates: TemplateSet, context: TemplateContext) {
         self.config = config
         self.templates = templates
@@ -17,7 +22,9 @@ public struct SiteRenderer: Sendable {
 
     /// A rendered page and the warnings its Markdown gave.
     public struct RenderedPage: Sendable {
+        /// The page's HTML file, keyed where it is written below `dist/`.
         public var object: OutputObject
+        /// What the page's Markdown warned about, also when the page came from the cache.
         public var warnings: [Diagnostic]
         /// Set when the page came from the cache: its checks need not run again.
         public var summary: SiteChecker.PageSummary?

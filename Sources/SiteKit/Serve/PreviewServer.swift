@@ -4,12 +4,17 @@ import Foundation
 
 /// One line of the request log.
 public struct PreviewLogEntry: Sendable, Equatable {
+    /// The request method, such as `GET`.
     public var method: String
     /// The path without the query (OAuth codes stay out of the terminal).
     public var path: String
+    /// The HTTP status code of the answer.
     public var status: Int
+    /// The rule that answered.
     public var rule: PreviewRule
+    /// How long the answer took, in milliseconds.
     public var milliseconds: Double
+    /// Extra words for the log line, such as why the backend failed; nil when there are none.
     public var detail: String?
     /// Answered from the last good build while the latest one failed.
     public var stale: Bool
@@ -25,20 +30,28 @@ public struct PreviewLogEntry: Sendable, Equatable {
 
 /// What a build of the preview produced.
 public struct PreviewBuildSummary: Sendable, Equatable {
+    /// How many HTML pages were built: content pages, the 404 page and the app's shell, if any.
     public var pages: Int
+    /// How many objects the bucket would hold, the manifest included.
     public var files: Int
+    /// The bytes of every object and of the manifest.
     public var bytes: Int
+    /// How long the build took, in milliseconds.
     public var milliseconds: Int
+    /// The warnings of the build.
     public var warnings: [Diagnostic]
+    /// What differs between this configuration and one `plan-infra` accepts, in words.
     public var notes: [String]
 }
 
 /// Why the preview could not start.
 public struct PreviewServerError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, in words.
     public var message: String
     /// The diagnostics of a failed first build (already reported through events).
     public var diagnostics: [Diagnostic]
 
+    /// The message alone, without the diagnostics.
     public var description: String { message }
 }
 
@@ -48,18 +61,26 @@ public struct PreviewServerError: Error, Sendable, CustomStringConvertible {
 /// When a rebuild fails, the last good build keeps answering and the errors are listed at
 /// `/_site/errors`; until a first build succeeds, every request gets that list with status 500.
 public actor PreviewServer {
+    /// How the preview builds, where it listens and whether it watches.
     public struct Options: Sendable {
         /// The project folder (where the config file is).
         public var root: URL
+        /// How each build runs: the config file, drafts, strictness.
         public var build: BuildPipeline.Options
+        /// The address to listen on.
         public var host: String
         /// 0 picks a free port.
         public var port: UInt16
+        /// Whether to rebuild when an input changes; without it, a first build that fails makes
+        /// ``PreviewServer/start()`` throw.
         public var watch: Bool
+        /// How often the inputs are looked at for changes.
         public var pollInterval: Duration
         /// How long the development backend may take to answer.
         public var backendTimeout: Duration
 
+        /// Options that listen on `127.0.0.1:8080`, look for changes every 300 ms and give the
+        /// backend 30 s.
         public init(
             root: URL, build: BuildPipeline.Options = .init(), host: String = "127.0.0.1", port: UInt16 = 8080,
             watch: Bool = true, pollInterval: Duration = .milliseconds(300), backendTimeout: Duration = .seconds(30)
@@ -76,18 +97,25 @@ public actor PreviewServer {
 
     /// What the server reports as it runs.
     public enum Event: Sendable {
+        /// A build succeeded and its site now answers.
         case built(PreviewBuildSummary)
         /// A build failed; `keepsServing` tells whether an earlier good build still answers.
         case buildFailed([Diagnostic], keepsServing: Bool)
+        /// Inputs changed (paths relative to the project folder); a rebuild follows.
         case changed([String])
+        /// The server listens at `url`; `api` is the forwarded path pattern and where it goes, nil
+        /// when the site has no API.
         case listening(url: String, api: String?)
+        /// A request was answered.
         case request(PreviewLogEntry)
+        /// A message to show as it is.
         case notice(String)
     }
 
     /// The path of the preview's page of build errors.
     public static let errorsPath = "/_site/errors"
 
+    /// How the server was set up.
     public let options: Options
     private let events: @Sendable (Event) -> Void
     private let store = Store()
@@ -99,6 +127,7 @@ public actor PreviewServer {
     private var stopping = false
     private var watchedPaths: [String]
 
+    /// A server that reports to `events`; it builds and listens only once started.
     public init(options: Options, events: @escaping @Sendable (Event) -> Void = { _ in }) {
         self.options = options
         self.events = events

@@ -60,7 +60,7 @@ public struct PreviewSite: Sendable {
     /// The edge's routing data, as `plan-infra` puts it into the function's KeyValueStore: the
     /// preview answers the bucket's paths through the same decision procedure.
     public var edge: EdgeRouteStore
-    /// Pages (content pages and the shell) and the byte count, for the build summary.
+    /// HTML objects (content pages, the 404 page and the shell), for the build summary.
     public var pageCount: Int
     /// The bytes of every object and of the manifest, for the build summary.
     public var totalBytes: Int

@@ -4,16 +4,26 @@ import Foundation
 public indirect enum JSONValue: Sendable, Equatable, Encodable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
+    /// A JSON string.
     case string(String)
+    /// A JSON number, always a whole one.
     case int(Int)
+    /// `true` or `false`.
     case bool(Bool)
+    /// A JSON array, in order.
     case array([JSONValue])
+    /// A JSON object; its members are written in sorted key order.
     case object([String: JSONValue])
 
+    /// A string, written as a literal.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// A number, written as a literal.
     public init(integerLiteral value: Int) { self = .int(value) }
+    /// A Boolean, written as a literal.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An array, written as a literal.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// An object, written as a literal; of a repeated key, the last value counts.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
@@ -29,6 +39,7 @@ public indirect enum JSONValue: Sendable, Equatable, Encodable, ExpressibleByStr
         return nil
     }
 
+    /// Encodes the value as the JSON it stands for.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
