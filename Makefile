@@ -1,8 +1,10 @@
 # make site: install what is missing, build the tool and the example site into dist/.
-# make test: run the whole test suite: Swift tests, the deploy and publish scripts against a local AWS
+# make lint: swift-format's check of every Swift file against .swift-format (no file to change, every
+# public declaration documented, no force unwraps).
+# make test: run the whole test suite: the lint, Swift tests, the deploy and publish scripts against a local AWS
 # emulator, the theme checks (W3C validator, axe-core) and the preview in headless Chromium.
 
-.PHONY: site test deps tool infra clean
+.PHONY: site test lint deps tool infra clean
 
 site: deps
 	swift run site build
@@ -16,7 +18,10 @@ tool: deps
 infra:
 	swift run site plan-infra
 
-test:
+lint:
+	swift format lint --strict --configuration .swift-format --recursive Sources Tests Package.swift
+
+test: lint
 	swift test
 	./scripts/test-deploy-on-moto infra
 	./scripts/test-publish-on-moto

@@ -27,7 +27,6 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var reporting: ReportingOptions
 
-
     @Flag(name: .long, help: "Ignore and rebuild the cache in .site-cache (render every page).")
     var noCache = false
 

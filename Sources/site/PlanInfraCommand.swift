@@ -21,7 +21,10 @@ struct PlanInfraCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The output folder (default: infra in the project root).", valueName: "dir"))
     var out: String?
 
-    @Option(name: .long, help: ArgumentHelp("The manifest of the last deploy (from previous-manifest.sh); missing or absent means the first deploy.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The manifest of the last deploy (from previous-manifest.sh); missing or absent means the first deploy.", valueName: "file"))
     var previous: String?
 
     @Flag(name: .long, help: "Allow a deploy that deletes more than infra.max_deletes objects, or every object.")

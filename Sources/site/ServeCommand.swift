@@ -28,7 +28,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The port to listen on (0 picks a free one).", valueName: "port"))
     var port: UInt16 = 8080
 
-    @Option(name: .long, help: ArgumentHelp("The address to listen on; keep 127.0.0.1 unless others must reach the preview.", valueName: "host"))
+    @Option(
+        name: .long, help: ArgumentHelp("The address to listen on; keep 127.0.0.1 unless others must reach the preview.", valueName: "host")
+    )
     var host = "127.0.0.1"
 
     @Flag(name: .customLong("no-watch"), help: "Build once; do not rebuild when inputs change.")

@@ -32,9 +32,10 @@ struct BadInputTests {
         #expect(project.snapshot("dist") == ["previous.txt": Data("previous build\n".utf8)])
         #expect(project.topLevel.filter { $0.hasPrefix(".dist") }.isEmpty)
 
-        let diagnostics = outcome.stderr.split(separator: "\n").filter {
-            !$0.hasPrefix("    hint:") && !$0.hasSuffix("warnings") && !$0.hasSuffix("warning")
-        }.joined(separator: "\n") + "\n"
+        let diagnostics =
+            outcome.stderr.split(separator: "\n").filter {
+                !$0.hasPrefix("    hint:") && !$0.hasSuffix("warnings") && !$0.hasSuffix("warning")
+            }.joined(separator: "\n") + "\n"
         let expectedURL = folder.appendingPathComponent("expected.txt")
         if Snapshot.recording {
             try Data(diagnostics.utf8).write(to: expectedURL)

@@ -46,12 +46,12 @@ struct BuildPipelineTests {
         let files = TestProject.with([
             "app/dist/.vite/manifest.json": nil,
             "app/dist/index.html": """
-                <!doctype html><html><head>
-                <script type="module" crossorigin src="/assets/index-Zz9Yy8Xx.js"></script>
-                <link rel="modulepreload" crossorigin href="/assets/shared-AbCd1234.js">
-                <link rel="stylesheet" crossorigin href="/assets/index-Qq1Ww2Ee.css">
-                </head><body><div id="root"></div></body></html>
-                """,
+            <!doctype html><html><head>
+            <script type="module" crossorigin src="/assets/index-Zz9Yy8Xx.js"></script>
+            <link rel="modulepreload" crossorigin href="/assets/shared-AbCd1234.js">
+            <link rel="stylesheet" crossorigin href="/assets/index-Qq1Ww2Ee.css">
+            </head><body><div id="root"></div></body></html>
+            """,
         ])
         let html = try #require(TestProject.text(try TestProject.build(files), "index.html"))
         #expect(html.contains("<link rel=\"stylesheet\" href=\"/assets/index-Qq1Ww2Ee.css\">"))
@@ -127,7 +127,9 @@ struct BuildPipelineTests {
 
     @Test("a build that does not list external links finds the same and writes the same, without locating them")
     func withoutExternalLinks() throws {
-        let files = TestProject.with(["content/privacy.md": TestProject.files["content/privacy.md"]! + "\nSee [the law](https://example.org/law).\n"])
+        let files = TestProject.with([
+            "content/privacy.md": TestProject.files["content/privacy.md"]! + "\nSee [the law](https://example.org/law).\n"
+        ])
         let listed = try BuildPipeline(options: .init()).run(fileSystem: MemoryFileSystem(files))
         var options = BuildPipeline.Options()
         options.listsExternalLinks = false
@@ -220,11 +222,15 @@ struct BuildPipelineTests {
         Case(
             name: "page shadows a bundle file",
             changes: ["content/favicon.md": "---\ntitle: F\nroute: /favicon.svg\n---\n"],
-            expected: ["content/favicon.md:3:8: error: page content/favicon.md and bundle file app/dist/favicon.svg collide on /favicon.svg"]),
+            expected: [
+                "content/favicon.md:3:8: error: page content/favicon.md and bundle file app/dist/favicon.svg collide on /favicon.svg"
+            ]),
         Case(
             name: "a file where a page needs a folder",
             changes: ["content/terms.pdf/x.md": "---\ntitle: X\n---\n", "content/terms.pdf": "%PDF"],
-            expected: ["content/terms.pdf/x.md:1:1: error: page content/terms.pdf/x.md needs 'terms.pdf' to be a folder, but content file content/terms.pdf is the file 'terms.pdf'"]),
+            expected: [
+                "content/terms.pdf/x.md:1:1: error: page content/terms.pdf/x.md needs 'terms.pdf' to be a folder, but content file content/terms.pdf is the file 'terms.pdf'"
+            ]),
         Case(
             name: "page under the API path",
             changes: ["content/api.md": "---\ntitle: A\nroute: /api/docs\n---\n"],
@@ -236,7 +242,9 @@ struct BuildPipelineTests {
         Case(
             name: "alias that is already a page",
             changes: ["content/privacy.md": "---\ntitle: P\naliases: [/terms]\n---\n"],
-            expected: ["content/privacy.md:3:11: error: alias /terms is already the route of page content/terms.md at content/terms.md:1:1, so the redirect would never run"]),
+            expected: [
+                "content/privacy.md:3:11: error: alias /terms is already the route of page content/terms.md at content/terms.md:1:1, so the redirect would never run"
+            ]),
         Case(
             name: "registered legal page missing",
             changes: ["content/privacy.md": nil],
@@ -286,7 +294,9 @@ struct BuildStepTests {
         }
     }
 
-    @Test("a step whose input no earlier step made is an error that says so, not a crash", arguments: [BuildStep.loadContent, .planRoutes, .renderPages, .buildManifest, .checkDeployment])
+    @Test(
+        "a step whose input no earlier step made is an error that says so, not a crash",
+        arguments: [BuildStep.loadContent, .planRoutes, .renderPages, .buildManifest, .checkDeployment])
     func wrongOrder(step: BuildStep) throws {
         #expect {
             try BuildPipeline(options: .init()).run([step], fileSystem: MemoryFileSystem(TestProject.files))
@@ -335,8 +345,13 @@ struct IncrementalBuildTests {
             warnings: [.warning(SourceLocation(file: "content/a.md", line: 4, column: 2), "raw HTML dropped", hint: "write Markdown")],
             summary: SiteChecker.PageSummary(
                 diagnostics: [.error(SourceLocation(file: "templates/page.mustache", line: 1), "no lang")], ids: ["a", "b"],
-                links: [SiteChecker.Link(value: "/terms#x", target: "/terms#x", sourcepos: "3:1-3:9"), SiteChecker.Link(value: "#a", target: "#a", sourcepos: nil)],
-                external: [SiteChecker.ExternalLink(url: "https://example.com", location: SourceLocation(file: "content/a.md", line: 5, column: 3))],
+                links: [
+                    SiteChecker.Link(value: "/terms#x", target: "/terms#x", sourcepos: "3:1-3:9"),
+                    SiteChecker.Link(value: "#a", target: "#a", sourcepos: nil),
+                ],
+                external: [
+                    SiteChecker.ExternalLink(url: "https://example.com", location: SourceLocation(file: "content/a.md", line: 5, column: 3))
+                ],
                 linkCount: 4),
             digests: OutputObject.Digests(sha256: "ab12", md5: "cd34"))
         let first = PackedPageCache(file: file)
@@ -404,7 +419,9 @@ struct IncrementalBuildTests {
         #expect(incremental.manifestData == clean.manifestData)
 
         // A template change renders every page again.
-        let retemplated = edited.merging(["templates/partials/header.mustache": "<header><a href=\"/\">{{site.legal_name}}</a></header>"]) { _, new in new }
+        let retemplated = edited.merging(["templates/partials/header.mustache": "<header><a href=\"/\">{{site.legal_name}}</a></header>"]) {
+            _, new in new
+        }
         let again = try build(retemplated, cache: cache)
         #expect(cache.stores == 5)
         #expect(again.objects == (try build(retemplated, cache: nil)).objects)
@@ -441,7 +458,8 @@ struct IncrementalBuildTests {
     }
 
     /// Builds `files` with both caches, every file's digest known, as `site build` does.
-    func cachedBuild(_ files: [String: String], pages: MemoryCache, content: PackedContentCache) throws -> (BuildPipeline.Result, [String]) {
+    func cachedBuild(_ files: [String: String], pages: MemoryCache, content: PackedContentCache) throws -> (BuildPipeline.Result, [String])
+    {
         var options = BuildPipeline.Options()
         options.pageCache = pages
         options.contentCache = content
@@ -453,8 +471,10 @@ struct IncrementalBuildTests {
 
     @Test("front matter params reach templates and content as page.params, and survive the content cache")
     func params() throws {
-        let page = "---\ntitle: Privacy Policy\nparams:\n  product: Clip Pro\n  regions: [EU, US]\n  beta: true\n  owner: {team: Legal}\n---\n\nFor {{page.params.product}}.\n"
-        let legal = "{{<layout}}{{$main}}<h1>{{page.title}}</h1>{{#page.params.beta}}<p>{{#page.params.regions}}[{{.}}]{{/page.params.regions}} {{page.params.owner.team}}</p>{{/page.params.beta}}\n{{{content}}}{{/main}}{{/layout}}\n"
+        let page =
+            "---\ntitle: Privacy Policy\nparams:\n  product: Clip Pro\n  regions: [EU, US]\n  beta: true\n  owner: {team: Legal}\n---\n\nFor {{page.params.product}}.\n"
+        let legal =
+            "{{<layout}}{{$main}}<h1>{{page.title}}</h1>{{#page.params.beta}}<p>{{#page.params.regions}}[{{.}}]{{/page.params.regions}} {{page.params.owner.team}}</p>{{/page.params.beta}}\n{{{content}}}{{/main}}{{/layout}}\n"
         let files = TestProject.with(["content/privacy.md": page, "templates/legal.mustache": legal])
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("site-params-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -472,7 +492,8 @@ struct IncrementalBuildTests {
             #expect(!terms.contains("[EU]"), "a page without params renders the section empty")
         }
         var writer = ByteWriter()
-        let value = try #require(try? FrontMatter.page(from: page, file: "content/privacy.md", defaultRoute: "/privacy", defaultTemplate: "legal").params)
+        let value = try #require(
+            try? FrontMatter.page(from: page, file: "content/privacy.md", defaultRoute: "/privacy", defaultTemplate: "legal").params)
         value.encode(into: &writer)
         #expect(ByteReader.reading(writer.data) { TemplateValue.decode(&$0) } == value)
         #expect(value != .object([:]))

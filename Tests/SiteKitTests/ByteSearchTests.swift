@@ -41,9 +41,11 @@ struct ByteSearchTests {
         #expect(ByteSearch.first(Array("c".utf8), in: haystack, from: 3) == nil)
     }
 
-    @Test("the default anchor is a rare byte of the needle", arguments: [
-        (" data-sourcepos=\"", "-"), ("\n  ]", "]"), ("\n  \"objects\" : [\n", "["), ("abc", "b"), (" ", " "),
-    ])
+    @Test(
+        "the default anchor is a rare byte of the needle",
+        arguments: [
+            (" data-sourcepos=\"", "-"), ("\n  ]", "]"), ("\n  \"objects\" : [\n", "["), ("abc", "b"), (" ", " "),
+        ])
     func rareAnchor(needle: String, anchor: String) {
         let bytes = Array(needle.utf8)
         #expect(bytes[ByteSearch.rarestByte(of: bytes)] == Array(anchor.utf8)[0])
@@ -51,7 +53,10 @@ struct ByteSearchTests {
 
     @Test(
         "containsBytes agrees with contains for ASCII needles",
-        arguments: ["", "a", "/.", "x/.hidden", "assets/.vite/manifest.json", "application/json", "image/svg+xml", "text/javascript", "é/.é", "/", "."])
+        arguments: [
+            "", "a", "/.", "x/.hidden", "assets/.vite/manifest.json", "application/json", "image/svg+xml", "text/javascript", "é/.é", "/",
+            ".",
+        ])
     func containsBytes(text: String) {
         #expect(text.containsBytes("/.") == text.contains("/."))
         #expect(text.containsBytes("json") == text.contains("json"))

@@ -37,18 +37,23 @@ struct CommandLineTests {
         func build() throws -> ProcessOutcome {
             let site = binary.path
             return asRoot
-                ? try ProcessOutcome.run(URL(fileURLWithPath: "/usr/sbin/runuser"), ["-u", "nobody", "--", site, "build", "-q"], in: project.root)
+                ? try ProcessOutcome.run(
+                    URL(fileURLWithPath: "/usr/sbin/runuser"), ["-u", "nobody", "--", site, "build", "-q"], in: project.root)
                 : try ProcessOutcome.run(SiteExecutable.url, ["build", "-q"], in: project.root)
         }
         #expect(try build().status == 0)
         // A build killed between its steps left these (pid 2^22 + 1 is above any Linux pid).
         for leftover in [".dist.tmp-4194305", ".dist.old-4194305"] {
-            try FileManager.default.createDirectory(at: project.root.appendingPathComponent(leftover + "/assets"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: project.root.appendingPathComponent(leftover + "/assets"), withIntermediateDirectories: true)
         }
         if asRoot { #expect(chownTree(project.root.path, to: "nobody")) }
         for round in 0..<2 {
             #expect(makeReadOnly(project.root.appendingPathComponent("dist").path))
-            try project.write(["content/terms.md": String(decoding: project.snapshot("content")["terms.md"] ?? Data(), as: UTF8.self) + "\nMore \(round).\n"])
+            try project.write([
+                "content/terms.md": String(decoding: project.snapshot("content")["terms.md"] ?? Data(), as: UTF8.self)
+                    + "\nMore \(round).\n"
+            ])
             if asRoot { #expect(chownTree(project.root.path, to: "nobody")) }
             let outcome = try build()
             #expect(outcome.status == 0, "\(outcome.stderr)")
@@ -205,7 +210,9 @@ struct CommandLineTests {
 struct CheckCommandTests {
     @Test("the example site passes site check with no findings and nothing is written")
     func exampleIsClean() throws {
-        let outcome = try SiteExecutable.run(["check", "--config", TestProject.repositoryRoot.appendingPathComponent("site.yml").path], in: FileManager.default.temporaryDirectory)
+        let outcome = try SiteExecutable.run(
+            ["check", "--config", TestProject.repositoryRoot.appendingPathComponent("site.yml").path],
+            in: FileManager.default.temporaryDirectory)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stderr.isEmpty)
         #expect(outcome.stdout.hasPrefix("Checked 4 pages, "))
@@ -219,7 +226,10 @@ struct CheckCommandTests {
         try project.write(["content/privacy.md": "---\ntitle: P\n---\nSee [x](/nowhere).\n"])
         let outcome = try SiteExecutable.run(["check"], in: project.root)
         #expect(outcome.status == 1)
-        #expect(outcome.stderr == "content/privacy.md:4:9: error: broken link to /nowhere on page /privacy\n    hint: no page, file, redirect or SPA route answers it; fix the link or add the page\nstopped at \"Check pages\": 1 error, 0 warnings\n")
+        #expect(
+            outcome.stderr
+                == "content/privacy.md:4:9: error: broken link to /nowhere on page /privacy\n    hint: no page, file, redirect or SPA route answers it; fix the link or add the page\nstopped at \"Check pages\": 1 error, 0 warnings\n"
+        )
         #expect(project.topLevel.filter { $0.hasPrefix("dist") || $0.hasPrefix(".dist") }.isEmpty)
     }
 
@@ -229,10 +239,12 @@ struct CheckCommandTests {
         try project.write(["content/privacy.md": "---\ntitle: P\n---\nSee the [terms](/tos).\n"])
         let relaxed = try SiteExecutable.run(["check"], in: project.root)
         #expect(relaxed.status == 0)
-        #expect(relaxed.stderr.hasPrefix("content/privacy.md:4:17: warning: link to /tos on page /privacy goes through a redirect to /terms\n"))
+        #expect(
+            relaxed.stderr.hasPrefix("content/privacy.md:4:17: warning: link to /tos on page /privacy goes through a redirect to /terms\n"))
         let strict = try SiteExecutable.run(["check", "--strict"], in: project.root)
         #expect(strict.status == 1)
-        #expect(strict.stderr.hasPrefix("content/privacy.md:4:17: error: link to /tos on page /privacy goes through a redirect to /terms\n"))
+        #expect(
+            strict.stderr.hasPrefix("content/privacy.md:4:17: error: link to /tos on page /privacy goes through a redirect to /terms\n"))
     }
 
     @Test("--format json prints every finding as one document on standard output")
@@ -257,7 +269,8 @@ struct CheckCommandTests {
         #expect(report.errors == 1 && report.warnings == 1)
         #expect(
             report.diagnostics == [
-                .init(file: "content/privacy.md", line: 4, column: 9, severity: "error", message: "broken link to /nowhere on page /privacy"),
+                .init(
+                    file: "content/privacy.md", line: 4, column: 9, severity: "error", message: "broken link to /nowhere on page /privacy"),
                 .init(
                     file: "content/privacy.md", line: 4, column: 27, severity: "warning",
                     message: "link to /tos on page /privacy goes through a redirect to /terms"),

@@ -124,7 +124,8 @@ struct ConfigLoaderTests {
 
     @Test("a trailing slash on the base URL is dropped")
     func trimsBaseURL() throws {
-        let config = try ConfigLoader.parse(Self.base.replacingOccurrences(of: "https://example.com", with: "https://example.com/"), file: "site.yml")
+        let config = try ConfigLoader.parse(
+            Self.base.replacingOccurrences(of: "https://example.com", with: "https://example.com/"), file: "site.yml")
         #expect(config.site.baseURL == "https://example.com")
     }
 }

@@ -16,7 +16,9 @@ struct DeployScriptTests {
     func deterministic() {
         #expect(DeployScript.render(names: Self.names, siteHost: "acme.example") == Self.script)
         #expect(DeployScript.render(names: InfraNames(bucket: "acme-site", region: "eu-west-1"), siteHost: "acme.example") == Self.script)
-        #expect(DeployScript.render(names: InfraNames(bucket: "other", region: "eu-west-1"), siteHost: "d111111abcdef8.cloudfront.net") != Self.script)
+        #expect(
+            DeployScript.render(names: InfraNames(bucket: "other", region: "eu-west-1"), siteHost: "d111111abcdef8.cloudfront.net")
+                != Self.script)
     }
 
     @Test("the script starts with #!/bin/sh and set -eu")
@@ -161,9 +163,13 @@ struct DeployScriptTests {
         }
         #expect(!calls.contains { $0.contains(" create-") })
 
-        #expect(try json(run.sent("update-origin-access-control")) == json(FakeAWS.member("OriginAccessControlConfig", of: InfraLayout.originAccessControl)))
+        #expect(
+            try json(run.sent("update-origin-access-control"))
+                == json(FakeAWS.member("OriginAccessControlConfig", of: InfraLayout.originAccessControl)))
         #expect(try json(run.sent("update-function")) == json(FakeAWS.member("FunctionConfig", of: InfraLayout.function)))
-        #expect(try json(run.sent("update-response-headers-policy")) == json(FakeAWS.member("ResponseHeadersPolicyConfig", of: InfraLayout.responseHeadersPolicy)))
+        #expect(
+            try json(run.sent("update-response-headers-policy"))
+                == json(FakeAWS.member("ResponseHeadersPolicyConfig", of: InfraLayout.responseHeadersPolicy)))
         let sent = try run.sent("update-distribution")
         #expect(sent.contains(#""OriginAccessControlId": "OACOLD""#))
         #expect(sent.contains(#""ResponseHeadersPolicyId": "rhp-old""#))
@@ -172,7 +178,8 @@ struct DeployScriptTests {
     }
 
     @Test(
-        "SITE_SKIP_RESPONSE_HEADERS_POLICY=1 warns, skips the policy and drops it from the distribution", .enabled(if: Shell.find("python3") != nil))
+        "SITE_SKIP_RESPONSE_HEADERS_POLICY=1 warns, skips the policy and drops it from the distribution",
+        .enabled(if: Shell.find("python3") != nil))
     func skipHeadersPolicy() throws {
         let run = try FakeAWS.deploy(state: "existing", environment: [DeployScript.skipResponseHeadersPolicyVariable: "1"])
         #expect(run.status == 0, "\(run.stderr)")
@@ -210,7 +217,10 @@ struct DeployScriptTests {
         let script = DeployScript.render(names: Self.names, siteHost: "d111111abcdef8.cloudfront.net")
         let run = try FakeAWS.deploy(state: "missing", script: script)
         #expect(run.status == 1)
-        #expect(run.stderr.contains("site.base_url names d111111abcdef8.cloudfront.net, but this distribution answers at dnew.cloudfront.net. Set site.base_url: https://dnew.cloudfront.net in site.yml"))
+        #expect(
+            run.stderr.contains(
+                "site.base_url names d111111abcdef8.cloudfront.net, but this distribution answers at dnew.cloudfront.net. Set site.base_url: https://dnew.cloudfront.net in site.yml"
+            ))
         #expect(run.deployedEnv == "DISTRIBUTION_ID=DNEW\nDISTRIBUTION_DOMAIN=dnew.cloudfront.net\n")
         let same = try FakeAWS.deploy(state: "missing", script: DeployScript.render(names: Self.names, siteHost: "dnew.cloudfront.net"))
         #expect(same.status == 0, "\(same.stderr)")
@@ -307,36 +317,44 @@ private enum Shell {
 private enum FakeAWS {
     static let plan: [String: String] = [
         InfraLayout.names: #"{"bucket": "acme-site", "region": "eu-west-1"}"#,
-        InfraLayout.createBucket: #"{"Bucket": "acme-site", "CreateBucketConfiguration": {"LocationConstraint": "eu-west-1"}, "ObjectOwnership": "BucketOwnerEnforced"}"#,
-        InfraLayout.publicAccessBlock: #"{"Bucket": "acme-site", "PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true}}"#,
-        InfraLayout.ownershipControls: #"{"Bucket": "acme-site", "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}}"#,
-        InfraLayout.encryption: #"{"Bucket": "acme-site", "ServerSideEncryptionConfiguration": {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": true}]}}"#,
+        InfraLayout.createBucket:
+            #"{"Bucket": "acme-site", "CreateBucketConfiguration": {"LocationConstraint": "eu-west-1"}, "ObjectOwnership": "BucketOwnerEnforced"}"#,
+        InfraLayout.publicAccessBlock:
+            #"{"Bucket": "acme-site", "PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true}}"#,
+        InfraLayout.ownershipControls:
+            #"{"Bucket": "acme-site", "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}}"#,
+        InfraLayout.encryption:
+            #"{"Bucket": "acme-site", "ServerSideEncryptionConfiguration": {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": true}]}}"#,
         InfraLayout.versioning: #"{"Bucket": "acme-site", "VersioningConfiguration": {"Status": "Enabled"}}"#,
-        InfraLayout.bucketPolicy: #"{"Bucket": "acme-site", "Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudfront.amazonaws.com\"},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::acme-site/*\",\"Condition\":{\"StringEquals\":{\"AWS:SourceArn\":\"__DISTRIBUTION_ARN__\"}}}]}"}"#,
-        InfraLayout.originAccessControl: #"{"OriginAccessControlConfig": {"Name": "acme-site-oac", "SigningProtocol": "sigv4", "SigningBehavior": "always", "OriginAccessControlOriginType": "s3"}}"#,
+        InfraLayout.bucketPolicy:
+            #"{"Bucket": "acme-site", "Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudfront.amazonaws.com\"},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::acme-site/*\",\"Condition\":{\"StringEquals\":{\"AWS:SourceArn\":\"__DISTRIBUTION_ARN__\"}}}]}"}"#,
+        InfraLayout.originAccessControl:
+            #"{"OriginAccessControlConfig": {"Name": "acme-site-oac", "SigningProtocol": "sigv4", "SigningBehavior": "always", "OriginAccessControlOriginType": "s3"}}"#,
         InfraLayout.function: #"{"Name": "acme-site-router", "FunctionConfig": {"Comment": "routes", "Runtime": "cloudfront-js-2.0"}}"#,
         InfraLayout.functionCode: "function handler(event) { return event.request; }\n",
-        InfraLayout.responseFunction: #"{"Name": "acme-site-status", "FunctionConfig": {"Comment": "routes", "Runtime": "cloudfront-js-2.0"}}"#,
+        InfraLayout.responseFunction:
+            #"{"Name": "acme-site-status", "FunctionConfig": {"Comment": "routes", "Runtime": "cloudfront-js-2.0"}}"#,
         InfraLayout.responseFunctionCode: "function handler(event) { return event.response; }\n",
         InfraLayout.keyValueStore: #"{"Name": "acme-site-routes", "Comment": "routes"}"#,
         InfraLayout.lifecycle: #"{"Bucket": "acme-site", "LifecycleConfiguration": {"Rules": []}}"#,
-        InfraLayout.responseHeadersPolicy: #"{"ResponseHeadersPolicyConfig": {"Name": "acme-site-headers", "SecurityHeadersConfig": {"ContentTypeOptions": {"Override": true}}}}"#,
+        InfraLayout.responseHeadersPolicy:
+            #"{"ResponseHeadersPolicyConfig": {"Name": "acme-site-headers", "SecurityHeadersConfig": {"ContentTypeOptions": {"Override": true}}}}"#,
         InfraLayout.distributionConfig: """
-            {
-              "CallerReference": "site-acme-site",
-              "Comment": "site: acme-site",
-              "Enabled": true,
-              "DefaultRootObject": "index.html",
-              "Origins": {"Quantity": 1, "Items": [{"Id": "s3", "DomainName": "acme-site.s3.eu-west-1.amazonaws.com",
-                "S3OriginConfig": {"OriginAccessIdentity": ""}, "OriginAccessControlId": "__ORIGIN_ACCESS_CONTROL_ID__"}]},
-              "DefaultCacheBehavior": {"TargetOriginId": "s3", "ViewerProtocolPolicy": "redirect-to-https",
-                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
-                "ResponseHeadersPolicyId": "__RESPONSE_HEADERS_POLICY_ID__",
-                "FunctionAssociations": {"Quantity": 2, "Items": [{"FunctionARN": "__FUNCTION_ARN__", "EventType": "viewer-request"},
-                  {"FunctionARN": "__RESPONSE_FUNCTION_ARN__", "EventType": "viewer-response"}]}}
-            }
+        {
+          "CallerReference": "site-acme-site",
+          "Comment": "site: acme-site",
+          "Enabled": true,
+          "DefaultRootObject": "index.html",
+          "Origins": {"Quantity": 1, "Items": [{"Id": "s3", "DomainName": "acme-site.s3.eu-west-1.amazonaws.com",
+            "S3OriginConfig": {"OriginAccessIdentity": ""}, "OriginAccessControlId": "__ORIGIN_ACCESS_CONTROL_ID__"}]},
+          "DefaultCacheBehavior": {"TargetOriginId": "s3", "ViewerProtocolPolicy": "redirect-to-https",
+            "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+            "ResponseHeadersPolicyId": "__RESPONSE_HEADERS_POLICY_ID__",
+            "FunctionAssociations": {"Quantity": 2, "Items": [{"FunctionARN": "__FUNCTION_ARN__", "EventType": "viewer-request"},
+              {"FunctionARN": "__RESPONSE_FUNCTION_ARN__", "EventType": "viewer-response"}]}}
+        }
 
-            """,
+        """,
     ]
 
     static let aws = #"""

@@ -37,14 +37,20 @@ struct DiskFileSystemTests {
     @Test("a file system handed the listings of folders lists them as the disk does, hidden files in or out", arguments: [true, false])
     func prefetchedListings(includeHidden: Bool) throws {
         let project = try Self.project()
-        try FileManager.default.createDirectory(at: project.root.appendingPathComponent("content/a/.git"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: project.root.appendingPathComponent("content/a/.git"), withIntermediateDirectories: true)
         try Data("g".utf8).write(to: project.root.appendingPathComponent("content/a/.git/HEAD"))
         try Data(".".utf8).write(to: project.root.appendingPathComponent("content/a/c/x.y"))
         let disk = DiskFileSystem(root: project.root)
-        let listings = ["content": try disk.files(under: "content", includeHidden: true), "content/a": try disk.files(under: "content/a", includeHidden: true)]
+        let listings = [
+            "content": try disk.files(under: "content", includeHidden: true),
+            "content/a": try disk.files(under: "content/a", includeHidden: true),
+        ]
         let prefetched = PrefetchedFileSystem(base: disk, contents: [:], listings: listings)
         for folder in ["content", "content/a", "shared"] {
-            #expect(try prefetched.files(under: folder, includeHidden: includeHidden) == disk.files(under: folder, includeHidden: includeHidden))
+            #expect(
+                try prefetched.files(under: folder, includeHidden: includeHidden) == disk.files(under: folder, includeHidden: includeHidden)
+            )
         }
         #expect(try prefetched.files(under: "content/a", includeHidden: includeHidden).contains("content/a/.git/HEAD") == includeHidden)
     }

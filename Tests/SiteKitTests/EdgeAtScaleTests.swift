@@ -38,7 +38,9 @@ struct EdgeAtScaleTests {
         var page: GeneratedPage
         switch index % 8 {
         case 0: page = GeneratedPage(file: "page-\(index).md", route: "/page-\(index)")
-        case 1: page = GeneratedPage(file: "docs/section-\(index / 500)/topic-\(index).md", route: "/docs/section-\(index / 500)/topic-\(index)")
+        case 1:
+            page = GeneratedPage(
+                file: "docs/section-\(index / 500)/topic-\(index).md", route: "/docs/section-\(index / 500)/topic-\(index)")
         // A folder index with a page below it (shape 3), so its key is `guide-N/index.html`.
         case 2: page = GeneratedPage(file: "guide-\(index)/index.md", route: "/guide-\(index)")
         case 3: page = GeneratedPage(file: "guide-\(index - 1)/step-\(index).md", route: "/guide-\(index - 1)/step-\(index)")
@@ -272,7 +274,8 @@ struct EdgeAtScaleTests {
             let preview = await router.answer(PreviewRequest(target: row.target), timeout: .seconds(5))
             if preview.status != edge.status || preview.header("Location") != edge.location {
                 mismatches.append(
-                    "\(row.target): function \(edge.status) \(edge.location ?? "-"), preview \(preview.status) \(preview.header("Location") ?? "-")")
+                    "\(row.target): function \(edge.status) \(edge.location ?? "-"), preview \(preview.status) \(preview.header("Location") ?? "-")"
+                )
             }
         }
         print("Edge at scale: the preview answered \(fixture.rows.count) requests in \(clock.now - start)")

@@ -138,9 +138,12 @@ struct EdgeFunctionTests {
         #expect(!EdgeFunction.jsString(text).contains("</"))
     }
 
-    @Test("a path has an extension when its last segment has a dot after its first character", arguments: [
-        ("/terms", false), ("/assets/app.js", true), ("/.well-known/x", false), ("/a.b/c", false), ("/.env", false), ("/x.", true), ("", false),
-    ])
+    @Test(
+        "a path has an extension when its last segment has a dot after its first character",
+        arguments: [
+            ("/terms", false), ("/assets/app.js", true), ("/.well-known/x", false), ("/a.b/c", false), ("/.env", false), ("/x.", true),
+            ("", false),
+        ])
     func extensions(path: String, expected: Bool) {
         #expect(EdgeFunction.hasExtension(path) == expected)
     }

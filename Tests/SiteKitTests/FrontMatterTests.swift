@@ -77,7 +77,9 @@ struct FrontMatterTests {
             expected: ["content/terms.md:3:12: error: 'effective' must be a date written YYYY-MM-DD, found '2026-02-30'"]),
         Case(
             name: "route escaping the output", text: "---\ntitle: T\nroute: /../../etc/passwd\n---\n",
-            expected: ["content/terms.md:3:8: error: route '/../../etc/passwd' must not contain '.' or '..' segments (it would escape its folder)"]),
+            expected: [
+                "content/terms.md:3:8: error: route '/../../etc/passwd' must not contain '.' or '..' segments (it would escape its folder)"
+            ]),
         Case(
             name: "relative route", text: "---\ntitle: T\nroute: terms\n---\n",
             expected: ["content/terms.md:3:8: error: route 'terms' must start with '/'"]),
@@ -89,7 +91,9 @@ struct FrontMatterTests {
             expected: ["content/terms.md:3:8: error: 'draft' must be true or false, found 'soon'"]),
         Case(
             name: "tab in front matter", text: "---\ntitle: T\n\troute: /x\n---\n",
-            expected: ["content/terms.md:3:1: error: invalid YAML: found a tab character that violates indentation while scanning a plain scalar"]),
+            expected: [
+                "content/terms.md:3:1: error: invalid YAML: found a tab character that violates indentation while scanning a plain scalar"
+            ]),
         Case(
             name: "alias that is not a path", text: "---\ntitle: T\naliases: [tos]\n---\n",
             expected: ["content/terms.md:3:11: error: alias 'tos' must start with '/'"]),
@@ -100,7 +104,8 @@ struct FrontMatterTests {
         arguments: [
             ("title: Terms", nil), ("title: \"Terms\"", nil), ("title: 'Terms'", nil), ("title: !!str Terms", nil),
             ("title: ! Terms", nil), ("title: 2026", nil), ("title: !!binary VGVybXM=", "!!binary"), ("title: !x Terms", "!x"),
-            ("title: !!python/object:os.system Terms", "!!python/object:os.system"), ("title: !<tag:example.com,2026:t> T", "tag:example.com,2026:t"),
+            ("title: !!python/object:os.system Terms", "!!python/object:os.system"),
+            ("title: !<tag:example.com,2026:t> T", "tag:example.com,2026:t"),
             ("title: T\naliases: !!set {/tos: null}", "!!set"), ("title: T\naliases: !!omap [/tos: 1]", "!!omap"),
             ("title: T\ndraft: !!bool true", nil), ("title: T\ndraft: !maybe true", "!maybe"),
         ] as [(String, String?)])
@@ -152,20 +157,25 @@ struct FrontMatterTests {
     @Test("invalid UTF-8 is reported with its line and column")
     func rejectsInvalidUTF8() {
         let data = Data("---\ntitle: caf".utf8) + Data([0xE9]) + Data("\n---\n".utf8)
-        #expect(failureLines { try TextDecoding.decode(data, path: "content/x.md") } == ["content/x.md:2:11: error: invalid UTF-8 byte 0xE9"])
+        #expect(
+            failureLines { try TextDecoding.decode(data, path: "content/x.md") } == ["content/x.md:2:11: error: invalid UTF-8 byte 0xE9"])
     }
 
-    @Test("dates are checked against the calendar", arguments: [
-        ("2026-01-31", true), ("2026-02-29", false), ("2024-02-29", true), ("1900-02-29", false), ("2000-02-29", true),
-        ("2026-13-01", false), ("2026-1-01", false), ("26-01-01", false), ("2026-04-31", false),
-    ])
+    @Test(
+        "dates are checked against the calendar",
+        arguments: [
+            ("2026-01-31", true), ("2026-02-29", false), ("2024-02-29", true), ("1900-02-29", false), ("2000-02-29", true),
+            ("2026-13-01", false), ("2026-1-01", false), ("26-01-01", false), ("2026-04-31", false),
+        ])
     func dates(_ text: String, _ valid: Bool) {
         #expect(FrontMatter.isDate(text) == valid)
     }
 
-    @Test("the file path gives the default route", arguments: [
-        ("terms.md", "/terms"), ("legal/cookies.md", "/legal/cookies"), ("legal/index.md", "/legal"), ("index.md", "/"),
-    ])
+    @Test(
+        "the file path gives the default route",
+        arguments: [
+            ("terms.md", "/terms"), ("legal/cookies.md", "/legal/cookies"), ("legal/index.md", "/legal"), ("index.md", "/"),
+        ])
     func defaultRoutes(_ path: String, _ route: String) {
         #expect(ContentLoader.defaultRoute(for: path) == route)
     }
@@ -197,7 +207,8 @@ struct SimpleFrontMatterTests {
             "title: Terms of Service", "title: \"AI & Automated Agent Policy\"", "title: 'Privacy: the short version'",
             "title: Terms\ndescription: The rules, in short.\neffective: 2026-01-15\nupdated: 2026-11-01",
             "title: Café — naïve\ndraft: false\ntoc: true", "title: T\n\nroute: /legal/terms\ntemplate: page",
-            "title: Rock & Roll [live] {1}, 100%", "title: a#b c:d", "title: \"\"x\"\"".replacingOccurrences(of: "\"\"x\"\"", with: "\"x\""),
+            "title: Rock & Roll [live] {1}, 100%", "title: a#b c:d",
+            "title: \"\"x\"\"".replacingOccurrences(of: "\"\"x\"\"", with: "\"x\""),
         ])
     func readsCommonForms(_ yaml: String) throws {
         let text = "---\n\(yaml)\n---\nBody.\n"
@@ -210,8 +221,10 @@ struct SimpleFrontMatterTests {
         arguments: [
             "title: T # comment", "title: a: b", "title: yes", "title: null", "title: ~", "title: 2026", "title: \"a\\\"b\"",
             "title: 'it''s'", "title: T\ntitle: U", "title: T\naliases: [/a]", "title: T\nextra: x", "  title: T", "title:  T",
-            "title: T ", "title: T\u{7}", "title: \"unclosed", "draft: yes\ntitle: T", "title: T\nroute: /a/", "title: T\neffective: 2026-02-30",
-            "description: no title", "title: ''", "title: -dash", "title: *alias", "title: a\u{85}b", "title: a\u{2028}b", "title:\n  nested",
+            "title: T ", "title: T\u{7}", "title: \"unclosed", "draft: yes\ntitle: T", "title: T\nroute: /a/",
+            "title: T\neffective: 2026-02-30",
+            "description: no title", "title: ''", "title: -dash", "title: *alias", "title: a\u{85}b", "title: a\u{2028}b",
+            "title:\n  nested",
         ])
     func leavesTheRest(_ yaml: String) {
         #expect(Self.simplePage("---\n\(yaml)\n---\nBody.\n") == nil)
@@ -245,7 +258,8 @@ struct SimpleFrontMatterTests {
             for index in 0..<count {
                 // Most texts have a title first, so that many are pages at all.
                 let key = index == 0 && Bool.random(using: &generator) ? "title" : Self.keys.randomElement(using: &generator)!
-                let separator = Int.random(in: 0..<10, using: &generator) < 8 ? ": " : [":", ":  ", " : "].randomElement(using: &generator)!
+                let separator =
+                    Int.random(in: 0..<10, using: &generator) < 8 ? ": " : [":", ":  ", " : "].randomElement(using: &generator)!
                 // Values that suit the key most of the time, so that many texts are pages.
                 let suits = Int.random(in: 0..<10, using: &generator) < 7
                 let value = suits ? Self.suitable(key).randomElement(using: &generator)! : Self.values.randomElement(using: &generator)!

@@ -40,7 +40,10 @@ struct InfraPlannerTests {
         let defaultBehavior = try #require(config["DefaultCacheBehavior"] as? [String: Any])
         let functions = try #require((defaultBehavior["FunctionAssociations"] as? [String: Any])?["Items"] as? [[String: Any]])
         #expect(functions.map { $0["EventType"] as? String } == ["viewer-request", "viewer-response"])
-        #expect(functions.map { $0["FunctionARN"] as? String } == [InfraLayout.functionARNPlaceholder, InfraLayout.responseFunctionARNPlaceholder])
+        #expect(
+            functions.map { $0["FunctionARN"] as? String } == [
+                InfraLayout.functionARNPlaceholder, InfraLayout.responseFunctionARNPlaceholder,
+            ])
         #expect(defaultBehavior["CachePolicyId"] as? String == InfraPlanner.ManagedPolicy.cachingOptimized)
         #expect(defaultBehavior["ViewerProtocolPolicy"] as? String == "redirect-to-https")
     }
@@ -61,8 +64,10 @@ struct InfraPlannerTests {
 
     @Test("without an API, spa_fallback: error_response gives the 404 -> /index.html 200 response")
     func errorResponseFallback() throws {
-        let config = TestProject.config.replacingOccurrences(of: "api:\n  path_pattern: /api/*\n  origin: https://api.acme.example\n", with: "")
-            .replacingOccurrences(of: "  bucket: acme-site", with: "  bucket: acme-site\n  spa_fallback: error_response")
+        let config = TestProject.config.replacingOccurrences(
+            of: "api:\n  path_pattern: /api/*\n  origin: https://api.acme.example\n", with: ""
+        )
+        .replacingOccurrences(of: "  bucket: acme-site", with: "  bucket: acme-site\n  spa_fallback: error_response")
         let distribution = try Self.json(try Self.plan(config: config), InfraLayout.distributionConfig)
         let errors = try #require((distribution["CustomErrorResponses"] as? [String: Any])?["Items"] as? [[String: Any]])
         let notFound = try #require(errors.first { $0["ErrorCode"] as? Int == 404 })
@@ -72,7 +77,8 @@ struct InfraPlannerTests {
 
     @Test("spa_fallback: error_response with an API is refused, since it would swallow the API's 404s")
     func errorResponseWithAPI() throws {
-        let config = TestProject.config.replacingOccurrences(of: "  bucket: acme-site", with: "  bucket: acme-site\n  spa_fallback: error_response")
+        let config = TestProject.config.replacingOccurrences(
+            of: "  bucket: acme-site", with: "  bucket: acme-site\n  spa_fallback: error_response")
         #expect(
             failureLines { try Self.plan(config: config) } == [
                 "site.yml:22:17: error: 'infra.spa_fallback: error_response' would replace the API's own 404s (/api/*) with the app shell"
@@ -138,7 +144,9 @@ struct InfraPlannerTests {
     static let invalid: [Case] = [
         Case(
             name: "bucket name with capitals", replace: "bucket: acme-site", with: "bucket: Acme_Site",
-            expected: ["site.yml:21:11: error: 'infra.bucket' must use only lower-case letters, digits, '.' and '-', found 'A' in 'Acme_Site'"]),
+            expected: [
+                "site.yml:21:11: error: 'infra.bucket' must use only lower-case letters, digits, '.' and '-', found 'A' in 'Acme_Site'"
+            ]),
         Case(
             name: "bucket name too short", replace: "bucket: acme-site", with: "bucket: ab",
             expected: ["site.yml:21:11: error: 'infra.bucket' must be 3 to 63 characters long, found 2"]),
@@ -148,7 +156,9 @@ struct InfraPlannerTests {
             expected: ["site.yml:23:20: error: 'infra.certificate_arn' is in eu-west-1, but CloudFront needs the certificate in us-east-1"]),
         Case(
             name: "alias without certificate", replace: "bucket: acme-site", with: "bucket: acme-site\n  aliases: [www.acme.example]",
-            expected: ["site.yml:21:3: error: 'infra.aliases' needs 'infra.certificate_arn': CloudFront serves other host names only with their certificate"]),
+            expected: [
+                "site.yml:21:3: error: 'infra.aliases' needs 'infra.certificate_arn': CloudFront serves other host names only with their certificate"
+            ]),
         Case(
             name: "API origin with a path", replace: "origin: https://api.acme.example", with: "origin: https://api.acme.example/v1",
             expected: [
@@ -227,7 +237,8 @@ struct InfraBudgetTests {
         let planner = try InfraPlanner(config: base.config, manifest: base.manifest, notFoundPage: nil)
         let fixed = planner.contentSecurityPolicy.count - "https://api.acme.example".count
         let host = String(repeating: "a", count: AWSLimits.contentSecurityPolicyCharacters - fixed - "https://.example".count + over)
-        let config = TestProject.config.replacingOccurrences(of: "origin: https://api.acme.example", with: "origin: https://\(host).example")
+        let config = TestProject.config.replacingOccurrences(
+            of: "origin: https://api.acme.example", with: "origin: https://\(host).example")
         let result = try TestProject.build(TestProject.with(["site.yml": config]))
         if over == 0 {
             let planned = try InfraPlanner(config: result.config, manifest: result.manifest, notFoundPage: nil)
@@ -244,7 +255,8 @@ struct InfraBudgetTests {
     func aliases(_ count: Int) throws {
         let hosts = (1...count).map { "h\($0).acme.example" }.joined(separator: ", ")
         let config = TestProject.config.replacingOccurrences(
-            of: "  bucket: acme-site", with: "  bucket: acme-site\n  aliases: [\(hosts)]\n  certificate_arn: arn:aws:acm:us-east-1:111122223333:certificate/x")
+            of: "  bucket: acme-site",
+            with: "  bucket: acme-site\n  aliases: [\(hosts)]\n  certificate_arn: arn:aws:acm:us-east-1:111122223333:certificate/x")
         let result = try TestProject.build(TestProject.with(["site.yml": config]))
         if count <= AWSLimits.aliasesPerDistribution {
             #expect(throws: Never.self) { try InfraPlanner(config: result.config, manifest: result.manifest, notFoundPage: nil) }
@@ -268,13 +280,16 @@ struct InfraBudgetTests {
         var config = TestProject.config.replacingOccurrences(of: "https://d111111abcdef8.cloudfront.net", with: "https://\(host)")
         if let aliases {
             config = config.replacingOccurrences(
-                of: "  bucket: acme-site", with: "  bucket: acme-site\n  aliases: \(aliases)\n  certificate_arn: arn:aws:acm:us-east-1:111122223333:certificate/x")
+                of: "  bucket: acme-site",
+                with: "  bucket: acme-site\n  aliases: \(aliases)\n  certificate_arn: arn:aws:acm:us-east-1:111122223333:certificate/x")
         }
         let result = try TestProject.build(TestProject.with(["site.yml": config]))
         let findings = InfraPlanner.deploymentFindings(config: result.config, manifest: result.manifest)
         if refused {
             #expect(findings.map { DiagnosticRenderer.position($0.location) } == ["site.yml:6:13"])
-            #expect(findings.first?.message == "site.base_url names \(host.lowercased()), which the distribution answers only when it is one of infra.aliases")
+            #expect(
+                findings.first?.message
+                    == "site.base_url names \(host.lowercased()), which the distribution answers only when it is one of infra.aliases")
         } else {
             #expect(findings.isEmpty, "\(findings)")
         }

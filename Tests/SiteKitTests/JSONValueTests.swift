@@ -23,7 +23,9 @@ struct JSONValueTests {
             return Int((state >> 33) % UInt64(bound))
         }
 
-        static let pieces = ["a", "B", "z9", "_k", "a10", "a9", "/", "\"", "\\", "\n", "\t", "\r", "\u{1}", "\u{1f}", "\u{7f}", "é", "😀", " ", ""]
+        static let pieces = [
+            "a", "B", "z9", "_k", "a10", "a9", "/", "\"", "\\", "\n", "\t", "\r", "\u{1}", "\u{1f}", "\u{7f}", "é", "😀", " ", "",
+        ]
 
         mutating func string() -> String {
             (0..<next(5)).map { _ in Self.pieces[next(Self.pieces.count)] }.joined()
@@ -84,7 +86,9 @@ struct ManifestEncodingTests {
             // Every member a deploy adds, empty lists among them; and a table without an API.
             manifest.edgeFormat = 2
             manifest.pendingDeletes = ["a", "b/\"c\""]
-            manifest.pendingInvalidations = [InvalidationBatch(callerReference: "ref", paths: ["/a", "/b*"]), InvalidationBatch(callerReference: "e", paths: [])]
+            manifest.pendingInvalidations = [
+                InvalidationBatch(callerReference: "ref", paths: ["/a", "/b*"]), InvalidationBatch(callerReference: "e", paths: []),
+            ]
             manifest.pendingRouteKeys = []
             manifest.routes.api = nil
             manifest.routes.spaRoutes = []
@@ -100,10 +104,13 @@ struct ManifestEncodingTests {
     @Test("objects given in key order are described one for one; others are put in key order")
     func order() {
         let sorted = ["404.html", "_site/x", "a", "a/b", "b"].map { OutputObject(key: $0, data: Data($0.utf8), kind: .page, source: "s") }
-        let described = Manifest(objects: sorted, routes: RoutingTable(entries: [], redirects: [], spaRoutes: [], api: nil), baseURL: "https://example.com", cache: CacheSettings())
+        let described = Manifest(
+            objects: sorted, routes: RoutingTable(entries: [], redirects: [], spaRoutes: [], api: nil), baseURL: "https://example.com",
+            cache: CacheSettings())
         #expect(described.objects.map(\.key) == sorted.map(\.key))
         #expect(described.objects.map(\.size) == sorted.map(\.data.count))
-        let shuffled = Manifest(objects: sorted.reversed(), routes: described.routes, baseURL: "https://example.com", cache: CacheSettings())
+        let shuffled = Manifest(
+            objects: sorted.reversed(), routes: described.routes, baseURL: "https://example.com", cache: CacheSettings())
         #expect(shuffled.objects == described.objects)
     }
 
@@ -111,7 +118,8 @@ struct ManifestEncodingTests {
     func reuse(count: Int) throws {
         let objects = (0..<count).map { OutputObject(key: "k\($0)", data: Data("v\($0)".utf8), kind: .page, source: "s\($0)") }
         let routes = RoutingTable(
-            entries: objects.map { .init(path: "/" + $0.key, key: $0.key) }, redirects: objects.map { .init(from: "/\($0.key)/", to: "/" + $0.key) },
+            entries: objects.map { .init(path: "/" + $0.key, key: $0.key) },
+            redirects: objects.map { .init(from: "/\($0.key)/", to: "/" + $0.key) },
             spaRoutes: [], api: nil)
         let build = Manifest(objects: objects, routes: routes, baseURL: "https://example.com", cache: CacheSettings())
         var deployed = build
@@ -123,7 +131,9 @@ struct ManifestEncodingTests {
         #expect(try deployed.encoded(reusing: (build, build.encoded())) == expected)
         // A different earlier manifest is not reused.
         var other = build
-        other.objects = other.objects.map { var object = $0; object.size += 1; return object }
+        other.objects = other.objects.map {
+            var object = $0; object.size += 1; return object
+        }
         #expect(try deployed.encoded(reusing: (other, other.encoded())) == expected)
     }
 }

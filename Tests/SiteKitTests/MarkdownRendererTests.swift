@@ -166,14 +166,16 @@ struct MarkdownRendererTests {
                 .warning(at(4, 39), "removed the onclick attribute of <span>: event handlers run script"),
                 .warning(
                     at(6, 1),
-                    "removed the style attribute of <div>: inline styles are blocked by the site's Content-Security-Policy, and can load URLs"),
+                    "removed the style attribute of <div>: inline styles are blocked by the site's Content-Security-Policy, and can load URLs"
+                ),
                 .warning(at(13, 0), "removed the href attribute of <a>: a javascript: URL would run code or read local files"),
             ])
     }
 
     @Test("Markdown between the start and end tags of a removed element goes with it; open elements are closed")
     func rawHTMLAcrossNodes() throws {
-        let markdown = "<iframe src=\"https://x.example\">\n\n## Hidden\n\ntext\n\n</iframe>\n\nvisible <script>alert(1)</script> <b>open\n\n> <div>\n> quoted\n"
+        let markdown =
+            "<iframe src=\"https://x.example\">\n\n## Hidden\n\ntext\n\n</iframe>\n\nvisible <script>alert(1)</script> <b>open\n\n> <div>\n> quoted\n"
         let output = try render(markdown, allowRawHTML: true)
         #expect(
             output.html == """
@@ -394,20 +396,24 @@ struct LargeMarkdownTests {
 
 @Suite("Markdown links: dangerous URL schemes")
 struct DangerousSchemeTests {
-    @Test("schemes that run code or read local files are found as browsers read them", arguments: [
-        ("javascript:alert(1)", "javascript"), ("JavaScript:alert(1)", "javascript"), ("  javascript:x", "javascript"),
-        ("java\tscript:x", "javascript"), ("java\nscript:x", "javascript"), ("\u{1}javascript:x", "javascript"),
-        ("VBSCRIPT:msgbox", "vbscript"), ("file:///etc/passwd", "file"), ("data:text/html;base64,PGgxPg==", "data"),
-        ("DATA:text/html,<b>", "data"), ("data:image/svg+xml,<svg/>", "data"),
-    ])
+    @Test(
+        "schemes that run code or read local files are found as browsers read them",
+        arguments: [
+            ("javascript:alert(1)", "javascript"), ("JavaScript:alert(1)", "javascript"), ("  javascript:x", "javascript"),
+            ("java\tscript:x", "javascript"), ("java\nscript:x", "javascript"), ("\u{1}javascript:x", "javascript"),
+            ("VBSCRIPT:msgbox", "vbscript"), ("file:///etc/passwd", "file"), ("data:text/html;base64,PGgxPg==", "data"),
+            ("DATA:text/html,<b>", "data"), ("data:image/svg+xml,<svg/>", "data"),
+        ])
     func dangerous(url: String, scheme: String) {
         #expect(TreeWalker.dangerousScheme(url) == scheme)
     }
 
-    @Test("ordinary links and the image data URLs cmark keeps are fine", arguments: [
-        "https://example.com", "/terms", "#section", "mailto:legal@example.com", "javascript-guide.html", "./file.txt",
-        "data:image/png;base64,iVBORw0KGgo=", "DATA:IMAGE/JPEG;base64,xyz", "", "tel:+15555550100",
-    ])
+    @Test(
+        "ordinary links and the image data URLs cmark keeps are fine",
+        arguments: [
+            "https://example.com", "/terms", "#section", "mailto:legal@example.com", "javascript-guide.html", "./file.txt",
+            "data:image/png;base64,iVBORw0KGgo=", "DATA:IMAGE/JPEG;base64,xyz", "", "tel:+15555550100",
+        ])
     func fine(url: String) {
         #expect(TreeWalker.dangerousScheme(url) == nil)
     }

@@ -79,8 +79,10 @@ struct OutputWriterTests {
         // A record of another folder, or of other content, is not trusted either.
         var elsewhere = second
         elsewhere.folder = "/elsewhere"
-        try OutputWriter.write(objects: [hashed("a.txt", "uno"), hashed("b.txt", "two")], manifest: Data("{}".utf8), to: out, known: elsewhere)
-        try OutputWriter.write(objects: [hashed("a.txt", "one"), hashed("b.txt", "two")], manifest: Data("{}".utf8), to: out, known: second)
+        try OutputWriter.write(
+            objects: [hashed("a.txt", "uno"), hashed("b.txt", "two")], manifest: Data("{}".utf8), to: out, known: elsewhere)
+        try OutputWriter.write(
+            objects: [hashed("a.txt", "one"), hashed("b.txt", "two")], manifest: Data("{}".utf8), to: out, known: second)
         #expect(project.snapshot("dist") == ["a.txt": Data("one".utf8), "b.txt": Data("two".utf8), "_site/manifest.json": Data("{}".utf8)])
     }
 
@@ -133,7 +135,9 @@ struct OutputWriterTests {
         files.mapValues { Data($0.utf8) }.merging(["_site/manifest.json": Data("{}".utf8)]) { $1 }
     }
 
-    @Test("with a spare folder or without, unchanged files stay the very same files from build to build, the record vouches for each, and each output is exact", arguments: [true, false])
+    @Test(
+        "with a spare folder or without, unchanged files stay the very same files from build to build, the record vouches for each, and each output is exact",
+        arguments: [true, false])
     func spareGenerations(withSpare: Bool) throws {
         let project = try TemporaryProject([:])
         let out = project.root.appendingPathComponent("dist")

@@ -23,7 +23,9 @@ struct PublishPlannerTests {
                 entries.append(.init(path: "/" + object.key, key: object.key))
             }
         }
-        var manifest = Manifest(objects: [], routes: RoutingTable(entries: entries, redirects: [.init(from: "/terms/", to: "/terms")], spaRoutes: [], api: nil), baseURL: "https://example.com", cache: CacheSettings())
+        var manifest = Manifest(
+            objects: [], routes: RoutingTable(entries: entries, redirects: [.init(from: "/terms/", to: "/terms")], spaRoutes: [], api: nil),
+            baseURL: "https://example.com", cache: CacheSettings())
         manifest.objects = objects.sorted { $0.key < $1.key }
         return manifest
     }
@@ -37,7 +39,10 @@ struct PublishPlannerTests {
     @Test("the first deploy uploads everything in phase order and invalidates nothing")
     func firstDeploy() throws {
         let plan = try PublishPlanner.plan(current: Self.v1, previous: nil, settings: InfraSettings())
-        #expect(plan.uploads.map(\.key) == ["assets/app-AAAAAAAA.js", "assets/site-BBBBBBBB.css", "favicon.svg", "index.html", "privacy", "terms"])
+        #expect(
+            plan.uploads.map(\.key) == [
+                "assets/app-AAAAAAAA.js", "assets/site-BBBBBBBB.css", "favicon.svg", "index.html", "privacy", "terms",
+            ])
         #expect(plan.uploads.map(\.phase) == [.asset, .asset, .other, .page, .page, .page])
         #expect(plan.deletes.isEmpty && plan.retained.isEmpty && plan.invalidations.isEmpty)
         #expect(plan.uploads[0].contentMD5 == Data(Array(hex: Self.v1.objects[0].md5)).base64EncodedString())
@@ -49,7 +54,10 @@ struct PublishPlannerTests {
         deployed.pendingInvalidations = nil
         let plan = try PublishPlanner.plan(current: Self.v1, previous: deployed, settings: InfraSettings())
         #expect(plan.uploads.isEmpty && plan.deletes.isEmpty && plan.invalidations.isEmpty)
-        #expect(plan.summary == "0 to upload (0.0 KB), 0 to delete, 0 retained, 0 invalidation paths; nothing changed since the previous deploy, so no invalidation")
+        #expect(
+            plan.summary
+                == "0 to upload (0.0 KB), 0 to delete, 0 retained, 0 invalidation paths; nothing changed since the previous deploy, so no invalidation"
+        )
     }
 
     @Test("a changed Cache-Control alone is an upload; a timestamp never is")
@@ -76,7 +84,8 @@ struct PublishPlannerTests {
         #expect(plan.deployed.history == [["assets/app-AAAAAAAA.js", "assets/site-BBBBBBBB.css"]])
 
         // Two deploys later the first chunk goes (retain_deploys 2: this deploy and the one before).
-        let v3 = Self.manifest(v2.objects.filter { $0.key != "assets/app-CCCCCCCC.js" } + [Self.object("assets/app-DDDDDDDD.js", .asset, "app 3")])
+        let v3 = Self.manifest(
+            v2.objects.filter { $0.key != "assets/app-CCCCCCCC.js" } + [Self.object("assets/app-DDDDDDDD.js", .asset, "app 3")])
         var completed = plan.deployed
         completed.pendingInvalidations = nil
         let next = try PublishPlanner.plan(current: v3, previous: completed, settings: InfraSettings())
@@ -98,14 +107,21 @@ struct PublishPlannerTests {
         var settings = InfraSettings()
         settings.maxDeletes = 1
         let v2 = Self.manifest(Self.v1.objects.filter { $0.kind != .page })
-        #expect(throws: PublishPlanner.Refusal(
-            message: "this deploy would delete 2 objects, more than infra.max_deletes (1)",
-            hint: "raise infra.max_deletes, or pass --allow-mass-delete for this deploy if the removal is intended")) {
+        #expect(
+            throws: PublishPlanner.Refusal(
+                message: "this deploy would delete 2 objects, more than infra.max_deletes (1)",
+                hint: "raise infra.max_deletes, or pass --allow-mass-delete for this deploy if the removal is intended")
+        ) {
             try PublishPlanner.plan(current: v2, previous: Self.v1, settings: settings)
         }
-        #expect(try PublishPlanner.plan(current: v2, previous: Self.v1, settings: settings, allowMassDelete: true).deletes == ["privacy", "terms"])
+        #expect(
+            try PublishPlanner.plan(current: v2, previous: Self.v1, settings: settings, allowMassDelete: true).deletes == [
+                "privacy", "terms",
+            ])
         let other = Self.manifest([Self.object("other", .page, "x")])
-        #expect(throws: PublishPlanner.Refusal.self) { try PublishPlanner.plan(current: other, previous: Self.v1, settings: InfraSettings()) }
+        #expect(throws: PublishPlanner.Refusal.self) {
+            try PublishPlanner.plan(current: other, previous: Self.v1, settings: InfraSettings())
+        }
     }
 
     @Test("the CallerReference derives from the content, so a retried deploy reuses it")
@@ -147,8 +163,11 @@ struct PublishPlannerTests {
         .init(name: "20 folders", paths: (1...20).map { "/section-\($0)/page" }, threshold: 8, expected: ["/*"]),
         .init(
             name: "deep folders collapse one level at a time",
-            paths: (1...10).map { "/docs/a/p\($0)" } + (1...10).map { "/docs/b/p\($0)" }, threshold: 8, expected: ["/docs/a/*", "/docs/b/*"]),
-        .init(name: "at the threshold nothing collapses", paths: (1...8).map { "/p\($0)" }, threshold: 8, expected: (1...8).map { "/p\($0)" }.sorted()),
+            paths: (1...10).map { "/docs/a/p\($0)" } + (1...10).map { "/docs/b/p\($0)" }, threshold: 8,
+            expected: ["/docs/a/*", "/docs/b/*"]),
+        .init(
+            name: "at the threshold nothing collapses", paths: (1...8).map { "/p\($0)" }, threshold: 8,
+            expected: (1...8).map { "/p\($0)" }.sorted()),
     ]
 
     @Test("paths collapse into the fewest wildcards above the threshold", arguments: collapseCases)
@@ -206,9 +225,10 @@ struct PublishRouteStoreTests {
         var manifest = PublishPlannerTests.manifest(objects)
         manifest.routes = RoutingTable(
             entries: manifest.routes.entries,
-            redirects: pages.map { .init(from: "/\($0)/", to: "/\($0)") } + aliases.flatMap {
-                [RoutingTable.Redirect(from: $0, to: "/terms"), .init(from: $0 + "/", to: "/terms")]
-            },
+            redirects: pages.map { .init(from: "/\($0)/", to: "/\($0)") }
+                + aliases.flatMap {
+                    [RoutingTable.Redirect(from: $0, to: "/terms"), .init(from: $0 + "/", to: "/terms")]
+                },
             spaRoutes: [], api: nil)
         return manifest
     }
@@ -231,7 +251,8 @@ struct PublishRouteStoreTests {
         let before = try PublishPlanner.plan(current: Self.manifest(aliases: ["/tos", "/old"]), previous: nil, settings: InfraSettings())
         var deployed = before.deployed
         deployed.pendingInvalidations = nil
-        let plan = try PublishPlanner.plan(current: Self.manifest(aliases: ["/tos", "/new"]), previous: deployed, settings: InfraSettings())
+        let plan = try PublishPlanner.plan(
+            current: Self.manifest(aliases: ["/tos", "/new"]), previous: deployed, settings: InfraSettings())
         #expect(plan.uploads.isEmpty)
         #expect(plan.routeChanges.puts == [EdgeRouteStore.Entry(key: "/new", value: .redirect(to: "/terms"))])
         #expect(plan.routeChanges.deletes == ["/old"])
@@ -267,7 +288,8 @@ struct PublishRouteStoreTests {
         #expect(first.interrupted.pendingDeletes == ["cookies"])
         #expect(first.interrupted.routes == v1.routes, "the edge routes as before until the new keys are in")
         #expect(first.interrupted.pendingRouteKeys == ["/new"])
-        #expect(first.deployed.pendingDeletes == nil && first.deployed.pendingInvalidations == nil && first.deployed.pendingRouteKeys == nil)
+        #expect(
+            first.deployed.pendingDeletes == nil && first.deployed.pendingInvalidations == nil && first.deployed.pendingRouteKeys == nil)
 
         let retry = try PublishPlanner.plan(current: v2, previous: first.interrupted, settings: InfraSettings())
         #expect(retry.uploads.isEmpty)

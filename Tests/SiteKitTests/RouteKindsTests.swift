@@ -92,7 +92,8 @@ struct RouteKindsTests {
     func relation(_ testCase: Relation) throws {
         func claim(_ text: String) throws -> PathClaim {
             let pattern = try RoutePattern.parse(text).get()
-            return PathClaim(kind: pattern.isPrefix ? .spaPrefix : .alias, pattern: pattern, owner: "x", location: SourceLocation(file: "f"))
+            return PathClaim(
+                kind: pattern.isPrefix ? .spaPrefix : .alias, pattern: pattern, owner: "x", location: SourceLocation(file: "f"))
         }
         #expect(try claim(testCase.path).relation(to: try claim(testCase.other)) == testCase.relation)
     }
@@ -118,7 +119,9 @@ struct RouteKindsTests {
             name: "page below an SPA prefix", changes: ["content/help.md": "---\ntitle: H\nroute: /app/help\n---\nText\n"], expected: []),
         Case(
             name: "alias that is an exact SPA route", changes: privacy(aliases: "[/]"),
-            expected: ["content/privacy.md:3:11: error: alias / is the SPA route /, spa.routes[0] at site.yml:15:12: the 301 would take that path from the app"]),
+            expected: [
+                "content/privacy.md:3:11: error: alias / is the SPA route /, spa.routes[0] at site.yml:15:12: the 301 would take that path from the app"
+            ]),
         Case(
             name: "alias that is the root of an SPA prefix", changes: privacy(aliases: "[/app/]"),
             expected: [
@@ -139,7 +142,9 @@ struct RouteKindsTests {
             expected: ["content/privacy.md:3:11: error: alias /_site/old is under /_site/, which site reserves and never serves"]),
         Case(
             name: "alias that is the page's own trailing-slash form", changes: privacy(aliases: "[/privacy/]"),
-            expected: ["content/privacy.md:3:11: error: alias /privacy/ duplicates the automatic redirect from /privacy/ to this page's route /privacy"]),
+            expected: [
+                "content/privacy.md:3:11: error: alias /privacy/ duplicates the automatic redirect from /privacy/ to this page's route /privacy"
+            ]),
         Case(
             name: "alias that is another page's trailing-slash form", changes: privacy(aliases: "[/terms/]"),
             expected: [
@@ -148,10 +153,14 @@ struct RouteKindsTests {
         Case(
             name: "alias that is the trailing-slash form of one of the page's own aliases",
             changes: privacy(aliases: "[/old, /old/]"),
-            expected: ["content/privacy.md:3:17: error: alias /old/ duplicates the automatic redirect from /old/ to this page, made for its alias /old"]),
+            expected: [
+                "content/privacy.md:3:17: error: alias /old/ duplicates the automatic redirect from /old/ to this page, made for its alias /old"
+            ]),
         Case(
             name: "alias that is a generated file", changes: privacy(aliases: "[/robots.txt]"),
-            expected: ["content/privacy.md:3:11: error: alias /robots.txt is already the generated robots.txt, so the redirect would never run"]),
+            expected: [
+                "content/privacy.md:3:11: error: alias /robots.txt is already the generated robots.txt, so the redirect would never run"
+            ]),
         Case(
             name: "alias that is a bundle file", changes: privacy(aliases: "[/favicon.svg]"),
             expected: [
@@ -159,7 +168,9 @@ struct RouteKindsTests {
             ]),
         Case(
             name: "alias that is the shell", changes: privacy(aliases: "[/index.html]"),
-            expected: ["content/privacy.md:3:11: error: alias /index.html is the SPA shell's path, spa.bundle at site.yml:12:11, so the redirect would never run"]),
+            expected: [
+                "content/privacy.md:3:11: error: alias /index.html is the SPA shell's path, spa.bundle at site.yml:12:11, so the redirect would never run"
+            ]),
         Case(
             name: "page at the OAuth callback", changes: ["content/cb.md": "---\ntitle: C\nroute: /auth/callback\n---\nText\n"],
             expected: [
@@ -172,13 +183,19 @@ struct RouteKindsTests {
             ]),
         Case(
             name: "SPA route that is a bundle file",
-            changes: ["site.yml": TestProject.config.replacingOccurrences(of: "routes: [/, /auth/callback, /app/*]", with: "routes: [/, /auth/callback, /app/*, /favicon.svg]")],
+            changes: [
+                "site.yml": TestProject.config.replacingOccurrences(
+                    of: "routes: [/, /auth/callback, /app/*]", with: "routes: [/, /auth/callback, /app/*, /favicon.svg]")
+            ],
             expected: [
                 "site.yml:15:39: error: SPA route /favicon.svg is already bundle file app/dist/favicon.svg, which answers it instead of the app"
             ]),
         Case(
             name: "SPA route under the reserved prefix",
-            changes: ["site.yml": TestProject.config.replacingOccurrences(of: "routes: [/, /auth/callback, /app/*]", with: "routes: [/, /auth/callback, /app/*, /_site/app]")],
+            changes: [
+                "site.yml": TestProject.config.replacingOccurrences(
+                    of: "routes: [/, /auth/callback, /app/*]", with: "routes: [/, /auth/callback, /app/*, /_site/app]")
+            ],
             expected: ["site.yml:15:39: error: SPA route /_site/app is under /_site/, which site reserves and never serves"]),
     ]
 

@@ -105,9 +105,11 @@ struct RoutingTableTests {
         #expect(Self.table.entry(for: "/zzz") == nil)
     }
 
-    @Test("stripQuery(_:) removes a query and a fragment", arguments: [
-        ("/a?b=1", "/a"), ("/a#top", "/a"), ("/a?b#c", "/a"), ("/a#c?b", "/a"), ("/a", "/a"), ("?x", ""),
-    ])
+    @Test(
+        "stripQuery(_:) removes a query and a fragment",
+        arguments: [
+            ("/a?b=1", "/a"), ("/a#top", "/a"), ("/a?b#c", "/a"), ("/a#c?b", "/a"), ("/a", "/a"), ("?x", ""),
+        ])
     func stripQuery(_ path: String, _ expected: String) {
         #expect(RoutingTable.stripQuery(path) == expected)
     }
@@ -155,13 +157,15 @@ struct RoutePatternTests {
         #expect(RoutePattern.parse(testCase.text) == testCase.result)
     }
 
-    @Test("rejections explain themselves", arguments: [
-        (RouteError.notAbsolute("app"), "route 'app' must start with '/'"),
-        (RouteError.badWildcard("/a/*/b"), "route '/a/*/b' may only use '*' as its last segment, as in '/app/*'"),
-        (RouteError.dotSegment("/a/.."), "route '/a/..' must not contain '.' or '..' segments (it would escape its folder)"),
-        (RouteError.emptySegment("/a//b"), "route '/a//b' must not contain '//'"),
-        (RouteError.badCharacter("/a b", " "), "route '/a b' contains ' '; use letters, digits and - _ . ~ / only"),
-    ])
+    @Test(
+        "rejections explain themselves",
+        arguments: [
+            (RouteError.notAbsolute("app"), "route 'app' must start with '/'"),
+            (RouteError.badWildcard("/a/*/b"), "route '/a/*/b' may only use '*' as its last segment, as in '/app/*'"),
+            (RouteError.dotSegment("/a/.."), "route '/a/..' must not contain '.' or '..' segments (it would escape its folder)"),
+            (RouteError.emptySegment("/a//b"), "route '/a//b' must not contain '//'"),
+            (RouteError.badCharacter("/a b", " "), "route '/a b' contains ' '; use letters, digits and - _ . ~ / only"),
+        ])
     func messages(_ error: RouteError, _ message: String) {
         #expect(error.message == message)
     }
@@ -229,9 +233,11 @@ struct URLPathTests {
         #expect(URLPath.problem(in: testCase.path) == testCase.problem)
     }
 
-    @Test("key(for:) drops the leading slash and maps / to index.html", arguments: [
-        ("/", "index.html"), ("/terms", "terms"), ("/legal/privacy", "legal/privacy"), ("/404.html", "404.html"),
-    ])
+    @Test(
+        "key(for:) drops the leading slash and maps / to index.html",
+        arguments: [
+            ("/", "index.html"), ("/terms", "terms"), ("/legal/privacy", "legal/privacy"), ("/404.html", "404.html"),
+        ])
     func key(_ path: String, _ key: String) {
         #expect(URLPath.key(for: path) == key)
     }

@@ -52,9 +52,11 @@ struct SPABundleTests {
         let config = try ConfigLoader.parse(files["site.yml"] ?? "", file: "site.yml")
         let settings = try #require(config.spa)
         let bundle = try SPABundle.load(settings, config: config, from: MemoryFileSystem(files))
-        #expect(bundle.icons == [
-            .init(rel: "icon", href: "/icon-32.png", type: "image/png", sizes: "32x32"), .init(rel: "apple-touch-icon", href: "/touch.png", type: "", sizes: ""),
-        ])
+        #expect(
+            bundle.icons == [
+                .init(rel: "icon", href: "/icon-32.png", type: "image/png", sizes: "32x32"),
+                .init(rel: "apple-touch-icon", href: "/touch.png", type: "", sizes: ""),
+            ])
         files["app/dist/index.html"] = "<!doctype html><script type=\"module\" src=\"/assets/index-Zz9Yy8Xx.js\"></script>"
         #expect(try SPABundle.load(settings, config: config, from: MemoryFileSystem(files)).icons.isEmpty)
     }

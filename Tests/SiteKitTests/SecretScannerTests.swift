@@ -70,10 +70,12 @@ struct SecretScannerTests {
         #expect(missed > 5_000)
     }
 
-    @Test("each rule's regex matches the texts written for it", arguments: [
-        ("AKIAIOSFODNN7EXAMPLE", "an AWS access key id"), ("-----BEGIN RSA PRIVATE KEY-----", "a private key"),
-        ("client_secret = 'abcdefgh12'", "a secret assignment"), ("SeCrEt_AcCeSs_KeY: abcdefgh12", "a secret assignment"),
-    ])
+    @Test(
+        "each rule's regex matches the texts written for it",
+        arguments: [
+            ("AKIAIOSFODNN7EXAMPLE", "an AWS access key id"), ("-----BEGIN RSA PRIVATE KEY-----", "a private key"),
+            ("client_secret = 'abcdefgh12'", "a secret assignment"), ("SeCrEt_AcCeSs_KeY: abcdefgh12", "a secret assignment"),
+        ])
     func rulesMatch(text: String, rule: String) {
         #expect(SecretScanner.scan(text).map(\.rule) == [rule])
     }
@@ -89,7 +91,10 @@ struct ProviderTokenTests {
         ("a GitHub token", "ghs_" + String(repeating: "Zx9", count: 12), "the ghs_ prefix alone"),
         ("a GitHub fine-grained token", "github_pat_" + String(repeating: "A1_b", count: 20) + "cd", "github_pat_short"),
         ("a GitLab token", "glpat-" + String(repeating: "x-Y_", count: 5), "glpat-short"),
-        ("a Stripe live secret key", "sk_" + "live_" + String(repeating: "4eC3", count: 6), "sk_test_" + String(repeating: "4eC3", count: 6)),
+        (
+            "a Stripe live secret key", "sk_" + "live_" + String(repeating: "4eC3", count: 6),
+            "sk_test_" + String(repeating: "4eC3", count: 6)
+        ),
         ("a Stripe live secret key", "rk_" + "live_" + String(repeating: "9Qw", count: 9), "rk_live_short"),
         ("a Slack token", "xoxb-" + "1234567890-abcdefABCDEF", "xoxb-123"),
         ("a Slack webhook URL", "https://hooks.slack.com/services/" + "T0001/B0002/" + "XXXXXXXXXXXXXXXX", "https://hooks.slack.com/"),

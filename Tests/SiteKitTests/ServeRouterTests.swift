@@ -34,7 +34,8 @@ struct ServeRouterTests {
         let answer = try Self.fixture(backend: "http://127.0.0.1:8000").router.respond(
             method: "put", path: "/api/videos/7", query: "notify=false&x=%20y",
             headers: [
-                HeaderField("Host", "127.0.0.1:8080"), HeaderField("Authorization", "Bearer t"), HeaderField("Connection", "keep-alive, X-Trace"),
+                HeaderField("Host", "127.0.0.1:8080"), HeaderField("Authorization", "Bearer t"),
+                HeaderField("Connection", "keep-alive, X-Trace"),
                 HeaderField("X-Trace", "1"), HeaderField("Keep-Alive", "timeout=5"), HeaderField("Transfer-Encoding", "chunked"),
                 HeaderField("Cookie", "a=b"), HeaderField("Upgrade", "h2c"),
             ],
@@ -97,9 +98,11 @@ struct ServeRouterTests {
         #expect(response.header("Location") == "/terms" + expected)
     }
 
-    @Test("the manifest is never public: /_site/ answers the 404 page with status 404", arguments: [
-        "/_site/manifest.json", "/_site", "/_site/", "/_site/anything", "/%5Fsite/manifest.json",
-    ])
+    @Test(
+        "the manifest is never public: /_site/ answers the 404 page with status 404",
+        arguments: [
+            "/_site/manifest.json", "/_site", "/_site/", "/_site/anything", "/%5Fsite/manifest.json",
+        ])
     func manifestIsNotPublic(_ path: String) throws {
         let fixture = try Self.fixture()
         let response = try Self.response(fixture.router.respond(path: path))
@@ -125,9 +128,11 @@ struct ServeRouterTests {
         }
     }
 
-    @Test("paths are matched as CloudFront delivers them: percent-encoded, decoded once", arguments: [
-        ("/%74erms", 200), ("/terms%2F", 301), ("/caf%C3%A9", 404), ("/%E0%A4%A", 404), ("/te%rms", 404),
-    ])
+    @Test(
+        "paths are matched as CloudFront delivers them: percent-encoded, decoded once",
+        arguments: [
+            ("/%74erms", 200), ("/terms%2F", 301), ("/caf%C3%A9", 404), ("/%E0%A4%A", 404), ("/te%rms", 404),
+        ])
     func percentEncodedPaths(_ path: String, _ status: Int) throws {
         let response = try Self.response(try Self.fixture().router.respond(path: path))
         #expect(response.status == status, "\(path): \(response.status) \(response.rule)")
@@ -151,9 +156,10 @@ struct ServeRouterTests {
     @Test("the security headers come from the response headers policy")
     func securityHeaders() throws {
         let site = try Self.fixture().site
-        #expect(site.securityHeaders.map(\.name) == [
-            "Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy",
-        ])
+        #expect(
+            site.securityHeaders.map(\.name) == [
+                "Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy",
+            ])
         #expect(site.securityHeaders.value(of: "content-security-policy")?.contains("connect-src 'self' https://api.acme.example") == true)
     }
 

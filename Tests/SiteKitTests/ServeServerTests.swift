@@ -4,7 +4,7 @@ import Testing
 @testable import SiteKit
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The preview as a real server: sockets, watching, the command line.

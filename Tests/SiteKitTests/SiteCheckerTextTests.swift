@@ -22,7 +22,9 @@ struct SiteCheckerTextTests {
         #expect(SiteChecker.hasWhitespace(text) == text.contains(where: \.isWhitespace))
     }
 
-    @Test("sortedContains is contains on a sorted list", arguments: [[String](), ["a"], ["a", "b"], ["intro", "usage", "usage-1", "zebra"], ["A", "a", "é", "日本"]])
+    @Test(
+        "sortedContains is contains on a sorted list",
+        arguments: [[String](), ["a"], ["a", "b"], ["intro", "usage", "usage-1", "zebra"], ["A", "a", "é", "日本"]])
     func sortedSearch(ids: [String]) {
         for probe in ids + ["", "0", "b0", "usage-2", "zz", "é", "e"] {
             #expect(SiteChecker.sortedContains(ids, probe) == ids.contains(probe), "\(probe) in \(ids)")

@@ -153,11 +153,11 @@ struct TemplateSetTests {
     func cleanTemplate() throws {
         let findings = try check([
             "page": """
-                <html lang="{{site.language}}"><title>{{page.title}}</title>
-                {{#has_toc}}{{#toc}}<a href="#{{id}}">{{title}}</a>{{#children}}{{id}}{{level}}{{/children}}{{/toc}}{{/has_toc}}
-                {{#page.updated_date}}{{page.updated_date}}{{/page.updated_date}}{{^spa.enabled}}x{{/spa.enabled}}
-                {{#spa.scripts}}{{src}}{{/spa.scripts}}{{{content}}}{{legal.terms}}{{! a comment }}
-                """
+            <html lang="{{site.language}}"><title>{{page.title}}</title>
+            {{#has_toc}}{{#toc}}<a href="#{{id}}">{{title}}</a>{{#children}}{{id}}{{level}}{{/children}}{{/toc}}{{/has_toc}}
+            {{#page.updated_date}}{{page.updated_date}}{{/page.updated_date}}{{^spa.enabled}}x{{/spa.enabled}}
+            {{#spa.scripts}}{{src}}{{/spa.scripts}}{{{content}}}{{legal.terms}}{{! a comment }}
+            """
         ])
         #expect(findings == [])
     }
@@ -255,7 +255,9 @@ struct TemplateSetTests {
 
     // MARK: Rendering
 
-    private func render(_ name: String, _ templates: [String: String], page: TemplateContext.PageInfo, content: String = "", headings: [Heading] = []) throws -> String {
+    private func render(
+        _ name: String, _ templates: [String: String], page: TemplateContext.PageInfo, content: String = "", headings: [Heading] = []
+    ) throws -> String {
         let set = try load(templates)
         let context = try makeContext()
         #expect(set.check(shape: context.shape) == [])
@@ -338,7 +340,8 @@ struct TemplateContextTests {
     /// A value swift-mustache renders, written out with sorted keys so two can be compared.
     static func describe(_ value: Any) -> String {
         switch value {
-        case let fields as [String: Any]: "{" + fields.keys.sorted().map { "\($0): \(describe(fields[$0]!))" }.joined(separator: ", ") + "}"
+        case let fields as [String: Any]:
+            "{" + fields.sorted { $0.key < $1.key }.map { "\($0.key): \(describe($0.value))" }.joined(separator: ", ") + "}"
         case let object as PageContextObject: describe(object.fields)
         case let object as PageObject: describe(object.fields)
         case let items as [Any]: "[" + items.map(describe).joined(separator: ", ") + "]"
@@ -350,9 +353,12 @@ struct TemplateContextTests {
 
     @Test("the context made with its constant parts once is the context of value(for:)", arguments: [false, true])
     func sameContext(withHeadings: Bool) throws {
-        let context = try makeContext(assets: [TemplateSet.Asset(source: "templates/assets/style.css", key: "assets/style.0123abcd.css", variable: "style_css", data: Data())])
+        let context = try makeContext(assets: [
+            TemplateSet.Asset(source: "templates/assets/style.css", key: "assets/style.0123abcd.css", variable: "style_css", data: Data())
+        ])
         let page = TemplateContext.PageInfo(title: "Terms", description: "d", route: "/terms", effectiveDate: "2026-01-01")
-        let headings = withHeadings ? [Heading(level: 2, title: "A", id: "a", line: 3), Heading(level: 3, title: "B", id: "b", line: 5)] : []
+        let headings =
+            withHeadings ? [Heading(level: 2, title: "A", id: "a", line: 3), Heading(level: 3, title: "B", id: "b", line: 5)] : []
         let made = Self.describe(context.mustacheObject(for: page, content: "<p>x</p>", headings: headings))
         #expect(made == Self.describe(context.value(for: page, content: "<p>x</p>", headings: headings).mustacheObject))
         #expect(made.contains("legal_name: 'Acme Labs, Inc.'"))
@@ -365,8 +371,8 @@ struct TemplateRenderingTests {
     /// Built anew for each use: `Any` is not `Sendable`.
     static var values: [String: Any] {
         [
-        "plain": "Terms of Service", "markup": "<a href=\"/x?a=1&b=2\">it's</a>", "accents": "Café — naïve",
-        "list": [["name": "one"], ["name": "<two>"]], "flag": true, "html": "<p>kept</p>",
+            "plain": "Terms of Service", "markup": "<a href=\"/x?a=1&b=2\">it's</a>", "accents": "Café — naïve",
+            "list": [["name": "one"], ["name": "<two>"]], "flag": true, "html": "<p>kept</p>",
         ]
     }
 
@@ -435,12 +441,17 @@ struct PageContextObjectTests {
         let context = try makeContext()
         let set = try load(["page": text])
         for (headings, info) in [
-            (Self.headings, TemplateContext.PageInfo(title: "Terms", description: "The <rules>", route: "/terms", updatedDate: "2026-11-01")),
+            (
+                Self.headings,
+                TemplateContext.PageInfo(title: "Terms", description: "The <rules>", route: "/terms", updatedDate: "2026-11-01")
+            ),
             ([], TemplateContext.PageInfo(title: "Home", description: "", route: "/", effectiveDate: "2026-01-15")),
         ] {
             let dictionary = context.value(for: info, content: "<p>Body & more</p>", headings: headings).mustacheObject
             let expected = try MustacheTemplate(string: text).render(dictionary)
-            #expect(set.render("page", context: context.mustacheObject(for: info, content: "<p>Body & more</p>", headings: headings)) == expected)
+            #expect(
+                set.render("page", context: context.mustacheObject(for: info, content: "<p>Body & more</p>", headings: headings))
+                    == expected)
         }
     }
 

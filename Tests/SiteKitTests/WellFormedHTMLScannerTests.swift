@@ -48,16 +48,51 @@ struct WellFormedHTMLScannerTests {
     }
 
     static let readable: [(String, String)] = [
-        ("headings and paragraphs", page(body: "<main><h1 id=\"t\">Title &lt;1&gt;</h1>\n<p data-sourcepos=\"3:1-3:5\">Hi <em>there</em></p></main>")),
-        ("lists and nested lists", page(body: "<ul>\n<li>a\n<ul>\n<li>b</li>\n</ul>\n</li>\n<li><p>c</p>\n<ol start=\"3\">\n<li>d</li>\n</ol>\n</li>\n</ul>")),
-        ("a table", page(body: "<table>\n<thead>\n<tr>\n<th class=\"align-left\">a</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n</tr>\n</tbody>\n</table>")),
-        ("links, images and void elements", page(body: "<p><a href=\"/terms#x?a=1&amp;b=2\" title='it&#39;s'>x</a><br />\n<img src=\"/a.png\" alt=\"\"></p>\n<hr>")),
-        ("task list boxes", page(body: "<ul>\n<li><input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" /> done</li>\n</ul>")),
-        ("script, style and comments", page(head: "<style>a > b { color: red }</style>\n<script type=\"module\" src=\"/app.js\"></script>", body: "<!-- raw HTML omitted -->\n<script>if (a < b && c) { x() }</script>")),
+        (
+            "headings and paragraphs",
+            page(body: "<main><h1 id=\"t\">Title &lt;1&gt;</h1>\n<p data-sourcepos=\"3:1-3:5\">Hi <em>there</em></p></main>")
+        ),
+        (
+            "lists and nested lists",
+            page(body: "<ul>\n<li>a\n<ul>\n<li>b</li>\n</ul>\n</li>\n<li><p>c</p>\n<ol start=\"3\">\n<li>d</li>\n</ol>\n</li>\n</ul>")
+        ),
+        (
+            "a table",
+            page(
+                body:
+                    "<table>\n<thead>\n<tr>\n<th class=\"align-left\">a</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n</tr>\n</tbody>\n</table>"
+            )
+        ),
+        (
+            "links, images and void elements",
+            page(body: "<p><a href=\"/terms#x?a=1&amp;b=2\" title='it&#39;s'>x</a><br />\n<img src=\"/a.png\" alt=\"\"></p>\n<hr>")
+        ),
+        (
+            "task list boxes",
+            page(body: "<ul>\n<li><input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" /> done</li>\n</ul>")
+        ),
+        (
+            "script, style and comments",
+            page(
+                head: "<style>a > b { color: red }</style>\n<script type=\"module\" src=\"/app.js\"></script>",
+                body: "<!-- raw HTML omitted -->\n<script>if (a < b && c) { x() }</script>")
+        ),
         ("entities and characters", page(body: "<h1>Caf&eacute; &#233; &#xE9; &nbsp; é — 😀</h1>\n<p>a &copy; b</p>")),
         ("attributes across lines, upper-case tags", page(body: "<DIV\n  CLASS=\"x\"\n  data-a=\"1\">\n<SPAN hidden>t</SPAN></DIV>")),
-        ("footnotes", page(body: "<p>x<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\" data-footnote-ref>1</a></sup></p>\n<section class=\"footnotes\" data-footnotes>\n<ol>\n<li id=\"fn-1\">\n<p>n <a href=\"#fnref-1\" class=\"footnote-backref\" data-footnote-backref aria-label=\"Back to content\">↩</a></p>\n</li>\n</ol>\n</section>")),
-        ("HTML5 elements", page(body: "<header><nav><a href=\"/\">Home</a></nav></header>\n<main><article><section><h2 id=\"s\">S</h2><details><summary>x</summary>y</details></section></article></main>\n<footer><small>c</small></footer>")),
+        (
+            "footnotes",
+            page(
+                body:
+                    "<p>x<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\" data-footnote-ref>1</a></sup></p>\n<section class=\"footnotes\" data-footnotes>\n<ol>\n<li id=\"fn-1\">\n<p>n <a href=\"#fnref-1\" class=\"footnote-backref\" data-footnote-backref aria-label=\"Back to content\">↩</a></p>\n</li>\n</ol>\n</section>"
+            )
+        ),
+        (
+            "HTML5 elements",
+            page(
+                body:
+                    "<header><nav><a href=\"/\">Home</a></nav></header>\n<main><article><section><h2 id=\"s\">S</h2><details><summary>x</summary>y</details></section></article></main>\n<footer><small>c</small></footer>"
+            )
+        ),
     ]
 
     @Test("reads a well-formed page exactly as libxml2 does", arguments: readable)
@@ -86,7 +121,10 @@ struct WellFormedHTMLScannerTests {
         ("a character reference XML forbids", page(body: "<p>&#0;</p>")),
         ("attributes without space between", page(body: "<p class=\"a\"id=\"b\">x</p>")),
         ("a comment with -- inside", page(body: "<!-- a -- b -->")),
-        ("invalid UTF-8", "<!DOCTYPE html>\n<html><body><p>\u{FFFD}</p></body></html>".replacingOccurrences(of: "\u{FFFD}", with: "\u{FFFE}")),
+        (
+            "invalid UTF-8",
+            "<!DOCTYPE html>\n<html><body><p>\u{FFFD}</p></body></html>".replacingOccurrences(of: "\u{FFFD}", with: "\u{FFFE}")
+        ),
         ("a second body", page(body: "<body></body>")),
         ("text after the end of html", page(body: "") + "trailing"),
     ]
@@ -177,7 +215,8 @@ struct WellFormedHTMLScannerTests {
                 let output = try? renderer.render(String(decoding: data, as: UTF8.self), file: file)
             else { continue }
             rendered += 1
-            let html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>T</title></head>\n<body><main>\n\(output.html)</main></body>\n</html>\n"
+            let html =
+                "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>T</title></head>\n<body><main>\n\(output.html)</main></body>\n</html>\n"
             if Self.scanned(html) != nil { read += 1 }
             #expect(Self.difference(html) == nil, "\(file): \(Self.difference(html) ?? "")")
         }

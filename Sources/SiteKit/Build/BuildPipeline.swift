@@ -141,7 +141,8 @@ public struct BuildPipeline: Sendable {
         for file in staticFiles { sources.append((file.key, file.source, .other)) }
         let read = Parallel.map(sources) { entry -> Swift.Result<OutputObject, FileSystemError> in
             do throws(FileSystemError) {
-                return .success(OutputObject(key: entry.key, data: try fileSystem.read(entry.source), kind: entry.kind, source: entry.source))
+                return .success(
+                    OutputObject(key: entry.key, data: try fileSystem.read(entry.source), kind: entry.kind, source: entry.source))
             } catch {
                 return .failure(error)
             }

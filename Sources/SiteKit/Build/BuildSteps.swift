@@ -43,7 +43,8 @@ extension BuildStep {
         let config = try context.needed(context.config, "config")
         let templates = try context.needed(context.templates, "templates")
         let renderer = SiteRenderer(
-            config: config, templates: templates, context: TemplateContext(config: config, assets: templates.assets, bundle: context.bundle))
+            config: config, templates: templates, context: TemplateContext(config: config, assets: templates.assets, bundle: context.bundle)
+        )
         let findings = renderer.checkTemplates(pages: try context.needed(context.content, "content").pages)
         if findings.contains(where: { $0.severity == .error }) { throw DiagnosticError(findings) }
         context.templateFindings = findings
@@ -114,13 +115,16 @@ extension BuildStep {
         let pages = context.pages
         let objects = context.objects
         let report = BuildPipeline.check(
-            objects: objects, pages: content.pages, plan: plan, paths: context.paths, checker: try context.needed(context.checker, "checker"),
+            objects: objects, pages: content.pages, plan: plan, paths: context.paths,
+            checker: try context.needed(context.checker, "checker"),
             summaries: pages.map(\.summary))
         var findings = report.diagnostics + RouteLint.check(config: config, routes: plan.table, pages: content.pages)
         // A page from the cache was scanned when it was stored: a build with a secret never saves its cache.
         let scanned = objects.indices.lazy.filter { $0 >= pages.count || !pages[$0].fromCache }.map { objects[$0] }
         let shared =
-            templates.sources.values.sorted { $0.file < $1.file }.map { ($0.file, $0.text) } + [(context.options.configPath, context.configText)]
+            templates.sources.values.sorted { $0.file < $1.file }.map { ($0.file, $0.text) } + [
+                (context.options.configPath, context.configText)
+            ]
         findings += SecretScanner.scan(Array(scanned), fileSystem: context.fileSystem, sharedSources: shared)
         findings += pages.flatMap(\.warnings) + context.templateFindings
         if context.options.strict {

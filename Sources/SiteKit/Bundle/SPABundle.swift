@@ -41,7 +41,9 @@ public struct SPABundle: Sendable, Equatable {
     public var entrySource: String
 
     /// Reads the bundle at `settings.bundle`.
-    public static func load(_ settings: SPASettings, config: SiteConfig, from fileSystem: some FileSystem) throws(DiagnosticError) -> SPABundle {
+    public static func load(_ settings: SPASettings, config: SiteConfig, from fileSystem: some FileSystem) throws(DiagnosticError)
+        -> SPABundle
+    {
         let root = settings.bundle
         let files: [String]
         do {
@@ -109,7 +111,8 @@ public struct SPABundle: Sendable, Equatable {
             manifest = try JSONDecoder().decode([String: ViteChunk].self, from: Data(text.utf8))
         } catch {
             throw DiagnosticError(
-                .error(SourceLocation(file: path, line: 1, column: 1), "not a Vite manifest: \(Self.describe(error))",
+                .error(
+                    SourceLocation(file: path, line: 1, column: 1), "not a Vite manifest: \(Self.describe(error))",
                     hint: "rebuild the app with build.manifest: true"))
         }
         let entries = manifest.filter { $0.value.isEntry == true }.sorted { $0.key < $1.key }
@@ -177,7 +180,8 @@ public struct SPABundle: Sendable, Equatable {
         if url.hasPrefix("./") || (!url.hasPrefix("/") && !url.contains(":") && keys.contains(url)) {
             return (
                 "the app links '\(url)' relative to the page, so on a deep link such as /app/settings it would load from /app/\(url.hasPrefix("./") ? String(url.dropFirst(2)) : url), which does not exist",
-                fix)
+                fix
+            )
         }
         guard url.hasPrefix("/"), !url.hasPrefix("//") else { return nil }
         let key = String(url.dropFirst()).split(separator: "?").first.map(String.init) ?? ""
@@ -188,7 +192,8 @@ public struct SPABundle: Sendable, Equatable {
             let base = "/" + segments.prefix(drop).joined(separator: "/") + "/"
             return (
                 "the app was built for the base path \(base) (its index.html links \(url)), but site serves it at /, where that URL answers 404",
-                fix)
+                fix
+            )
         }
         return nil
     }

@@ -14,13 +14,15 @@ public enum RouteLint {
             let apiClaim = PathClaim(kind: .api, pattern: api, owner: "api.path_pattern", location: config.location(of: "api.path_pattern"))
             for (index, route) in spa.routes.enumerated() {
                 let key = "spa.routes[\(index)]"
-                let claim = PathClaim(kind: route.isPrefix ? .spaPrefix : .spaRoute, pattern: route, owner: key, location: config.location(of: key))
+                let claim = PathClaim(
+                    kind: route.isPrefix ? .spaPrefix : .spaRoute, pattern: route, owner: key, location: config.location(of: key))
                 if let relation = claim.relation(to: apiClaim), let finding = RouteKinds.conflict(claim, relation, apiClaim) {
                     findings.append(finding)
                 }
             }
             if let callback = spa.oauthCallback {
-                let claim = PathClaim(kind: .oauthCallback, path: callback, owner: "spa.oauth_callback", location: config.location(of: "spa.oauth_callback"))
+                let claim = PathClaim(
+                    kind: .oauthCallback, path: callback, owner: "spa.oauth_callback", location: config.location(of: "spa.oauth_callback"))
                 if let relation = claim.relation(to: apiClaim), let finding = RouteKinds.conflict(claim, relation, apiClaim) {
                     findings.append(finding)
                 }
@@ -78,7 +80,9 @@ public enum RouteLint {
                     loopback
                     ? "add \(origin) to site.allowed_origins for local development, or register \(config.site.baseURL)\(path) with \(provider)"
                     : "register \(config.site.baseURL)\(path) with \(provider), or fix site.base_url"
-                return [.error(location, "\(provider) redirect URI \(uri) is not on the site's base URL \(config.site.baseURL)", hint: hint)]
+                return [
+                    .error(location, "\(provider) redirect URI \(uri) is not on the site's base URL \(config.site.baseURL)", hint: hint)
+                ]
             }
         }
         // Providers compare redirect URIs exactly: a trailing slash more or less is another URI.

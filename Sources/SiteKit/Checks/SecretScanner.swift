@@ -21,22 +21,26 @@ public enum SecretScanner {
         }
     }
 
-    static let rules: [Rule] = [
-        Rule(
-            name: "an AWS access key id", pattern: #"\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b"#,
-            mightMatch: holdsKeyPrefix),
-        Rule(
-            name: "a private key", pattern: #"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----"#,
-            mightMatch: { contains(privateKey, anchoredAt: privateKeyAnchor, in: $0) }),
-        Rule(
-            name: "a secret assignment",
-            pattern:
-                #"(?i)\b(client_secret|clientsecret|aws_secret_access_key|secret_access_key|api_secret|app_secret)["']?\s*[:=]\s*["']?[A-Za-z0-9/+_\-]{8,}"#,
-            mightMatch: holdsSecretName),
-    ].compactMap { $0 } + prefixedTokens.compactMap { token in
-        let literals = token.prefixes.map { Array($0.utf8) }
-        return Rule(name: token.name, pattern: token.pattern, mightMatch: { bytes in literals.contains { contains($0, anchoredAt: 0, in: bytes) } })
-    }
+    static let rules: [Rule] =
+        [
+            Rule(
+                name: "an AWS access key id", pattern: #"\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b"#,
+                mightMatch: holdsKeyPrefix),
+            Rule(
+                name: "a private key", pattern: #"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----"#,
+                mightMatch: { contains(privateKey, anchoredAt: privateKeyAnchor, in: $0) }),
+            Rule(
+                name: "a secret assignment",
+                pattern:
+                    #"(?i)\b(client_secret|clientsecret|aws_secret_access_key|secret_access_key|api_secret|app_secret)["']?\s*[:=]\s*["']?[A-Za-z0-9/+_\-]{8,}"#,
+                mightMatch: holdsSecretName),
+        ].compactMap { $0 }
+        + prefixedTokens.compactMap { token in
+            let literals = token.prefixes.map { Array($0.utf8) }
+            return Rule(
+                name: token.name, pattern: token.pattern,
+                mightMatch: { bytes in literals.contains { contains($0, anchoredAt: 0, in: bytes) } })
+        }
 
     /// Provider tokens recognised by their fixed prefix and the shape that follows it (the shapes
     /// of the providers' documentation and of public secret-scanning rule sets). `prefixes` are
@@ -47,7 +51,10 @@ public enum SecretScanner {
         ("a GitLab token", #"\bglpat-[A-Za-z0-9_\-]{20,}"#, ["glpat-"]),
         ("a Stripe live secret key", #"\b(sk|rk)_live_[A-Za-z0-9]{24,}\b"#, ["sk_live_", "rk_live_"]),
         ("a Slack token", #"\bxox[abposr]-[A-Za-z0-9-]{10,}"#, ["xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-"]),
-        ("a Slack webhook URL", #"https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"#, ["hooks.slack.com/services/"]),
+        (
+            "a Slack webhook URL", #"https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"#,
+            ["hooks.slack.com/services/"]
+        ),
         ("a Google API key", #"\bAIza[0-9A-Za-z_\-]{35}"#, ["AIza"]),
         ("an npm token", #"\bnpm_[A-Za-z0-9]{36}\b"#, ["npm_"]),
         ("a PyPI token", #"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}"#, ["pypi-AgEIcHlwaS5vcmc"]),
@@ -91,14 +98,18 @@ public enum SecretScanner {
             }
         }
         let hits = found.map { item in
-            (location: item.own ?? inShared[item.hit.match]
-                ?? SourceLocation(file: "dist/" + item.key, line: item.hit.line, column: item.hit.column), rule: item.hit.rule, key: item.key)
+            (
+                location: item.own ?? inShared[item.hit.match]
+                    ?? SourceLocation(file: "dist/" + item.key, line: item.hit.line, column: item.hit.column), rule: item.hit.rule,
+                key: item.key
+            )
         }
         var keysByFinding: [SourceLocation: (rule: String, keys: [String])] = [:]
         for hit in hits { keysByFinding[hit.location, default: (hit.rule, [])].keys.append(hit.key) }
         return keysByFinding.map { location, finding in
             let keys = finding.keys.sorted().map { "/" + $0 }
-            let published = keys.count == 1 ? keys[0] : keys.count == 2 ? "\(keys[0]) and \(keys[1])" : "\(keys[0]) and \(keys.count - 1) other files"
+            let published =
+                keys.count == 1 ? keys[0] : keys.count == 2 ? "\(keys[0]) and \(keys[1])" : "\(keys[0]) and \(keys.count - 1) other files"
             return .error(
                 location, "\(finding.rule) would be published in \(published)",
                 hint: "remove it from the source and rotate it; secrets belong in the CI's secret store, never in the site")

@@ -44,7 +44,8 @@ public struct SiteChecker: Sendable {
         public init(
             key: String, kind: ObjectKind, path: String, data: Data, content: ContentPage?, template: String, summary: PageSummary? = nil
         ) {
-            storage = CopyOnWrite(Fields(key: key, kind: kind, path: path, data: data, content: content, template: template, summary: summary))
+            storage = CopyOnWrite(
+                Fields(key: key, kind: kind, path: path, data: data, content: content, template: template, summary: summary))
         }
     }
 
@@ -258,7 +259,8 @@ public struct SiteChecker: Sendable {
         }
 
         // Parse errors that matter.
-        let renderedLines = errorsThatMatter(document).isEmpty ? [] : page.html.split(omittingEmptySubsequences: false, whereSeparator: \.isLineBreak)
+        let renderedLines =
+            errorsThatMatter(document).isEmpty ? [] : page.html.split(omittingEmptySubsequences: false, whereSeparator: \.isLineBreak)
         for error in errorsThatMatter(document) {
             let message = Self.describe(error)
             let index = document.elements.lastIndex { $0.line <= error.line }
@@ -281,7 +283,8 @@ public struct SiteChecker: Sendable {
 
         // What every page needs.
         if !document.hasHTML5Doctype {
-            structural("the page does not start with <!DOCTYPE html>", near: "<html", hint: "put <!DOCTYPE html> on the template's first line")
+            structural(
+                "the page does not start with <!DOCTYPE html>", near: "<html", hint: "put <!DOCTYPE html> on the template's first line")
         }
         if Self.isBlank(html.flatMap { document.elements[$0]["lang"] } ?? "", newlines: false) {
             structural("<html> has no lang attribute", near: "<html", hint: "write <html lang=\"{{site.language}}\">")
@@ -290,7 +293,9 @@ public struct SiteChecker: Sendable {
             structural("<head> has no <meta charset>", near: "<head", hint: "add <meta charset=\"utf-8\"> first in <head>")
         }
         if !hasViewport {
-            structural("<head> has no viewport <meta>", near: "<head", hint: "add <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            structural(
+                "<head> has no viewport <meta>", near: "<head",
+                hint: "add <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         }
         if !hasTitleText {
             structural("<head> has no <title> text", near: "<head", hint: "add <title>{{page.title}}</title> to <head>")
@@ -324,7 +329,9 @@ public struct SiteChecker: Sendable {
         for (index, id) in identified {
             if id.isEmpty || Self.hasWhitespace(id) {
                 result.diagnostics.append(
-                    .error(locator.locate("id=\"\(id)\"", element: index, in: document, page: page), "id '\(id)' is empty or has spaces on page \(page.path)"))
+                    .error(
+                        locator.locate("id=\"\(id)\"", element: index, in: document, page: page),
+                        "id '\(id)' is empty or has spaces on page \(page.path)"))
             } else if !seenIDs.insert(id).inserted {
                 result.diagnostics.append(
                     .error(
@@ -375,7 +382,9 @@ public struct SiteChecker: Sendable {
         if first >= 0x80 || first | 0x20 == UInt8(ascii: "j"), value.lowercased().hasPrefix("javascript:") {
             let at = location()
             result.diagnostics.append(
-                .error(at, "javascript: URL in a link\(on(at, page))", hint: "use a real URL; inline script breaks the Content-Security-Policy"))
+                .error(
+                    at, "javascript: URL in a link\(on(at, page))", hint: "use a real URL; inline script breaks the Content-Security-Policy"
+                ))
             return
         }
         var target = value
@@ -419,7 +428,8 @@ public struct SiteChecker: Sendable {
             if let fragment, !fragment.isEmpty, !(ids[page.key].map { Self.sortedContains($0, fragment) } ?? false) {
                 diagnostics.append(
                     .error(
-                        location(), "link to #\(fragment)\(on), which has no element with that id\(Suggestions.didYouMean(fragment, in: ids[page.key] ?? []))",
+                        location(),
+                        "link to #\(fragment)\(on), which has no element with that id\(Suggestions.didYouMean(fragment, in: ids[page.key] ?? []))",
                         hint: "link to one of the page's heading ids"))
             }
             return
@@ -453,7 +463,8 @@ public struct SiteChecker: Sendable {
         if !Self.sortedContains(targetIDs, fragment) {
             diagnostics.append(
                 .error(
-                    location(), "link to \(path)#\(fragment)\(on()), but \(path) has no element with id '\(fragment)'\(Suggestions.didYouMean(fragment, in: targetIDs))",
+                    location(),
+                    "link to \(path)#\(fragment)\(on()), but \(path) has no element with id '\(fragment)'\(Suggestions.didYouMean(fragment, in: targetIDs))",
                     hint: "heading ids are GitHub-style slugs of the heading text"))
         }
     }

@@ -119,7 +119,8 @@ struct SourceLocator: Sendable {
             let pattern = Array(needle.utf8)
             for number in range.lowerBound...last {
                 let line = lines[number]
-                let hit = line.utf8.withContiguousStorageIfAvailable { ByteSearch.first(pattern, in: UnsafeRawBufferPointer($0), from: 0) }
+                let hit =
+                    line.utf8.withContiguousStorageIfAvailable { ByteSearch.first(pattern, in: UnsafeRawBufferPointer($0), from: 0) }
                     ?? Array(line.utf8).withUnsafeBytes { ByteSearch.first(pattern, in: $0, from: 0) }
                 if let hit {
                     let found = line.utf8.index(line.startIndex, offsetBy: hit)
@@ -143,16 +144,17 @@ final class LineIndex: @unchecked Sendable {
         text.makeContiguousUTF8()
         self.text = text
         // Byte offsets of the line breaks, found with memchr; native strings index their UTF-8 in O(1).
-        let offsets: [Int] = text.utf8.withContiguousStorageIfAvailable { bytes -> [Int] in
-            guard let base = bytes.baseAddress else { return [] }
-            var offsets: [Int] = []
-            var position = 0
-            while position < bytes.count, let found = memchr(base + position, 0x0A, bytes.count - position) {
-                position = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found)) + 1
-                offsets.append(position)
-            }
-            return offsets
-        } ?? []
+        let offsets: [Int] =
+            text.utf8.withContiguousStorageIfAvailable { bytes -> [Int] in
+                guard let base = bytes.baseAddress else { return [] }
+                var offsets: [Int] = []
+                var position = 0
+                while position < bytes.count, let found = memchr(base + position, 0x0A, bytes.count - position) {
+                    position = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found)) + 1
+                    offsets.append(position)
+                }
+                return offsets
+            } ?? []
         let utf8 = text.utf8
         self.starts = [text.startIndex] + offsets.map { utf8.index(utf8.startIndex, offsetBy: $0) }
     }

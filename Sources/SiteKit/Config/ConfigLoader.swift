@@ -96,7 +96,8 @@ struct ConfigParser {
                 for (index, (origin, originNode)) in origins.enumerated() {
                     parser.locations["\(keyPath)[\(index)]"] = parser.reader.location(originNode)
                     if let problem = OriginRules.problem(origin) {
-                        parser.reader.error(originNode, "'\(keyPath)[\(index)]': \(problem)", hint: "write an origin such as http://localhost:5173")
+                        parser.reader.error(
+                            originNode, "'\(keyPath)[\(index)]': \(problem)", hint: "write an origin such as http://localhost:5173")
                     } else {
                         identity.allowedOrigins.append(origin)
                     }
@@ -126,7 +127,9 @@ struct ConfigParser {
                     var url = trimmed
                     if url.hasSuffix("/") { url.removeLast() }
                     if let problem = OriginRules.problem(url, requireHTTPS: true) {
-                        parser.reader.error(value, "'\(keyPath)': \(problem)", hint: "write the production origin, such as https://d111111abcdef8.cloudfront.net")
+                        parser.reader.error(
+                            value, "'\(keyPath)': \(problem)",
+                            hint: "write the production origin, such as https://d111111abcdef8.cloudfront.net")
                     }
                     identity.baseURL = url
                 default: break
@@ -146,7 +149,9 @@ struct ConfigParser {
             if let problem = URLPath.problem(in: route) {
                 reader.error(entry.value, problem.message)
             } else if route != "/", route.hasSuffix("/") {
-                reader.error(entry.value, "'\(keyPath)' must not end with '/': legal pages are registered without a trailing slash", hint: "write \(route.dropLast())")
+                reader.error(
+                    entry.value, "'\(keyPath)' must not end with '/': legal pages are registered without a trailing slash",
+                    hint: "write \(route.dropLast())")
             } else {
                 pages[entry.key] = route
             }
@@ -283,7 +288,10 @@ struct ConfigParser {
                 switch key {
                 case "bucket":
                     if let problem = InfraRules.bucketProblem(text) {
-                        parser.reader.error(value, "'\(keyPath)' \(problem)", hint: "S3 bucket names are 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit")
+                        parser.reader.error(
+                            value, "'\(keyPath)' \(problem)",
+                            hint: "S3 bucket names are 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit"
+                        )
                     }
                     settings.bucket = text
                 case "region":
@@ -296,17 +304,22 @@ struct ConfigParser {
                         settings.spaFallback = fallback
                     } else {
                         let names = SPAFallback.allCases.map(\.rawValue)
-                        parser.reader.error(value, "'\(keyPath)' must be one of \(names.joined(separator: ", "))\(Suggestions.didYouMean(text, in: names))")
+                        parser.reader.error(
+                            value, "'\(keyPath)' must be one of \(names.joined(separator: ", "))\(Suggestions.didYouMean(text, in: names))")
                     }
                 case "price_class":
                     let classes = ["PriceClass_100", "PriceClass_200", "PriceClass_All"]
                     if !classes.contains(text) {
-                        parser.reader.error(value, "'\(keyPath)' must be one of \(classes.joined(separator: ", "))\(Suggestions.didYouMean(text, in: classes))")
+                        parser.reader.error(
+                            value,
+                            "'\(keyPath)' must be one of \(classes.joined(separator: ", "))\(Suggestions.didYouMean(text, in: classes))")
                     }
                     settings.priceClass = text
                 case "certificate_arn":
                     if let problem = InfraRules.certificateProblem(text) {
-                        parser.reader.error(value, "'\(keyPath)' \(problem)", hint: "CloudFront only uses ACM certificates from us-east-1; request or import one there")
+                        parser.reader.error(
+                            value, "'\(keyPath)' \(problem)",
+                            hint: "CloudFront only uses ACM certificates from us-east-1; request or import one there")
                     }
                     settings.certificateARN = text
                 case "logging_bucket": settings.loggingBucket = text
@@ -357,7 +370,8 @@ struct ConfigParser {
         while path.hasSuffix("/") { path.removeLast() }
         if path.hasPrefix("./") { path.removeFirst(2) }
         if path.hasPrefix("/") || path.split(separator: "/").contains("..") || path.isEmpty {
-            reader.error(node, "'\(keyPath)' must be a folder inside the project, found '\(text)'", hint: "write a relative path such as app/dist")
+            reader.error(
+                node, "'\(keyPath)' must be a folder inside the project, found '\(text)'", hint: "write a relative path such as app/dist")
         }
         return path
     }
@@ -402,7 +416,8 @@ public enum InfraRules {
     /// such as `eu-west-1`.
     public static func isRegion(_ text: String) -> Bool {
         let parts = text.split(separator: "-")
-        return parts.count >= 3 && parts.last.map { Int($0) != nil } == true && parts.dropLast().allSatisfy { $0.allSatisfy(\.isLetter) && $0 == $0.lowercased() }
+        return parts.count >= 3 && parts.last.map { Int($0) != nil } == true
+            && parts.dropLast().allSatisfy { $0.allSatisfy(\.isLetter) && $0 == $0.lowercased() }
     }
 
     /// Whether `text` is a host name of two or more labels of ASCII letters, digits and `-`, such
@@ -412,7 +427,9 @@ public enum InfraRules {
         return labels.count >= 2 && text.count <= 253
             && labels.enumerated().allSatisfy { index, label in
                 (1...63).contains(label.count) && label.first != "-" && label.last != "-"
-                    && label.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || ($0 == "*" && index == 0 && label.count == 1) }
+                    && label.allSatisfy {
+                        ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || ($0 == "*" && index == 0 && label.count == 1)
+                    }
             }
     }
 }

@@ -37,13 +37,15 @@ public enum RedirectURIRules {
         guard scheme == "https" || scheme == "http" else {
             return [
                 .error(
-                    location, "\(subject) uses the scheme \(scheme); a website's redirect URI must use https, or http on a loopback host (127.0.0.1, [::1], localhost) for local development",
+                    location,
+                    "\(subject) uses the scheme \(scheme); a website's redirect URI must use https, or http on a loopback host (127.0.0.1, [::1], localhost) for local development",
                     hint: "register https://<site host>\(components.percentEncodedPath)")
             ]
         }
         guard let host = components.host, !host.isEmpty else {
             return [
-                .error(location, "\(subject) has no host", hint: "write \(scheme)://<host>/<path>, such as https://<site host>/auth/callback")
+                .error(
+                    location, "\(subject) has no host", hint: "write \(scheme)://<host>/<path>, such as https://<site host>/auth/callback")
             ]
         }
         var findings: [Diagnostic] = []
@@ -66,7 +68,9 @@ public enum RedirectURIRules {
             findings.append(
                 .error(
                     location, "\(subject) has a fragment (#\(fragment)); RFC 6749 section 3.1.2 forbids fragments in redirect URIs",
-                    hint: "remove '#\(fragment)': the provider adds the code to the query, and the app keeps its own state in the 'state' parameter"))
+                    hint:
+                        "remove '#\(fragment)': the provider adds the code to the query, and the app keeps its own state in the 'state' parameter"
+                ))
         }
         if uri.contains("*") {
             findings.append(
@@ -95,7 +99,8 @@ public enum RedirectURIRules {
                 guard digits.count == 2, digits.allSatisfy(\.isHexDigit) else {
                     return (
                         "has '\(escape)', which is not a percent-escape: '%' must be followed by two hex digits",
-                        "write a literal '%' as %25")
+                        "write a literal '%' as %25"
+                    )
                 }
             } else if !uriCharacters.contains(character) {
                 let encoded = String(character).utf8.map { String(format: "%%%02X", $0) }.joined()

@@ -190,7 +190,9 @@ public struct YAMLReader {
             for entry in entries {
                 let name = "\(path).\(entry.key)"
                 guard Self.isTemplateName(entry.key) else {
-                    error(entry.keyNode, "'\(name)' cannot be named in a template", hint: "use letters, digits, '_' and '-' in keys under \(path)")
+                    error(
+                        entry.keyNode, "'\(name)' cannot be named in a template",
+                        hint: "use letters, digits, '_' and '-' in keys under \(path)")
                     failed = true
                     continue
                 }
@@ -215,9 +217,10 @@ public struct YAMLReader {
     }
 
     static func isTemplateName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F || byte == 0x2D
-        }
+        !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F || byte == 0x2D
+            }
     }
 
     /// Reports every key of `entries` not in `known`, with a suggestion; `more` adds to the hint
@@ -229,7 +232,8 @@ public struct YAMLReader {
             let fullName = path.isEmpty ? entry.key : "\(path).\(entry.key)"
             error(
                 entry.keyNode, "unknown key '\(fullName)'\(Suggestions.didYouMean(entry.key, in: known))",
-                hint: "known keys\(path.isEmpty ? "" : " in '\(path)'"): \(known.sorted().joined(separator: ", "))" + (more.map { "; " + $0(entry.key) } ?? ""))
+                hint: "known keys\(path.isEmpty ? "" : " in '\(path)'"): \(known.sorted().joined(separator: ", "))"
+                    + (more.map { "; " + $0(entry.key) } ?? ""))
         }
     }
 

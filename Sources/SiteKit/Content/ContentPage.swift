@@ -59,8 +59,6 @@ public struct ContentPage: Sendable, Equatable {
                 bodyLine: bodyLine, locations: locations, sourceDigest: sourceDigest, params: params))
     }
 
-
-
     /// Pages are equal when all their fields are.
     public static func == (lhs: ContentPage, rhs: ContentPage) -> Bool {
         lhs.storage == rhs.storage

@@ -9,19 +9,30 @@ public enum FrontMatter {
     /// same thing: a document brought over gets the rename, not only "unknown key".
     static let keysOfOtherTools: [String: (message: String, hint: String)] = {
         let route = ("site calls the page's path 'route'", "rename it to 'route' and write the path, such as /terms")
-        let updated = ("site reads 'effective' (the day the text takes effect) and 'updated'", "rename it to 'effective' or 'updated', written YYYY-MM-DD")
+        let updated = (
+            "site reads 'effective' (the day the text takes effect) and 'updated'",
+            "rename it to 'effective' or 'updated', written YYYY-MM-DD"
+        )
         return [
-            "redirect_from": ("site calls the old paths that redirect to a page 'aliases'", "rename it to 'aliases'; each path in it redirects here with a 301"),
+            "redirect_from": (
+                "site calls the old paths that redirect to a page 'aliases'",
+                "rename it to 'aliases'; each path in it redirects here with a 301"
+            ),
             "aliases_from": ("site calls the old paths that redirect to a page 'aliases'", "rename it to 'aliases'"),
             "permalink": route, "slug": route, "url": route,
-            "layout": ("site calls the page's template 'template'", "rename it to 'template' and name a file of templates/ without .mustache"),
+            "layout": (
+                "site calls the page's template 'template'", "rename it to 'template' and name a file of templates/ without .mustache"
+            ),
             "date": updated, "lastmod": updated, "last_modified_at": updated, "last_updated": updated, "modified": updated,
             "summary": ("site calls the page's summary 'description'", "rename it to 'description'"),
             "excerpt": ("site calls the page's summary 'description'", "rename it to 'description'"),
             "published": ("site marks unpublished pages with 'draft: true'", "replace 'published: false' with 'draft: true', or remove it"),
             "lang": ("the language is the site's", "remove it; site.language in site.yml sets <html lang> for every page"),
             "language": ("the language is the site's", "remove it; site.language in site.yml sets <html lang> for every page"),
-            "redirect_to": ("a page that only redirects is an alias of its target", "remove this page and list its path under 'aliases' of the page it points to"),
+            "redirect_to": (
+                "a page that only redirects is an alias of its target",
+                "remove this page and list its path under 'aliases' of the page it points to"
+            ),
             "versions": ("site publishes one version of each page", "remove it, or move it under 'params:' if a template reads it"),
         ]
     }()
@@ -94,11 +105,13 @@ public enum FrontMatter {
         }
         var page: ContentPage
         if let entries = SimpleFrontMatter.entries(yaml),
-            let simple = SimpleFrontMatter.page(entries, split: split, file: file, defaultRoute: defaultRoute, defaultTemplate: defaultTemplate)
+            let simple = SimpleFrontMatter.page(
+                entries, split: split, file: file, defaultRoute: defaultRoute, defaultTemplate: defaultTemplate)
         {
             page = simple
         } else {
-            page = try yamlPage(yaml, split: split, file: file, defaultRoute: defaultRoute, defaultTemplate: defaultTemplate, heading: heading)
+            page = try yamlPage(
+                yaml, split: split, file: file, defaultRoute: defaultRoute, defaultTemplate: defaultTemplate, heading: heading)
         }
         if let heading, page.title == heading.text { page.body = heading.bodyWithout(split.body) }
         return page
@@ -115,7 +128,8 @@ public enum FrontMatter {
             template: defaultTemplate, draft: false, aliases: [], showTOC: true, body: split.body,
             bodyLine: split.bodyLine, locations: [:])
         guard let root else {
-            throw DiagnosticError(.error(SourceLocation(file: file, line: 1, column: 1), "front matter is empty", hint: "add at least 'title: ...'"))
+            throw DiagnosticError(
+                .error(SourceLocation(file: file, line: 1, column: 1), "front matter is empty", hint: "add at least 'title: ...'"))
         }
         guard let entries = reader.mapping(root, path: "front matter") else {
             throw DiagnosticError(reader.diagnostics.diagnostics)
@@ -137,7 +151,9 @@ public enum FrontMatter {
             case "toc": page.showTOC = reader.bool(value, path: key) ?? true
             case "params":
                 guard case .mapping = value else {
-                    reader.error(value, "'params' must be a mapping of your own keys to values", hint: "write params: then one 'key: value' per line, indented")
+                    reader.error(
+                        value, "'params' must be a mapping of your own keys to values",
+                        hint: "write params: then one 'key: value' per line, indented")
                     continue
                 }
                 if let params = reader.templateValue(value, path: key) { page.params = params }
@@ -145,7 +161,8 @@ public enum FrontMatter {
                 for (index, (alias, node)) in (reader.strings(value, path: key) ?? []).enumerated() {
                     page.locations["aliases[\(index)]"] = reader.location(node)
                     if let problem = URLPath.problem(in: alias) {
-                        reader.error(node, problem.message(naming: "alias"), hint: "write an absolute path such as /tos; it redirects to this page")
+                        reader.error(
+                            node, problem.message(naming: "alias"), hint: "write an absolute path such as /tos; it redirects to this page")
                     } else {
                         page.aliases.append(alias)
                     }
@@ -160,7 +177,9 @@ public enum FrontMatter {
                     if let problem = URLPath.problem(in: text) {
                         reader.error(value, problem.message, hint: "write an absolute path such as /terms")
                     } else if text != "/", text.hasSuffix("/") {
-                        reader.error(value, "route '\(text)' must not end with '/'", hint: "write \(text.dropLast()); /\(text.dropFirst().dropLast())/ redirects to it")
+                        reader.error(
+                            value, "route '\(text)' must not end with '/'",
+                            hint: "write \(text.dropLast()); /\(text.dropFirst().dropLast())/ redirects to it")
                     } else {
                         page.route = text
                     }
@@ -180,7 +199,8 @@ public enum FrontMatter {
             page.title = heading.text
             page.locations["title"] = SourceLocation(file: file, line: split.bodyLine + heading.line - 1, column: heading.column)
         } else if page.title.isEmpty, !entries.contains(where: { $0.key == "title" }) {
-            reader.error(root, "missing required key 'title'", hint: "add 'title: ...' to the front matter, or begin the text with a '# Title' line")
+            reader.error(
+                root, "missing required key 'title'", hint: "add 'title: ...' to the front matter, or begin the text with a '# Title' line")
         } else if page.title.isEmpty, let value = entries.first(where: { $0.key == "title" })?.value, case .scalar = value,
             YAMLReader.untaggedMeanings.contains(value.tag.description)
         {

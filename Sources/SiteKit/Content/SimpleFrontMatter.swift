@@ -36,7 +36,9 @@ enum SimpleFrontMatter {
         // key: lower-case letters and underscores, then ": ".
         var index = 0
         while index < bytes.count, (bytes[index] >= 0x61 && bytes[index] <= 0x7A) || bytes[index] == 0x5F { index += 1 }
-        guard index > 0, index + 2 < bytes.count, bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: " ") else { return nil }
+        guard index > 0, index + 2 < bytes.count, bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: " ") else {
+            return nil
+        }
         let key = String(decoding: bytes[..<index], as: UTF8.self)
         let start = index + 2
         let raw = bytes[start...]

@@ -70,7 +70,10 @@ public enum HTMLPostProcessor {
 
     static let replacements: [(needle: [UInt8], replacement: [UInt8])] = [
         // Task list boxes get a name, so assistive technology can tell what they mean.
-        ("<input type=\"checkbox\" checked=\"\" disabled=\"\" />", "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" />"),
+        (
+            "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+            "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" />"
+        ),
         ("<input type=\"checkbox\" disabled=\"\" />", "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\" />"),
         (" align=\"left\"", " class=\"align-left\""),
         (" align=\"center\"", " class=\"align-center\""),

@@ -200,7 +200,8 @@ public struct HTMLSanitizer: Sendable {
         var prefix = "<html><body>"
         for element in open { prefix += "<\(element.name)>" }
         let input = Array(prefix.utf8) + Array(html.utf8) + Array("<!---->".utf8)
-        let collector = Collector(open: open, prefixLength: prefix.utf8.count, boundary: prefix.utf8.count + html.utf8.count, probing: probing)
+        let collector = Collector(
+            open: open, prefixLength: prefix.utf8.count, boundary: prefix.utf8.count + html.utf8.count, probing: probing)
         var handler = htmlSAXHandler()
         handler.startElement = { context, name, attributes in
             guard let (collector, position) = Collector.from(context), let name else { return }
@@ -335,7 +336,9 @@ private final class Collector {
 
     /// The collector, and the parser's byte offset and line, of a parser context.
     static func from(_ context: UnsafeMutableRawPointer?) -> (Collector, Position)? {
-        guard let parser = HTMLSAXParser.context(context), let collector = HTMLSAXParser.owner(context, as: Collector.self) else { return nil }
+        guard let parser = HTMLSAXParser.context(context), let collector = HTMLSAXParser.owner(context, as: Collector.self) else {
+            return nil
+        }
         guard let input = parser.pointee.input, let current = input.pointee.cur, let base = input.pointee.base else {
             return (collector, (Int.max, 0, 0))
         }

@@ -95,7 +95,9 @@ private struct Scanner {
         // libxml2 opens an implied <p> for any other.
         let top = openNames.last
         let mustBeBlank = top == nil || top == NameTable.html || top == NameTable.head
-        let end = memchr(base + position, Int32(lt), count - position).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
+        let end =
+            memchr(base + position, Int32(lt), count - position).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base }
+            ?? count
         var kept: [UInt8] = []
         var start = position
         while position < end {
@@ -106,7 +108,9 @@ private struct Scanner {
                     let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
                     let high: UInt64 = 0x8080_8080_8080_8080
                     let low: UInt64 = 0x0101_0101_0101_0101
-                    let special = (word & high) | ((word &- low &* 0x21) & ~word & high) | (((word ^ (low &* 0x26)) &- low) & ~(word ^ (low &* 0x26)) & high)
+                    let special =
+                        (word & high) | ((word &- low &* 0x21) & ~word & high)
+                        | (((word ^ (low &* 0x26)) &- low) & ~(word ^ (low &* 0x26)) & high)
                     if special != 0 { break }
                     position += 8
                 }
@@ -358,7 +362,8 @@ private struct Scanner {
             }
             guard digits > 0, digits <= 7, position < count, base[position] == UInt8(ascii: ";") else { return nil }
             position += 1
-            let allowed = value == 0x9 || value == 0xA || (value >= 0x20 && value <= 0xD7FF) || (value >= 0xE000 && value <= 0xFFFD)
+            let allowed =
+                value == 0x9 || value == 0xA || (value >= 0x20 && value <= 0xD7FF) || (value >= 0xE000 && value <= 0xFFFD)
                 || (value >= 0x10000 && value <= 0x10FFFF)
             return allowed ? Unicode.Scalar(value) : nil
         }
@@ -401,7 +406,9 @@ private struct Scanner {
     mutating func tagName() -> Int? {
         let start = position
         guard position < count, isLetter(base[position]) else { return nil }
-        while position < count, isLetter(base[position]) || (base[position] >= 0x30 && base[position] <= 0x39) || base[position] == UInt8(ascii: "-") {
+        while position < count,
+            isLetter(base[position]) || (base[position] >= 0x30 && base[position] <= 0x39) || base[position] == UInt8(ascii: "-")
+        {
             position += 1
         }
         guard position < count, isBlank(base[position]) || base[position] == gt || base[position] == slash else { return nil }
@@ -600,7 +607,11 @@ private struct Answers {
     }
 
     mutating func setCloses(_ top: Int, _ name: Int, _ answer: Bool) {
-        if top < Self.side, name < Self.side { closesTable[top * Self.side + name] = answer ? 1 : 0 } else { more[top << 32 | name] = answer }
+        if top < Self.side, name < Self.side {
+            closesTable[top * Self.side + name] = answer ? 1 : 0
+        } else {
+            more[top << 32 | name] = answer
+        }
     }
 
     func empty(_ name: Int) -> Bool? {

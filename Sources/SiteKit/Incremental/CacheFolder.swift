@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `.site-cache/` in the project root: what one build keeps for the next one to be fast. Every

@@ -111,7 +111,8 @@ public struct IncrementalBuild: Sendable {
     /// Saving the caches, writing the output, recording the build. The caches hold what this build
     /// rendered and read whether or not the output can be written: they are saved while it is.
     private func finalSteps(
-        cache: CacheFolder, caches: LoadedCaches, inputs: (digest: String, stamps: InputStamps, contents: [String: Data], listings: [String: [String]])?,
+        cache: CacheFolder, caches: LoadedCaches,
+        inputs: (digest: String, stamps: InputStamps, contents: [String: Data], listings: [String: [String]])?,
         work: BackgroundWork
     ) -> [BuildStep] {
         let usesCache = options.usesCache

@@ -25,9 +25,11 @@ public final class PackedContentCache: ContentCache, @unchecked Sendable {
     /// nil when the cache holds no such page or its entry does not parse.
     public func page(source: String, digest: String, defaultTemplate: String) -> ContentPage? {
         let (stored, encoded) = store.lookUp(Self.key(source: source, digest: digest, defaultTemplate: defaultTemplate))
-        let page = stored ?? encoded.flatMap { data in
-            ByteReader.reading(data) { reader in ContentPage.decode(&reader).flatMap { reader.isAtEnd ? $0 : nil } }
-        }
+        let page =
+            stored
+            ?? encoded.flatMap { data in
+                ByteReader.reading(data) { reader in ContentPage.decode(&reader).flatMap { reader.isAtEnd ? $0 : nil } }
+            }
         guard let page, page.source == source, page.sourceDigest == digest else { return nil }
         return page
     }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a build wrote into its output folder: each file's SHA-256, and the size, inode and change

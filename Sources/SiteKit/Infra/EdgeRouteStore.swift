@@ -247,7 +247,10 @@ public struct EdgeRouteStore: Sendable, Equatable {
         /// `puts` as `update-keys --puts` inputs, at most ``AWSLimits/keyValueStoreKeysPerUpdate``
         /// keys and ``AWSLimits/keyValueStoreBytesPerUpdate`` bytes each.
         public var putBatches: [JSONValue] {
-            Self.batches(puts.map { ($0.key.utf8.count + $0.value.encoded.utf8.count, ["Key": .string($0.key), "Value": .string($0.value.encoded)]) })
+            Self.batches(
+                puts.map {
+                    ($0.key.utf8.count + $0.value.encoded.utf8.count, ["Key": .string($0.key), "Value": .string($0.value.encoded)])
+                })
         }
 
         /// `deletes` as `update-keys --deletes` inputs, within the same limits.

@@ -52,10 +52,12 @@ public struct InfraPlanner: Sendable {
         self.names = InfraNames(bucket: bucket, region: config.infra.region)
         self.routeStore = EdgeRouteStore(routes: manifest.routes, routesInFunction: config.infra.spaFallback == .function)
         let redirectErrors = BackendValues.findings(config: config).filter { $0.severity == .error }
-        let findings = Self.hostFindings(config) + redirectErrors + InfraBudget.check(
-            config: config, manifest: manifest, store: routeStore,
-            codes: [(InfraLayout.functionCode, functionCode), (InfraLayout.responseFunctionCode, EdgeFunction.viewerResponseCode)],
-            contentSecurityPolicy: contentSecurityPolicy)
+        let findings =
+            Self.hostFindings(config) + redirectErrors
+            + InfraBudget.check(
+                config: config, manifest: manifest, store: routeStore,
+                codes: [(InfraLayout.functionCode, functionCode), (InfraLayout.responseFunctionCode, EdgeFunction.viewerResponseCode)],
+                contentSecurityPolicy: contentSecurityPolicy)
         if !findings.isEmpty { throw DiagnosticError(findings) }
     }
 
@@ -84,7 +86,9 @@ public struct InfraPlanner: Sendable {
             .error(
                 config.location(of: "site.base_url"),
                 "site.base_url names \(host), which the distribution answers only when it is one of infra.aliases",
-                hint: "add infra.aliases: [\(host)] with infra.certificate_arn (an ACM certificate in us-east-1 for it), or use the distribution's *.cloudfront.net host")
+                hint:
+                    "add infra.aliases: [\(host)] with infra.certificate_arn (an ACM certificate in us-east-1 for it), or use the distribution's *.cloudfront.net host"
+            )
         ]
     }
 
@@ -212,7 +216,6 @@ public struct InfraPlanner: Sendable {
             ]
         ]
     }
-
 
     var functionCode: String { EdgeFunction.viewerRequestCode(store: routeStore) }
 
@@ -351,7 +354,9 @@ public struct InfraPlanner: Sendable {
         }
         var logging: JSONValue = ["Enabled": false, "IncludeCookies": false, "Bucket": "", "Prefix": ""]
         if let bucket = infra.loggingBucket {
-            logging = ["Enabled": true, "IncludeCookies": false, "Bucket": .string(bucket), "Prefix": .string("cloudfront/\(names.bucket)/")]
+            logging = [
+                "Enabled": true, "IncludeCookies": false, "Bucket": .string(bucket), "Prefix": .string("cloudfront/\(names.bucket)/"),
+            ]
         }
         return [
             "CallerReference": .string(names.callerReference),

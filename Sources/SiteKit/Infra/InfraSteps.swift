@@ -26,29 +26,31 @@ extension BuildStep {
     public static func planInfra(previous: String?, infra: URL, dist: URL, allowMassDelete: Bool) -> BuildStep {
         let dist = String.relativePath(from: infra.path, to: dist.path)
         return
-BuildStep("Plan infrastructure") { context throws(DiagnosticError) in
-            let config = try context.needed(context.config, "config")
-            let manifest = try context.needed(context.manifest, "manifest")
-            let notFound = context.objects.first { $0.key == manifest.routes.notFound }.map { String(decoding: $0.data, as: UTF8.self) }
-            let planner = try InfraPlanner(config: config, manifest: manifest, notFoundPage: notFound)
-            let previousManifest = try readManifest(previous)
-            let publish: PublishPlan
-            do throws(PublishPlanner.Refusal) {
-                publish = try PublishPlanner.plan(
-                    current: manifest, previous: previousManifest, settings: config.infra, allowMassDelete: allowMassDelete,
-                    store: planner.routeStore)
-            } catch {
-                throw DiagnosticError(.error(SourceLocation(file: previous ?? config.file), error.message, hint: error.hint))
+            BuildStep("Plan infrastructure") { context throws(DiagnosticError) in
+                let config = try context.needed(context.config, "config")
+                let manifest = try context.needed(context.manifest, "manifest")
+                let notFound = context.objects.first { $0.key == manifest.routes.notFound }.map { String(decoding: $0.data, as: UTF8.self) }
+                let planner = try InfraPlanner(config: config, manifest: manifest, notFoundPage: notFound)
+                let previousManifest = try readManifest(previous)
+                let publish: PublishPlan
+                do throws(PublishPlanner.Refusal) {
+                    publish = try PublishPlanner.plan(
+                        current: manifest, previous: previousManifest, settings: config.infra, allowMassDelete: allowMassDelete,
+                        store: planner.routeStore)
+                } catch {
+                    throw DiagnosticError(.error(SourceLocation(file: previous ?? config.file), error.message, hint: error.hint))
+                }
+                var files: [String: Data]
+                do {
+                    files = try planner.files()
+                    files.merge(try PublishFiles.files(for: publish, dist: dist, encoded: (manifest, context.manifestData))) { first, _ in
+                        first
+                    }
+                } catch {
+                    throw DiagnosticError(.error(SourceLocation(file: InfraLayout.names), "cannot encode the plan: \(error)"))
+                }
+                context.infra = PlannedInfra(files: files, publish: publish, bucket: planner.names.bucket)
             }
-            var files: [String: Data]
-            do {
-                files = try planner.files()
-                files.merge(try PublishFiles.files(for: publish, dist: dist, encoded: (manifest, context.manifestData))) { first, _ in first }
-            } catch {
-                throw DiagnosticError(.error(SourceLocation(file: InfraLayout.names), "cannot encode the plan: \(error)"))
-            }
-            context.infra = PlannedInfra(files: files, publish: publish, bucket: planner.names.bucket)
-        }
     }
 
     /// Writes the planned files into `folder`, replacing it at once; the scripts are executable.

@@ -40,7 +40,8 @@ public struct ContentVariables: Sendable {
             failures.append(
                 Failure(
                     tag: tag, message: "'\(tag)' is a Liquid tag, which site does not run: it would be published as written",
-                    hint: "write the text it stands for, or a variable such as {{site.name}}; to show the tag itself, put it in `backticks`"))
+                    hint: "write the text it stands for, or a variable such as {{site.name}}; to show the tag itself, put it in `backticks`"
+                ))
             rest = rest[(close?.upperBound ?? rest.endIndex)...]
         }
         return failures
@@ -67,7 +68,8 @@ public struct ContentVariables: Sendable {
             let innerStart = triple ? rest.index(after: open.upperBound) : open.upperBound
             guard let close = rest[innerStart...].range(of: closing) else {
                 failures.append(
-                    Failure(tag: String(rest[open.lowerBound...].prefix(40)), message: "'{{' is never closed with '}}'",
+                    Failure(
+                        tag: String(rest[open.lowerBound...].prefix(40)), message: "'{{' is never closed with '}}'",
                         hint: "close the tag, or put the text in `backticks` to show it as code"))
                 output += rest[open.lowerBound...]
                 rest = rest[rest.endIndex...]

@@ -106,7 +106,9 @@ private final class Arena {
             let oldRounded = (old + 15) & ~15
             let rounded = (size + 15) & ~15
             if used - oldRounded + rounded <= capacity {
-                if rounded > oldRounded { (pointer + oldRounded).initializeMemory(as: UInt8.self, repeating: 0, count: rounded - oldRounded) }
+                if rounded > oldRounded {
+                    (pointer + oldRounded).initializeMemory(as: UInt8.self, repeating: 0, count: rounded - oldRounded)
+                }
                 used += rounded - oldRounded
                 (pointer - Self.header).storeBytes(of: size, as: Int.self)
                 return pointer

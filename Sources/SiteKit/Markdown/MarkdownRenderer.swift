@@ -92,7 +92,8 @@ public struct MarkdownRenderer: Sendable {
             throw DiagnosticError(.error(SourceLocation(file: file), "cannot render Markdown"))
         }
         let html = HTMLPostProcessor.process(
-            UnsafeRawBufferPointer(start: rendered, count: strlen(rendered)), headingIDs: walker.headingIDs, keepPositions: keepSourcePositions)
+            UnsafeRawBufferPointer(start: rendered, count: strlen(rendered)), headingIDs: walker.headingIDs,
+            keepPositions: keepSourcePositions)
         let headings = walker.headings.map {
             Heading(level: $0.level, title: $0.title, id: $0.id, line: $0.line + firstLine - 1)
         }

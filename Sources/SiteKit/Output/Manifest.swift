@@ -92,7 +92,8 @@ public struct Manifest: Sendable, Equatable, Codable {
         self.baseURL = baseURL
         self.routes = routes
         // Made once a kind, and shared by every object of that kind.
-        let cacheControl = Dictionary(uniqueKeysWithValues: ObjectKind.allCases.map { ($0, CachePolicy.cacheControl(for: $0, settings: cache)) })
+        let cacheControl = Dictionary(
+            uniqueKeysWithValues: ObjectKind.allCases.map { ($0, CachePolicy.cacheControl(for: $0, settings: cache)) })
         // Hashing is most of the work: spread over every core.
         self.objects = Parallel.map(objects.sortedByKey()) { object in
             Object(
@@ -138,7 +139,8 @@ public struct Manifest: Sendable, Equatable, Codable {
         typealias Routes = RoutingTable.CodingKeys
         if let api = routes.api { try writer.member(Routes.api.rawValue, api, depth: 2) }
         try writer.list(
-            Routes.entries.rawValue, depth: 2, count: entries.count, reusable: earlier.map { $0.manifest.routes.entries == entries } ?? false
+            Routes.entries.rawValue, depth: 2, count: entries.count,
+            reusable: earlier.map { $0.manifest.routes.entries == entries } ?? false
         ) { index, out in
             let entry = entries[index]
             Self.entryLayout.member(0, entry.key, into: &out)

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The last stage: writes a build to disk all at once.
@@ -275,11 +275,13 @@ public enum OutputWriter {
                 let previous = targetPath + "/" + path
                 let vouched =
                     previousFolder >= 0
-                    ? known?.entryIfUnchanged(path, name: name, inFolder: previousFolder, sha256: sha256, executable: wantsExecutable) != nil
+                    ? known?.entryIfUnchanged(path, name: name, inFolder: previousFolder, sha256: sha256, executable: wantsExecutable)
+                        != nil
                     : known?.unchanged(path, at: previous, sha256: sha256, executable: wantsExecutable) == true
                 let same = hasPrevious && (vouched || holds(data, at: previous, executable: wantsExecutable))
                 if proven[index], unlink(destination) != 0, errno != ENOENT {
-                    return Outcome(path: path, sha256: nil, failure: "\(path): cannot replace the earlier file: \(String(cString: strerror(errno)))")
+                    return Outcome(
+                        path: path, sha256: nil, failure: "\(path): cannot replace the earlier file: \(String(cString: strerror(errno)))")
                 }
                 var written: stat?
                 var linked = false
@@ -287,7 +289,9 @@ public enum OutputWriter {
                     linked = previousFolder >= 0 ? linkat(previousFolder, name, descriptor, name, 0) == 0 : link(previous, destination) == 0
                     // Stamped now; valid as long as the previous output's links stay (see below).
                     var status = stat()
-                    if linked, descriptor >= 0 ? fstatat(descriptor, name, &status, AT_SYMLINK_NOFOLLOW) == 0 : lstat(destination, &status) == 0 {
+                    if linked,
+                        descriptor >= 0 ? fstatat(descriptor, name, &status, AT_SYMLINK_NOFOLLOW) == 0 : lstat(destination, &status) == 0
+                    {
                         written = status
                     }
                 }
@@ -299,7 +303,9 @@ public enum OutputWriter {
                     }
                 }
                 if wantsExecutable {
-                    guard chmod(destination, 0o755) == 0 else { return Outcome(path: path, sha256: nil, failure: "\(path): cannot make it executable") }
+                    guard chmod(destination, 0o755) == 0 else {
+                        return Outcome(path: path, sha256: nil, failure: "\(path): cannot make it executable")
+                    }
                     written = nil
                 }
                 // A file written or linked here keeps the stamp it has now (a linked one, while
@@ -337,9 +343,15 @@ public enum OutputWriter {
         var stamp: [(String, String)] = []
         for result in results {
             guard let sha256 = result.sha256 else { continue }
-            if let entry = result.entry, linksStay || !result.linked { entries[result.path] = entry } else { stamp.append((result.path, sha256)) }
+            if let entry = result.entry, linksStay || !result.linked {
+                entries[result.path] = entry
+            } else {
+                stamp.append((result.path, sha256))
+            }
         }
-        let stamped = Parallel.map(stamp) { path, sha256 in WrittenFiles.entry(at: targetPath + "/" + path, sha256: sha256).map { (path, $0) } }
+        let stamped = Parallel.map(stamp) { path, sha256 in
+            WrittenFiles.entry(at: targetPath + "/" + path, sha256: sha256).map { (path, $0) }
+        }
         for case let (path, entry)? in stamped where entries[path] == nil { entries[path] = entry }
         return WrittenFiles(folder: targetPath, entries: entries)
     }

@@ -51,7 +51,6 @@ public enum InvalidationPlanner {
     private static let invalidationCharacters = CharacterSet(
         charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!~*'()/")
 
-
     /// `paths` as is when there are at most `threshold`, else collapsed into wildcards level by
     /// level (`/docs/a`, `/docs/b` -> `/docs/*`) until at most `threshold` remain; `/*` at the end.
     ///

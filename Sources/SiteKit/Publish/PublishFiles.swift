@@ -27,7 +27,8 @@ public enum PublishFiles {
 
     /// The files for `plan`; `dist` is the output folder relative to the plan-infra folder.
     /// `encoded` is a manifest already encoded (the build's): a manifest equal to it is not encoded again.
-    public static func files(for plan: PublishPlan, dist: String, encoded: (manifest: Manifest, data: Data)? = nil) throws -> [String: Data] {
+    public static func files(for plan: PublishPlan, dist: String, encoded: (manifest: Manifest, data: Data)? = nil) throws -> [String: Data]
+    {
         var files: [String: Data] = [:]
         let pending = plan.interrupted
         let final = plan.deployed

@@ -60,15 +60,18 @@ public struct PublishPlan: Sendable, Equatable {
 
     /// `N to upload (X KB), M to delete, K retained, P invalidation paths`.
     public var summary: String {
-        var text = "\(uploads.count) to upload (\(Self.kilobytes(uploadBytes)) KB), \(deletes.count) to delete, \(retained.count) retained, "
+        var text =
+            "\(uploads.count) to upload (\(Self.kilobytes(uploadBytes)) KB), \(deletes.count) to delete, \(retained.count) retained, "
         if !routeChanges.isEmpty {
-            text += "\(routeChanges.puts.count) route key\(routeChanges.puts.count == 1 ? "" : "s") to put and \(routeChanges.deletes.count) to delete, "
+            text +=
+                "\(routeChanges.puts.count) route key\(routeChanges.puts.count == 1 ? "" : "s") to put and \(routeChanges.deletes.count) to delete, "
         }
         text += "\(invalidationPaths) invalidation path\(invalidationPaths == 1 ? "" : "s")"
         if !changed, invalidations.isEmpty {
             text += "; nothing changed since the previous deploy, so no invalidation"
         } else if !changed {
-            text += "; nothing changed, but the previous deploy's invalidation may not have gone out: sent again (CloudFront ignores a repeat)"
+            text +=
+                "; nothing changed, but the previous deploy's invalidation may not have gone out: sent again (CloudFront ignores a repeat)"
         } else if invalidationPaths > 0 {
             text += String(
                 format: " (the first 1,000 paths a month are free, then $%.3f each: at most $%.3f)",
@@ -89,7 +92,8 @@ public struct PublishPlan: Sendable, Equatable {
             "route_puts": .int(routeChanges.puts.count), "route_deletes": .int(routeChanges.deletes.count),
             "uploads": .array(uploads.map { ["phase": .string($0.phase.rawValue), "key": .string($0.key), "size": .int($0.size)] }),
             "deletes": .array(deletes.map { .string($0) }), "retained": .array(retained.map { .string($0) }),
-            "invalidations": .array(invalidations.map { ["caller_reference": .string($0.callerReference), "paths": .array($0.paths.map { .string($0) })] }),
+            "invalidations": .array(
+                invalidations.map { ["caller_reference": .string($0.callerReference), "paths": .array($0.paths.map { .string($0) })] }),
             "summary": .string(summary),
         ]
     }
@@ -166,8 +170,11 @@ public enum PublishPlanner {
             let previousKeys = Set(before.keys).subtracting([Manifest.key])
             if !previousKeys.isEmpty, previousKeys.isDisjoint(with: now.keys) {
                 throw Refusal(
-                    message: "this deploy would replace every object of the previous deploy (\(deletes.count) to delete): the build shares no key with it",
-                    hint: "check that you built the right site and that --previous is this site's manifest; pass --allow-mass-delete if it is intended")
+                    message:
+                        "this deploy would replace every object of the previous deploy (\(deletes.count) to delete): the build shares no key with it",
+                    hint:
+                        "check that you built the right site and that --previous is this site's manifest; pass --allow-mass-delete if it is intended"
+                )
             }
             if deletes.count > settings.maxDeletes {
                 throw Refusal(

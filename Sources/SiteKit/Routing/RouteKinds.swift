@@ -83,55 +83,71 @@ public enum RouteKinds {
             let made = base == other.target ? "this page's route \(base)" : "this page, made for its alias \(base)"
             return ("alias \(path) duplicates the automatic redirect from \(path) to \(made)", "remove the alias")
         case (.alias, .trailingSlash):
-            return ("alias \(path) \(collision(relation, other))", "remove the alias: \(path) must keep leading to \(other.target ?? "its page")")
+            return (
+                "alias \(path) \(collision(relation, other))",
+                "remove the alias: \(path) must keep leading to \(other.target ?? "its page")"
+            )
         case (.alias, .page), (.alias, .shell), (.alias, .generated):
             return ("alias \(path) \(collision(relation, other)), so the redirect would never run", "remove the alias")
         case (.alias, .file):
-            return ("alias \(path) \(collision(relation, other)), which is served there, so the redirect would never run", "remove the alias, or rename the file")
+            return (
+                "alias \(path) \(collision(relation, other)), which is served there, so the redirect would never run",
+                "remove the alias, or rename the file"
+            )
         case (.alias, .oauthCallback):
             return (
                 "alias \(path) \(collision(relation, other)): a 301 there would send the provider's redirect to a page instead of the app",
-                "remove the alias: the OAuth callback must stay a route of the app")
+                "remove the alias: the OAuth callback must stay a route of the app"
+            )
         case (.alias, .spaRoute), (.alias, .spaPrefix):
             return (
                 "alias \(path) \(collision(relation, other)): the 301 would take that path from the app",
-                "remove the alias, or take \(other.path) out of spa.routes")
+                "remove the alias, or take \(other.path) out of spa.routes"
+            )
         case (.alias, .api):
             return (
                 "alias \(path) \(collision(relation, other)): the backend answers it, so the redirect would never run",
-                "remove the alias, or choose one outside \(other.path)")
+                "remove the alias, or choose one outside \(other.path)"
+            )
         case (.alias, .reserved):
             return ("alias \(path) \(collision(relation, other))", "choose another alias")
 
         // Pages.
         case (.page, .api):
-            return ("route \(path) falls under the API path \(other.path), so the backend would answer it", "move the page out of \(other.path)")
+            return (
+                "route \(path) falls under the API path \(other.path), so the backend would answer it", "move the page out of \(other.path)"
+            )
         case (.page, .reserved):
             return ("route \(path) is under \(other.pattern.path), which site reserves", "choose another route")
         case (.page, .oauthCallback):
             return (
                 "route \(path) \(collision(relation, other)): the page would be served there instead of the app",
-                "give the page another route (front matter 'route:'): the OAuth callback must stay a route of the app")
+                "give the page another route (front matter 'route:'): the OAuth callback must stay a route of the app"
+            )
         case (.page, .spaRoute), (.page, .spaPrefix):
             return (
                 "route \(path) \(collision(relation, other)): the page would be served there instead of the app",
-                "give the page another route (front matter 'route:'), or take \(other.path) out of spa.routes")
+                "give the page another route (front matter 'route:'), or take \(other.path) out of spa.routes"
+            )
 
         // The app's routes.
         case (.spaRoute, .api), (.spaPrefix, .api):
             return (
                 "SPA route \(path) falls under the API path \(other.path), so the backend answers it and the app never loads",
-                "move the route out of \(other.path) (for example /auth/... instead of \(other.pattern.path)...)")
+                "move the route out of \(other.path) (for example /auth/... instead of \(other.pattern.path)...)"
+            )
         case (.oauthCallback, .api):
             return (
                 "spa.oauth_callback \(path) is under the API path \(other.path): the backend, not the app, receives the callback",
-                "choose one: handle the callback in the app outside \(other.path), or drop spa.oauth_callback")
+                "choose one: handle the callback in the app outside \(other.path), or drop spa.oauth_callback"
+            )
         case (.spaRoute, .reserved), (.spaPrefix, .reserved):
             return ("SPA route \(path) \(collision(relation, other))", "move the route out of \(other.pattern.path)")
         case (.spaRoute, _), (.spaPrefix, _):
             return (
                 "SPA route \(path) \(collision(relation, other)), which answers it instead of the app",
-                "take \(path) out of spa.routes, or move what claims it")
+                "take \(path) out of spa.routes, or move what claims it"
+            )
         case (.oauthCallback, _):
             return ("spa.oauth_callback \(path) \(collision(relation, other))", "choose a callback route that only the app answers")
 

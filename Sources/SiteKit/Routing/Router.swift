@@ -62,13 +62,19 @@ public enum Router {
         redirects.reserveCapacity(pages.count)
 
         if bundle != nil {
-            claims.append(Claim(key: "index.html", kind: .shell, location: config.location(of: "spa.bundle"), description: "the SPA shell", pathKind: .shell))
+            claims.append(
+                Claim(
+                    key: "index.html", kind: .shell, location: config.location(of: "spa.bundle"), description: "the SPA shell",
+                    pathKind: .shell))
             entries.append(.init(path: "/", key: "index.html"))
             entries.append(.init(path: "/index.html", key: "index.html"))
         }
         for key in generatedKeys {
             let kind: ObjectKind = key.hasSuffix(".html") ? .page : .other
-            claims.append(Claim(key: key, kind: kind, location: SourceLocation(file: config.file), description: "the generated \(key)", pathKind: .generated))
+            claims.append(
+                Claim(
+                    key: key, kind: kind, location: SourceLocation(file: config.file), description: "the generated \(key)",
+                    pathKind: .generated))
             entries.append(.init(path: "/" + key, key: key))
         }
         let otherKeys = assets.map(\.key) + (bundle?.files.map(\.key) ?? []) + staticFiles.map(\.key)
@@ -85,18 +91,25 @@ public enum Router {
             }
         }
         for asset in assets {
-            claims.append(Claim(key: asset.key, kind: .asset, location: SourceLocation(file: asset.source), description: "theme file \(asset.source)", pathKind: .file))
+            claims.append(
+                Claim(
+                    key: asset.key, kind: .asset, location: SourceLocation(file: asset.source), description: "theme file \(asset.source)",
+                    pathKind: .file))
             entries.append(.init(path: "/" + asset.key, key: asset.key))
         }
         for file in bundle?.files ?? [] {
             claims.append(
-                Claim(key: file.key, kind: file.fingerprinted ? .asset : .other, location: SourceLocation(file: file.source),
+                Claim(
+                    key: file.key, kind: file.fingerprinted ? .asset : .other, location: SourceLocation(file: file.source),
                     description: "bundle file \(file.source)", pathKind: .file))
             entries.append(.init(path: "/" + file.key, key: file.key))
         }
         for file in staticFiles {
             let kind: ObjectKind = SPABundle.looksFingerprinted(file.key) ? .asset : .other
-            claims.append(Claim(key: file.key, kind: kind, location: SourceLocation(file: file.source), description: "content file \(file.source)", pathKind: .file))
+            claims.append(
+                Claim(
+                    key: file.key, kind: kind, location: SourceLocation(file: file.source), description: "content file \(file.source)",
+                    pathKind: .file))
             entries.append(.init(path: "/" + file.key, key: file.key))
         }
 
@@ -140,7 +153,8 @@ public enum Router {
                 if claims[next].key.hasPrefix(folder) {
                     let claim = claims[next]
                     bag.error(
-                        claim.location, "\(claim.description) needs '\(key)' to be a folder, but \(claims[start].description) is the file '\(key)'",
+                        claim.location,
+                        "\(claim.description) needs '\(key)' to be a folder, but \(claims[start].description) is the file '\(key)'",
                         hint: "move one of them, for example /\(key) to /\(key)/index")
                     break
                 }
@@ -171,15 +185,22 @@ public enum Router {
         let reserved = RoutePattern(path: "/" + Manifest.reservedPrefix, isPrefix: true)
         paths.add(PathClaim(kind: .reserved, pattern: reserved, owner: "site", location: SourceLocation(file: config.file)))
         if let api = config.api {
-            paths.add(PathClaim(kind: .api, pattern: api.pathPattern, owner: "api.path_pattern", location: config.location(of: "api.path_pattern")))
+            paths.add(
+                PathClaim(
+                    kind: .api, pattern: api.pathPattern, owner: "api.path_pattern", location: config.location(of: "api.path_pattern")))
         }
         if bundle != nil, let spa = config.spa {
             for (index, route) in spa.routes.enumerated() {
                 let key = "spa.routes[\(index)]"
-                paths.add(PathClaim(kind: route.isPrefix ? .spaPrefix : .spaRoute, pattern: route, owner: key, location: config.location(of: key)))
+                paths.add(
+                    PathClaim(kind: route.isPrefix ? .spaPrefix : .spaRoute, pattern: route, owner: key, location: config.location(of: key))
+                )
             }
             if let callback = spa.oauthCallback {
-                paths.add(PathClaim(kind: .oauthCallback, path: callback, owner: "spa.oauth_callback", location: config.location(of: "spa.oauth_callback")))
+                paths.add(
+                    PathClaim(
+                        kind: .oauthCallback, path: callback, owner: "spa.oauth_callback",
+                        location: config.location(of: "spa.oauth_callback")))
             }
         }
         for claim in claims {
@@ -202,11 +223,14 @@ public enum Router {
                 paths.add(PathClaim(kind: .page, path: path, owner: owner, location: location, source: page.source))
             }
             if let slashed = Self.slashRedirect(for: page.route) {
-                paths.add(PathClaim(kind: .trailingSlash, path: slashed, owner: owner, location: location, source: page.source, target: page.route))
+                paths.add(
+                    PathClaim(
+                        kind: .trailingSlash, path: slashed, owner: owner, location: location, source: page.source, target: page.route))
             }
             for (index, alias) in page.aliases.enumerated() {
                 let aliasLocation = page.location(of: "aliases[\(index)]")
-                paths.add(PathClaim(kind: .alias, path: alias, owner: owner, location: aliasLocation, source: page.source, target: page.route))
+                paths.add(
+                    PathClaim(kind: .alias, path: alias, owner: owner, location: aliasLocation, source: page.source, target: page.route))
                 if let slashed = Self.slashRedirect(for: alias) {
                     paths.add(
                         PathClaim(
@@ -233,7 +257,8 @@ public enum Router {
             let location = page.locations["route"] ?? SourceLocation(file: page.source, line: 1, column: 1)
             let route = PathClaim(kind: .page, path: page.route, owner: "page \(page.source)", location: location, source: page.source)
             // A page already reported for its object key is not reported again for the app's routes.
-            let order: [RouteKind] = keyErrors.contains(location) ? [.api, .reserved] : [.oauthCallback, .spaRoute, .spaPrefix, .api, .reserved]
+            let order: [RouteKind] =
+                keyErrors.contains(location) ? [.api, .reserved] : [.oauthCallback, .spaRoute, .spaPrefix, .api, .reserved]
             if let diagnostic = paths.conflict(for: route, against: order) { bag.append(diagnostic) }
             for (index, alias) in page.aliases.enumerated() {
                 let claim = PathClaim(
@@ -245,7 +270,8 @@ public enum Router {
         if bundle != nil, let spa = config.spa {
             for (index, route) in spa.routes.enumerated() {
                 let key = "spa.routes[\(index)]"
-                let claim = PathClaim(kind: route.isPrefix ? .spaPrefix : .spaRoute, pattern: route, owner: key, location: config.location(of: key))
+                let claim = PathClaim(
+                    kind: route.isPrefix ? .spaPrefix : .spaRoute, pattern: route, owner: key, location: config.location(of: key))
                 if let diagnostic = paths.conflict(for: claim, against: [.file, .generated, .reserved]) { bag.append(diagnostic) }
             }
         }
@@ -256,7 +282,8 @@ public enum Router {
         for (name, route) in config.pages.sorted(by: { $0.key < $1.key }) where !pages.contains(where: { $0.route == route }) {
             let candidates = pages.map(\.route)
             bag.error(
-                config.location(of: "pages.\(name)"), "pages.\(name) is \(route), but no page in \(config.content.directory)/ has that route\(Suggestions.didYouMean(route, in: candidates))",
+                config.location(of: "pages.\(name)"),
+                "pages.\(name) is \(route), but no page in \(config.content.directory)/ has that route\(Suggestions.didYouMean(route, in: candidates))",
                 hint: "add \(config.content.directory)\(route).md, or set 'route: \(route)' in the page's front matter")
         }
     }

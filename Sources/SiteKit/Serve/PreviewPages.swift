@@ -62,12 +62,12 @@ enum PreviewPages {
             listing = diagnostics.isEmpty ? nil : renderer.render(diagnostics)
         } else if stale {
             paragraphs = [
-                "The last build failed with \(DiagnosticRenderer.summary(diagnostics)). Every other URL still answers from the last good build until the errors are fixed; this page reloads by itself.",
+                "The last build failed with \(DiagnosticRenderer.summary(diagnostics)). Every other URL still answers from the last good build until the errors are fixed; this page reloads by itself."
             ]
             listing = renderer.render(diagnostics)
         } else {
             paragraphs = [
-                "The site has not built yet: \(DiagnosticRenderer.summary(diagnostics)). Fix them and save; this page reloads by itself.",
+                "The site has not built yet: \(DiagnosticRenderer.summary(diagnostics)). Fix them and save; this page reloads by itself."
             ]
             listing = renderer.render(diagnostics)
         }

@@ -190,7 +190,10 @@ public struct PreviewRouter: Sendable {
             // The function answers with the query string it received, rebuilt from its parsed form.
             return PreviewResponse(
                 status: 301,
-                headers: [HeaderField("Location", target + EdgeQuery.rebuild(request.query)), HeaderField("Cache-Control", "public, max-age=3600")],
+                headers: [
+                    HeaderField("Location", target + EdgeQuery.rebuild(request.query)),
+                    HeaderField("Cache-Control", "public, max-age=3600"),
+                ],
                 rule: .redirect)
         case .object(let key):
             let decoded = EdgeRouteStore.decode(request.path) ?? request.path

@@ -109,7 +109,8 @@ public struct PreviewSite: Sendable {
         if planned.infra.bucket == nil { planned.infra.bucket = "preview" }
         if planned.infra.spaFallback == .errorResponse, let api = planned.api {
             notes.append(
-                "infra.spa_fallback: error_response is refused by plan-infra while api: is set (it would turn the API's 404s at \(api.pathPattern) into the app shell); the preview still proxies the API untouched")
+                "infra.spa_fallback: error_response is refused by plan-infra while api: is set (it would turn the API's 404s at \(api.pathPattern) into the app shell); the preview still proxies the API untouched"
+            )
             planned.infra.spaFallback = .function
         }
         let notFoundKey = manifest.routes.notFound

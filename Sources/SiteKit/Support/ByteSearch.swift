@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// Substring search over UTF-8 bytes: the hot paths use it instead of Foundation's `range(of:)`,

@@ -49,7 +49,8 @@ extension String {
     /// with a dot: what listings without hidden files leave out.
     func isHidden(below directory: String) -> Bool {
         let below = utf8.dropFirst(directory.isEmpty || directory == "." ? 0 : directory.utf8.count + 1)
-        return below.first == UInt8(ascii: ".") || zip(below, below.dropFirst()).contains { $0 == UInt8(ascii: "/") && $1 == UInt8(ascii: ".") }
+        return below.first == UInt8(ascii: ".")
+            || zip(below, below.dropFirst()).contains { $0 == UInt8(ascii: "/") && $1 == UInt8(ascii: ".") }
     }
 
     /// The path of `target` relative to the folder `base`, both absolute (`../dist` for `infra`

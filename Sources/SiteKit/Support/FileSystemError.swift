@@ -25,7 +25,8 @@ public enum FileSystemError: Error, Sendable, Equatable {
     public var path: String {
         switch self {
         case .notFound(let path), .unreadable(let path, _), .linkEscapesRoot(let path, _), .notRegular(let path, _),
-            .danglingLink(let path, _), .linkLoop(let path, _), .linkCycle(let path, _), .tooLarge(let path, _, _), .readTwice(let path, _, _):
+            .danglingLink(let path, _), .linkLoop(let path, _), .linkCycle(let path, _), .tooLarge(let path, _, _),
+            .readTwice(let path, _, _):
             path
         }
     }
@@ -50,7 +51,8 @@ public enum FileSystemError: Error, Sendable, Equatable {
             return .error(location, "symbolic link to \(target), which does not exist", hint: "fix the link or remove it")
         case .linkLoop(_, let target):
             return .error(
-                location, "symbolic link loop: it points to \(target.isEmpty ? "the project folder" : target), a folder that holds the link",
+                location,
+                "symbolic link loop: it points to \(target.isEmpty ? "the project folder" : target), a folder that holds the link",
                 hint: "remove the link: a folder cannot be read inside itself")
         case .tooLarge(_, let size, let limit):
             return TextDecoding.tooLarge(path: path, size: size, limit: limit)

@@ -219,7 +219,8 @@ struct PrettyJSONWriter {
             switch part {
             case .bytes(let bytes): data.append(contentsOf: bytes)
             case .chunks(let range): for chunk in written[range] { data.append(contentsOf: chunk) }
-            case .earlier(let range): earlier.map { data.append($0[($0.startIndex + range.lowerBound)..<($0.startIndex + range.upperBound)]) }
+            case .earlier(let range):
+                earlier.map { data.append($0[($0.startIndex + range.lowerBound)..<($0.startIndex + range.upperBound)]) }
             }
         }
         return data

@@ -25,7 +25,9 @@ public struct TemplateContext: Sendable {
                 (bundle?.modulePreloads ?? []).map { .object(["href": .text($0)]) }, shape: .object(["href": .text("")])),
         ]
         spa["icons"] = .list(
-            (bundle?.icons ?? []).map { .object(["rel": .text($0.rel), "href": .text($0.href), "type": .text($0.type), "sizes": .text($0.sizes)]) },
+            (bundle?.icons ?? []).map {
+                .object(["rel": .text($0.rel), "href": .text($0.href), "type": .text($0.type), "sizes": .text($0.sizes)])
+            },
             shape: .object(["rel": .text(""), "href": .text(""), "type": .text(""), "sizes": .text("")]))
         spa["enabled"] = .flag(bundle != nil)
         let site = config.site

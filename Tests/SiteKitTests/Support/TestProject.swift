@@ -69,34 +69,34 @@ enum TestProject {
         [
             "site.yml": config,
             "content/terms.md": """
-                ---
-                title: Terms of Service
-                description: The terms.
-                effective: 2026-01-15
-                updated: 2026-02-01
-                aliases: [/tos]
-                ---
-                ## Who we are
+            ---
+            title: Terms of Service
+            description: The terms.
+            effective: 2026-01-15
+            updated: 2026-02-01
+            aliases: [/tos]
+            ---
+            ## Who we are
 
-                {{site.legal_name}} runs {{site.name}}. Write to [us](mailto:{{site.contact_email}}).
+            {{site.legal_name}} runs {{site.name}}. Write to [us](mailto:{{site.contact_email}}).
 
-                ## Termination
+            ## Termination
 
-                See the [privacy policy](/privacy).
+            See the [privacy policy](/privacy).
 
-                """,
+            """,
             "content/privacy.md": """
-                ---
-                title: Privacy Policy
-                effective: 2026-01-15
-                ---
-                ## Data we keep
+            ---
+            title: Privacy Policy
+            effective: 2026-01-15
+            ---
+            ## Data we keep
 
-                | Data | Kept |
-                |:-----|-----:|
-                | Logs | 30 days |
+            | Data | Kept |
+            |:-----|-----:|
+            | Logs | 30 days |
 
-                """,
+            """,
             "templates/layout.mustache": layout,
             "templates/legal.mustache": legal,
             "templates/404.mustache": "{{<layout}}{{$main}}<h1>{{page.title}}</h1>{{/main}}{{/layout}}\n",
