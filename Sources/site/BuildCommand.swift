@@ -31,9 +31,8 @@ struct BuildCommand: ParsableCommand {
     var noCache = false
 
     func run() throws {
-        let start = DispatchTime.now()
         let project = ProjectLocation(configPath: config)
-        let console = Console(quiet: reporting.quiet, format: reporting.format, pathPrefix: project.displayPrefix)
+        let console = reporting.console(for: project)
         var options = IncrementalBuild.Options(
             projectRoot: project.root, output: out.map { URL(fileURLWithPath: $0) } ?? project.root.appendingPathComponent("dist"))
         options.configName = project.configName
@@ -45,7 +44,7 @@ struct BuildCommand: ParsableCommand {
             let outcome = try IncrementalBuild(options: options).run(progress: console.progress)
             KeptUntilExit.keep(outcome)
             console.report(outcome.warnings)
-            let elapsed = "\((DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000) ms"
+            let elapsed = console.elapsed
             guard let result = outcome.result else {
                 return console.line("Up to date: no input changed since the last build (\(elapsed)) -> \(options.output.path)")
             }

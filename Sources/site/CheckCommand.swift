@@ -26,9 +26,8 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var reporting: ReportingOptions
 
     func run() throws {
-        let start = DispatchTime.now()
         let project = ProjectLocation(configPath: config)
-        let console = Console(quiet: reporting.quiet, format: reporting.format, pathPrefix: project.displayPrefix)
+        let console = reporting.console(for: project)
         let pipeline = BuildPipeline(options: .init(configPath: project.configName, includeDrafts: drafts, strict: reporting.strict))
         do throws(DiagnosticError) {
             let context = try pipeline.run(BuildPipeline.steps + [.checkDeployment], fileSystem: DiskFileSystem(root: project.root))
@@ -40,9 +39,8 @@ struct CheckCommand: ParsableCommand {
                     console.line("\(project.displayPrefix)\(DiagnosticRenderer.position(link.location)): external: \(link.url)")
                 }
             }
-            let milliseconds = (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
             console.line(
-                "Checked \(report.pagesChecked) pages, \(report.linksChecked) links (\(report.externalLinks.count) external, not fetched) in \(milliseconds) ms: \(DiagnosticRenderer.summary(context.warnings))"
+                "Checked \(report.pagesChecked) pages, \(report.linksChecked) links (\(report.externalLinks.count) external, not fetched) in \(console.elapsed): \(DiagnosticRenderer.summary(context.warnings))"
             )
         } catch {
             throw console.failure(error)

@@ -8,6 +8,14 @@ struct Console {
     /// Shown before every diagnostic path, so paths are relative to the working directory.
     var pathPrefix: String
 
+    /// When the command started, for ``elapsed``.
+    let start = DispatchTime.now()
+
+    /// The time since the command started, as `N ms`.
+    var elapsed: String {
+        "\((DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000) ms"
+    }
+
     init(quiet: Bool, format: DiagnosticRenderer.Format?, pathPrefix: String) {
         self.quiet = quiet
         let environment = ProcessInfo.processInfo.environment

@@ -33,9 +33,8 @@ struct PlanInfraCommand: ParsableCommand {
     @OptionGroup var reporting: ReportingOptions
 
     func run() throws {
-        let start = DispatchTime.now()
         let project = ProjectLocation(configPath: config)
-        let console = Console(quiet: reporting.quiet, format: reporting.format, pathPrefix: project.displayPrefix)
+        let console = reporting.console(for: project)
         let outputURL = out.map { URL(fileURLWithPath: $0) } ?? project.root.appendingPathComponent("infra")
         var options = BuildPipeline.Options(configPath: project.configName, strict: reporting.strict)
         options.listsExternalLinks = false
@@ -51,9 +50,8 @@ struct PlanInfraCommand: ParsableCommand {
             KeptUntilExit.keep(context)
             console.report(context.warnings)
             guard let infra = context.infra else { return }
-            let milliseconds = (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
             console.line("Publish plan: \(infra.publish.summary)")
-            console.line("Planned \(infra.files.count) files for bucket \(infra.bucket) in \(milliseconds) ms -> \(outputURL.path)")
+            console.line("Planned \(infra.files.count) files for bucket \(infra.bucket) in \(console.elapsed) -> \(outputURL.path)")
         } catch {
             throw console.failure(error)
         }

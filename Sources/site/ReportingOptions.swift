@@ -11,4 +11,9 @@ struct ReportingOptions: ParsableArguments {
 
     @Option(name: .long, help: "How to print findings: text, json or github (default: github when GITHUB_ACTIONS=true).")
     var format: DiagnosticRenderer.Format?
+
+    /// Where the command's findings and progress go, with paths shown from the working directory.
+    func console(for project: ProjectLocation) -> Console {
+        Console(quiet: quiet, format: format, pathPrefix: project.displayPrefix)
+    }
 }

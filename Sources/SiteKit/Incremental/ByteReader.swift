@@ -10,10 +10,13 @@ struct ByteReader {
     /// The bytes of `data`, valid while ``reading(_:_:)`` runs.
     private let raw: UnsafeRawBufferPointer
     private var offset = 0
+    /// Where `raw` starts in `data` (a reader of one frame reads part of it).
+    private let origin: Int
 
-    private init(data: Data, raw: UnsafeRawBufferPointer) {
+    private init(data: Data, raw: UnsafeRawBufferPointer, origin: Int = 0) {
         self.data = data
         self.raw = raw
+        self.origin = origin
     }
 
     /// Calls `body` with a reader of `data`; what it reads must not outlive it.
@@ -34,6 +37,17 @@ struct ByteReader {
         return Int(value)
     }
 
+    /// Reads a count, then hands `body` a reader of just that many bytes (what
+    /// ``ByteWriter/framed(_:)`` wrote), reading where they lie; the reader goes on after them
+    /// whatever `body` read. Nil when the bytes end before the frame does.
+    mutating func framed(_ body: (inout ByteReader) -> Void) -> Void? {
+        guard let count = integer(), raw.count - offset >= count else { return nil }
+        var frame = ByteReader(data: data, raw: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count)]), origin: origin + offset)
+        offset += count
+        body(&frame)
+        return ()
+    }
+
     /// What ``ByteWriter/number(_:)`` wrote.
     mutating func number() -> UInt64? {
         guard raw.count - offset >= 8 else { return nil }
@@ -45,7 +59,8 @@ struct ByteReader {
     mutating func bytes() -> Data? {
         guard let count = integer(), raw.count - offset >= count else { return nil }
         defer { offset += count }
-        return data[(data.startIndex + offset)..<(data.startIndex + offset + count)]
+        let start = data.startIndex + origin + offset
+        return data[start..<(start + count)]
     }
 
     /// A string; invalid UTF-8 (a damaged file) reads as nil.

@@ -37,18 +37,15 @@ public struct InputStamps: Sendable, Equatable {
     /// Reads ``encoded``; entries that do not parse are left out (their files are read again).
     public init(data: Data, trustedBefore: Int64) {
         self.trustedBefore = trustedBefore
-        guard let contents = PackedFile.format(header: Self.header).parse(data) else { return }
-        entries.reserveCapacity(contents.entries.count)
-        for (path, bytes) in contents.entries {
-            let entry = ByteReader.reading(bytes) { reader -> Entry? in
-                guard let digest = reader.string(), let size = reader.number(), let modified = reader.number(),
-                    let changed = reader.number(), let inode = reader.number(), reader.isAtEnd
-                else { return nil }
-                let stamp = FileStamp(
-                    size: Int64(bitPattern: size), modified: Int64(bitPattern: modified), changed: Int64(bitPattern: changed), inode: inode)
-                return Entry(stamp: stamp, digest: digest)
-            }
-            if let entry { entries[path] = entry }
+        var entries: [String: Entry] = [:]
+        _ = PackedFile.format(header: Self.header).forEachEntry(in: data) { path, reader in
+            guard let digest = reader.string(), let size = reader.number(), let modified = reader.number(),
+                let changed = reader.number(), let inode = reader.number(), reader.isAtEnd
+            else { return }
+            let stamp = FileStamp(
+                size: Int64(bitPattern: size), modified: Int64(bitPattern: modified), changed: Int64(bitPattern: changed), inode: inode)
+            entries[path] = Entry(stamp: stamp, digest: digest)
         }
+        self.entries = entries
     }
 }

@@ -59,6 +59,20 @@ struct PackedFile: Sendable {
         return Contents(entries: entries, size: data.count, complete: complete)
     }
 
+    /// Reads each entry of `data` where it lies, handing `body` its key and a reader of its bytes,
+    /// in file order (a later entry of a key comes after the earlier one): for files whose entries
+    /// are all decoded, without first making a slice of each. Nil when `data` starts with another
+    /// header; false when it ends in a tail that does not parse.
+    func forEachEntry(in data: Data, _ body: (String, inout ByteReader) -> Void) -> Bool? {
+        guard data.starts(with: header) else { return nil }
+        return ByteReader.reading(data[(data.startIndex + header.count)...]) { reader in
+            while !reader.isAtEnd {
+                guard let key = reader.string(), reader.framed({ body(key, &$0) }) != nil else { return false }
+            }
+            return true
+        }
+    }
+
     /// The whole file: an entry for each of `keys`, in their order, its bytes written by `entry`.
     func encoded(keys: [String], entry: (String, inout ByteWriter) -> Void) -> Data {
         var writer = ByteWriter()

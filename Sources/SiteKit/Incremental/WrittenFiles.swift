@@ -95,20 +95,16 @@ public struct WrittenFiles: Sendable, Equatable {
     /// Reads ``encoded`` for the output folder `folder`; nil when it is not such a record, or any
     /// entry does not parse (the whole record is then untrusted).
     public init?(data: Data, folder: String) {
-        guard folder.hasPrefix("/"), let contents = PackedFile.format(header: Self.header(folder: folder)).parse(data), contents.complete
-        else { return nil }
+        guard folder.hasPrefix("/") else { return nil }
         var entries: [String: Entry] = [:]
-        entries.reserveCapacity(contents.entries.count)
-        for (path, bytes) in contents.entries {
-            let entry = ByteReader.reading(bytes) { reader -> Entry? in
-                guard let sha256 = reader.string(), sha256.utf8.count == 64, let size = reader.number(), size <= UInt64(Int.max),
-                    let inode = reader.number(), let changed = reader.number(), reader.isAtEnd
-                else { return nil }
-                return Entry(sha256: sha256, size: Int(size), inode: inode, changed: Int64(bitPattern: changed))
-            }
-            guard let entry else { return nil }
-            entries[path] = entry
+        var damaged = false
+        let complete = PackedFile.format(header: Self.header(folder: folder)).forEachEntry(in: data) { path, reader in
+            guard let sha256 = reader.string(), sha256.utf8.count == 64, let size = reader.number(), size <= UInt64(Int.max),
+                let inode = reader.number(), let changed = reader.number(), reader.isAtEnd
+            else { return damaged = true }
+            entries[path] = Entry(sha256: sha256, size: Int(size), inode: inode, changed: Int64(bitPattern: changed))
         }
+        guard complete == true, !damaged else { return nil }
         self.init(folder: folder, entries: entries)
     }
 }
