@@ -49,28 +49,13 @@ struct ServeCommand: ParsableCommand {
             console.line("note: listening on \(host): other machines that can reach this address can see the preview")
         }
 
-        let stopper = SignalStopper()
-        stopper.install { Task { await server.stop() } }
-        defer { stopper.remove() }
-
-        let finished = DispatchSemaphore(value: 0)
-        let failure = FailureBox()
-        Task.detached {
-            do {
-                try await server.run()
-            } catch {
-                failure.set(error)
-            }
-            finished.signal()
-        }
-        finished.wait()
-
-        if let error = failure.error {
-            if let error = error as? PreviewServerError {
-                if error.diagnostics.isEmpty { Self.fail("error: \(error.message)") }
-            } else {
-                Self.fail("error: \(error)")
-            }
+        do {
+            try server.runUntilInterrupted { console.line("\nStopping...") }
+        } catch let error as PreviewServerError {
+            if error.diagnostics.isEmpty { Self.fail("error: \(error.message)") }
+            throw BuildFailure()
+        } catch {
+            Self.fail("error: \(error)")
             throw BuildFailure()
         }
         console.line("Stopped.")
@@ -78,91 +63,5 @@ struct ServeCommand: ParsableCommand {
 
     private static func fail(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))
-    }
-}
-
-/// Prints the preview's events: build summaries and diagnostics, the address, one line per request.
-struct ServeOutput: Sendable {
-    var console: Console
-    var watching: Bool
-
-    func show(_ event: PreviewServer.Event) {
-        switch event {
-        case .built(let summary):
-            console.report(summary.warnings)
-            for note in summary.notes { console.line("note: \(note)") }
-            console.line(
-                "Built \(summary.pages) pages, \(summary.files) files, \(summary.bytes) bytes in \(summary.milliseconds) ms")
-        case .buildFailed(let diagnostics, let keepsServing):
-            console.report(diagnostics)
-            if keepsServing {
-                console.line("Build failed: still serving the last good build; the errors are also at \(PreviewServer.errorsPath)")
-            } else if watching {
-                console.line("Build failed: every page shows the errors until the site builds; waiting for changes")
-            }
-        case .changed(let files):
-            let shown = files.prefix(3).joined(separator: ", ")
-            console.line("Changed: \(shown)\(files.count > 3 ? " and \(files.count - 3) more" : ""); rebuilding")
-        case .listening(let url, let api):
-            console.line("Serving \(url) (Ctrl-C to stop)")
-            if let api { console.line("API \(api)") }
-            console.line(watching ? "Watching for changes; build errors: \(url)\(PreviewServer.errorsPath)" : "Not watching for changes")
-        case .request(let entry):
-            console.line(entry.line)
-        case .notice(let text):
-            console.line(text)
-        }
-    }
-}
-
-/// Turns SIGINT and SIGTERM into a clean stop; a second signal exits at once.
-final class SignalStopper: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sources: [any DispatchSourceSignal] = []
-    private var received = 0
-
-    func install(_ stop: @escaping @Sendable () -> Void) {
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [self] in
-                lock.lock()
-                received += 1
-                let count = received
-                lock.unlock()
-                if count == 1 {
-                    FileHandle.standardOutput.write(Data("\nStopping...\n".utf8))
-                    stop()
-                } else {
-                    Foundation.exit(130)
-                }
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    func remove() {
-        for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
-    }
-}
-
-/// The error a background task ended with.
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: (any Error)?
-
-    func set(_ error: any Error) {
-        lock.lock()
-        stored = error
-        lock.unlock()
-    }
-
-    var error: (any Error)? {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
     }
 }
