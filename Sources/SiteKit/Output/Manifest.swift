@@ -141,24 +141,13 @@ public struct Manifest: Sendable, Equatable, Codable {
         try writer.list(
             Routes.entries.rawValue, depth: 2, count: entries.count,
             reusable: earlier.map { $0.manifest.routes.entries == entries } ?? false
-        ) { index, out in
-            let entry = entries[index]
-            Self.entryLayout.member(0, entry.key, into: &out)
-            Self.entryLayout.member(1, entry.path, into: &out)
-            Self.entryLayout.close(into: &out)
-        }
+        ) { index, out in entries[index].write(into: &out) }
         try writer.member(Routes.notFound.rawValue, routes.notFound, depth: 2)
         // A page's route with a trailing slash redirects to it: as many redirects as pages.
         try writer.list(
             Routes.redirects.rawValue, depth: 2, count: redirects.count,
             reusable: earlier.map { $0.manifest.routes.redirects == redirects } ?? false
-        ) { index, out in
-            let redirect = redirects[index]
-            Self.redirectLayout.member(0, redirect.from, into: &out)
-            Self.redirectLayout.member(1, redirect.status, into: &out)
-            Self.redirectLayout.member(2, redirect.to, into: &out)
-            Self.redirectLayout.close(into: &out)
-        }
+        ) { index, out in redirects[index].write(into: &out) }
         try writer.member(Routes.shell.rawValue, routes.shell, depth: 2)
         try writer.member(Routes.spaRoutes.rawValue, routes.spaRoutes, depth: 2)
         writer.closeObject(depth: 1)
@@ -168,9 +157,6 @@ public struct Manifest: Sendable, Equatable, Codable {
         return writer.data()
     }
 
-    private static let entryLayout = PrettyObjectLayout(depth: 3, members: ["key", "path"])
-    private static let redirectLayout = PrettyObjectLayout(depth: 3, members: ["from", "status", "to"])
-
     /// Reads a manifest written by `encoded()`.
     public static func decode(_ data: Data) throws -> Manifest {
         try JSONDecoder().decode(Manifest.self, from: data)
@@ -178,4 +164,27 @@ public struct Manifest: Sendable, Equatable, Codable {
 
     /// Total bytes of all objects.
     public var totalBytes: Int { objects.reduce(0) { $0 + $1.size } }
+}
+
+extension RoutingTable.Entry {
+    private static let layout = PrettyObjectLayout(depth: 3, members: ["key", "path"])
+
+    /// Writes the entry as an element of the manifest's list of routing entries.
+    func write(into out: inout [UInt8]) {
+        Self.layout.member(0, key, into: &out)
+        Self.layout.member(1, path, into: &out)
+        Self.layout.close(into: &out)
+    }
+}
+
+extension RoutingTable.Redirect {
+    private static let layout = PrettyObjectLayout(depth: 3, members: ["from", "status", "to"])
+
+    /// Writes the redirect as an element of the manifest's list of redirects.
+    func write(into out: inout [UInt8]) {
+        Self.layout.member(0, from, into: &out)
+        Self.layout.member(1, status, into: &out)
+        Self.layout.member(2, to, into: &out)
+        Self.layout.close(into: &out)
+    }
 }
