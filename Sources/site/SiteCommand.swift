@@ -9,7 +9,7 @@ struct SiteCommand: ParsableCommand {
         commandName: "site",
         abstract: "Build Terms, Privacy and SPA shell pages into dist/, ready for S3 and CloudFront.",
         version: "\(version) (allocator: \(Allocator.description))",
-        subcommands: [BuildCommand.self, CheckCommand.self, PlanInfraCommand.self, ServeCommand.self]
+        subcommands: [BuildCommand.self, CheckCommand.self, PlanInfraCommand.self, ServeCommand.self, VerifyCommand.self]
     )
 
     /// The version of `site`.

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import SiteKit
+
+/// `site verify`: requests the deployed site and compares every answer with the plan.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Request the deployed site and check that it answers as the build planned.",
+        discussion: """
+            Builds the site in memory (with every check), then requests every page and the shell, a \
+            sample of the other files, every redirect, each SPA route and the OAuth callback, an unknown \
+            page, a missing file and the manifest, and compares status, headers and body with what the \
+            emitted CloudFront configuration answers. The API's paths are not requested.
+            Exit status: 0 the site answers as planned, 1 it does not (or the input has errors), 2 bad arguments.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The config file; its folder is the project root.", valueName: "path"))
+    var config = "site.yml"
+
+    @Option(name: .long, help: ArgumentHelp("The site to request (default: site.base_url).", valueName: "url"))
+    var url: String?
+
+    @Flag(name: .long, help: "Request every file, not a sample of 20.")
+    var all = false
+
+    @OptionGroup var reporting: ReportingOptions
+
+    func run() throws {
+        let project = ProjectLocation(configPath: config)
+        let console = reporting.console(for: project)
+        var options = BuildPipeline.Options(configPath: project.configName, strict: reporting.strict)
+        options.listsExternalLinks = false
+        let result: BuildPipeline.Result
+        do throws(DiagnosticError) {
+            result = try BuildPipeline(options: options).run(fileSystem: DiskFileSystem(root: project.root))
+        } catch {
+            throw console.failure(error)
+        }
+        KeptUntilExit.keep(result)
+        let address = url ?? result.config.site.baseURL
+        guard let base = URL(string: address), base.scheme == "http" || base.scheme == "https", base.host != nil else {
+            throw ValidationError("--url must be an http or https URL, such as http://127.0.0.1:8080")
+        }
+        let plan = SiteVerifier.plan(for: result, allFiles: all)
+        let report = SiteVerifier(options: .init(base: base)).runBlocking(plan, client: URLSessionVerifyClient())
+        console.report(report.findings)
+        let retried = report.passedAfterRetry > 0 ? " (\(report.passedAfterRetry) after waiting)" : ""
+        console.line(
+            "Verified \(base.absoluteString): \(report.passed) of \(report.probes) requests answered as planned\(retried) in \(console.elapsed)"
+        )
+        if !report.findings.isEmpty { throw BuildFailure() }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+@testable import SiteKit
+
+/// `site verify` against answers made in the test: the preview's own, and ways a deploy goes wrong.
+@Suite("site verify")
+struct VerifyTests {
+    /// The test project's build and its plan.
+    static func plan() throws -> (VerifyPlan, BuildPipeline.Result) {
+        let result = try BuildPipeline(options: .init()).run(fileSystem: MemoryFileSystem(TestProject.files))
+        return (SiteVerifier.plan(for: result), result)
+    }
+
+    static func verifier() throws -> SiteVerifier {
+        var options = SiteVerifier.Options(base: try #require(URL(string: "https://test.invalid")))
+        options.firstWait = .milliseconds(1)
+        return SiteVerifier(options: options)
+    }
+
+    /// Answers as a given function does.
+    struct FakeClient: VerifyClient {
+        var answer: @Sendable (PreviewRequest) -> PreviewResponse
+
+        func send(_ request: PreviewRequest, to base: URL) async throws -> PreviewResponse {
+            answer(request)
+        }
+    }
+
+    /// The preview's answer, as the deployed site must give it.
+    static func planned(_ plan: VerifyPlan, _ request: PreviewRequest) -> PreviewResponse {
+        guard case .response(let response) = plan.router.respond(request) else { return PreviewResponse(status: 502, rule: .apiProxy) }
+        return response
+    }
+
+    @Test("the probes come from the routing table: every page, each redirect with a query, each SPA route, the callback, the misses")
+    func probes() throws {
+        let (plan, result) = try Self.plan()
+        let targets = Set(plan.probes.map(\.request.target))
+        for entry in result.manifest.routes.entries where ["terms", "privacy", "index.html"].contains(entry.key) {
+            #expect(targets.contains(entry.path))
+        }
+        for redirect in result.manifest.routes.redirects { #expect(targets.contains(redirect.from + "?site-verify=1")) }
+        #expect(targets.contains("/auth/callback?code=site-verify&state=site-verify"))
+        #expect(targets.contains(VerifyPlan.missingPage) && targets.contains(VerifyPlan.missingAsset))
+        #expect(targets.contains("/_site/manifest.json"))
+        #expect(!targets.contains { $0.hasPrefix("/api/") }, "the API's paths are the backend's")
+        #expect(targets.count == plan.probes.count, "each request once")
+    }
+
+    @Test("a site that answers as the preview does verifies clean")
+    func clean() async throws {
+        let (plan, _) = try Self.plan()
+        let report = try await Self.verifier().run(plan, client: FakeClient { Self.planned(plan, $0) })
+        #expect(report.findings.isEmpty)
+        #expect(report.passed == report.probes && report.probes > 15)
+    }
+
+    @Test("a plain file server of dist/ is caught: wrong types, no redirects, deep links that 404, no security headers")
+    func plainFiles() async throws {
+        let (plan, result) = try Self.plan()
+        let objects = Dictionary(uniqueKeysWithValues: result.objects.map { ($0.key, $0.data) })
+        let report = try await Self.verifier().run(
+            plan,
+            client: FakeClient { request in
+                let key = request.path == "/" ? "index.html" : String(request.path.dropFirst())
+                guard let data = objects[key] else {
+                    return PreviewResponse(status: 404, headers: [HeaderField("Content-Type", "text/html")], rule: .missingFile)
+                }
+                return PreviewResponse(
+                    status: 200, headers: [HeaderField("Content-Type", "application/octet-stream")], body: data, rule: .object)
+            })
+        let messages = Set(report.findings.map { "\($0.location.file) \($0.message)" })
+        let expected = [
+            "https://test.invalid/terms page /terms: Content-Type 'application/octet-stream', expected 'text/html; charset=utf-8'",
+            "https://test.invalid/terms page /terms: Cache-Control missing, expected 'public, max-age=0, s-maxage=86400, must-revalidate'",
+            "https://test.invalid/terms/?site-verify=1 redirect /terms/: status 404, expected 301",
+            "https://test.invalid/terms/?site-verify=1 redirect /terms/: Location missing, expected '/terms?site-verify=1'",
+            "https://test.invalid/auth/callback?code=site-verify&state=site-verify OAuth callback: status 404, expected 200",
+        ]
+        for message in expected { #expect(messages.contains(message), "\(message)") }
+        #expect(messages.contains { $0.hasPrefix("https://test.invalid/terms page /terms: no Strict-Transport-Security") })
+        #expect(report.passed < report.probes / 4)
+    }
+
+    @Test("a stale copy of a page is named with both digests and the wait; one that catches up passes")
+    func stale() async throws {
+        let (plan, _) = try Self.plan()
+        let old = Data("<!DOCTYPE html><title>Old terms</title>".utf8)
+        let asked = Counter()
+        let staleForever = FakeClient { request in
+            var answer = Self.planned(plan, request)
+            if request.path == "/terms" { answer.body = old }
+            return answer
+        }
+        let report = try await Self.verifier().run(plan, client: staleForever)
+        #expect(report.findings.count == 1)
+        let finding = try #require(report.findings.first)
+        #expect(finding.location.file == "https://test.invalid/terms")
+        #expect(finding.message.hasPrefix("page /terms: body with MD5 \(Digest.md5(old)) (\(old.count) bytes), expected "))
+        #expect(finding.hint?.hasPrefix("still so after 4 requests over") == true)
+
+        let catchesUp = FakeClient { request in
+            var answer = Self.planned(plan, request)
+            if request.path == "/terms", asked.next() < 2 { answer.body = old }
+            return answer
+        }
+        let caughtUp = try await Self.verifier().run(plan, client: catchesUp)
+        #expect(caughtUp.findings.isEmpty)
+        #expect(caughtUp.passedAfterRetry == 1)
+    }
+
+    /// Counts calls from any thread.
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+
+        /// The number of calls before this one.
+        func next() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            count += 1
+            return count - 1
+        }
+    }
+
+    @Test("the preview verifies clean over real HTTP, through URLSession")
+    func overHTTP() async throws {
+        let project = try TemporaryProject(TestProject.files)
+        let server = PreviewServer(options: .init(root: project.root, port: 0, watch: false), events: { _ in })
+        let port = try await server.start()
+        defer { Task { await server.stop() } }
+        let (plan, _) = try Self.plan()
+        let base = try #require(URL(string: "http://127.0.0.1:\(port)"))
+        let report = await SiteVerifier(options: .init(base: base)).run(plan, client: URLSessionVerifyClient(timeout: 10))
+        #expect(report.findings.isEmpty, "\(report.findings.map(\.message))")
+        #expect(report.passed == report.probes)
+    }
+}
