@@ -11,7 +11,9 @@ struct VerifyCommand: ParsableCommand {
             Builds the site in memory (with every check), then requests every page and the shell, a \
             sample of the other files, every redirect, each SPA route and the OAuth callback, an unknown \
             page, a missing file and the manifest, and compares status, headers and body with what the \
-            emitted CloudFront configuration answers. The API's paths are not requested.
+            emitted CloudFront configuration answers; a path of the API must not be answered by the \
+            site, a CORS preflight to the API's origin must allow the site's origin, and an https \
+            site must redirect plain http.
             Exit status: 0 the site answers as planned, 1 it does not (or the input has errors), 2 bad arguments.
             """
     )
@@ -21,6 +23,11 @@ struct VerifyCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("The site to request (default: site.base_url).", valueName: "url"))
     var url: String?
+
+    @Option(
+        name: .customLong("api-url"),
+        help: ArgumentHelp("The API's own origin for the CORS preflight (default: api.origin, unless --url is given).", valueName: "url"))
+    var apiURL: String?
 
     @Flag(name: .long, help: "Request every file, not a sample of 20.")
     var all = false
@@ -43,10 +50,15 @@ struct VerifyCommand: ParsableCommand {
         guard let base = URL(string: address), base.scheme == "http" || base.scheme == "https", base.host != nil else {
             throw ValidationError("--url must be an http or https URL, such as http://127.0.0.1:8080")
         }
+        var verify = SiteVerifier.Options(base: base)
+        verify.api = (apiURL ?? (url == nil ? result.config.api?.origin : nil)).flatMap(URL.init(string:))
         let plan = SiteVerifier.plan(for: result, allFiles: all)
-        let report = SiteVerifier(options: .init(base: base)).runBlocking(plan, client: URLSessionVerifyClient())
+        let report = SiteVerifier(options: verify).runBlocking(plan, client: URLSessionVerifyClient())
         console.report(report.findings)
-        let retried = report.passedAfterRetry > 0 ? " (\(report.passedAfterRetry) after waiting)" : ""
+        var notes: [String] = []
+        if report.passedAfterRetry > 0 { notes.append("\(report.passedAfterRetry) after waiting") }
+        if verify.api == nil, result.config.api != nil { notes.append("the CORS preflight not sent: pass --api-url") }
+        let retried = notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"
         console.line(
             "Verified \(base.absoluteString): \(report.passed) of \(report.probes) requests answered as planned\(retried) in \(console.elapsed)"
         )

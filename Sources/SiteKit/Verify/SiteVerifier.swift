@@ -12,6 +12,8 @@ public struct SiteVerifier: Sendable {
     public struct Options: Sendable {
         /// The deployed site: scheme, host and port (`site.base_url`, or `--url`).
         public var base: URL
+        /// The API's own origin, for the CORS preflight (`api.origin`, or `--api-url`); nil skips it.
+        public var api: URL?
         /// How many requests are in flight at once.
         public var concurrency = 8
         /// How long the whole verification may take.
@@ -37,6 +39,9 @@ public struct SiteVerifier: Sendable {
         public var passed: Int
         /// How many answered as planned only when asked again.
         public var passedAfterRetry: Int
+        /// How many were not sent: the CORS preflight without an API URL, plain http to a site
+        /// requested over http.
+        public var skipped = 0
     }
 
     /// How to verify.
@@ -70,12 +75,18 @@ public struct SiteVerifier: Sendable {
         var findings: [Diagnostic] = []
         var passed = 0
         var retried = 0
+        var skipped = 0
         for outcome in outcomes.compactMap({ $0 }) {
             findings += outcome.findings
-            if outcome.findings.isEmpty { passed += 1 }
-            if outcome.findings.isEmpty, outcome.tries > 1 { retried += 1 }
+            if outcome.tries == 0 {
+                skipped += 1
+            } else if outcome.findings.isEmpty {
+                passed += 1
+                if outcome.tries > 1 { retried += 1 }
+            }
         }
-        return Report(findings: findings.sorted(), probes: probes.count, passed: passed, passedAfterRetry: retried)
+        return Report(
+            findings: findings.sorted(), probes: probes.count - skipped, passed: passed, passedAfterRetry: retried, skipped: skipped)
     }
 
     private struct Outcome: Sendable {
@@ -83,11 +94,27 @@ public struct SiteVerifier: Sendable {
         var tries: Int
     }
 
+    /// Where `probe` goes: nil when it has nowhere to go (no API URL).
+    private func base(of probe: VerifyProbe) -> URL? {
+        switch probe.base {
+        case .site: return options.base
+        case .api: return options.api
+        case .plainHTTP:
+            guard options.base.scheme == "https", var components = URLComponents(url: options.base, resolvingAgainstBaseURL: false) else {
+                return nil
+            }
+            components.scheme = "http"
+            components.port = nil
+            return components.url
+        }
+    }
+
     private func verify(_ probe: VerifyProbe, plan: VerifyPlan, client: some VerifyClient, deadline: ContinuousClock.Instant) async
         -> Outcome
     {
-        let url = options.base.absoluteString.trimmingSuffix("/") + probe.request.target
-        guard let expected = plan.expected(probe) else { return Outcome(findings: [], tries: 0) }
+        let expected = plan.expected(probe)
+        guard let base = base(of: probe), expected != nil || probe.expectation != .planned else { return Outcome(findings: [], tries: 0) }
+        let url = base.absoluteString.trimmingSuffix("/") + probe.request.target
         let policy = plan.router.site.securityHeaders
         var wait = options.firstWait
         var waited: Duration = .zero
@@ -97,11 +124,23 @@ public struct SiteVerifier: Sendable {
             let differences: [String]
             var retryable = true
             do {
-                let got = try await client.send(probe.request, to: options.base)
-                differences = VerifyComparison.differences(got: got, expected: expected, policy: policy)
-                retryable = got.status != expected.status || (got.body != expected.body && !expected.body.isEmpty)
+                let got = try await client.send(probe.request, to: base)
+                switch probe.expectation {
+                case .planned:
+                    guard let expected else { return Outcome(findings: [], tries: 0) }
+                    differences = VerifyComparison.differences(got: got, expected: expected, policy: policy)
+                    retryable = got.status != expected.status || (got.body != expected.body && !expected.body.isEmpty)
+                case .notTheSite:
+                    differences = VerifyComparison.apiDifferences(got: got, siteBodies: plan.siteBodies)
+                case .corsAllowed(let origin):
+                    differences = VerifyComparison.corsDifferences(got: got, origin: origin)
+                    retryable = false
+                case .upgradeToHTTPS:
+                    differences = VerifyComparison.upgradeDifferences(got: got, httpsBase: options.base, target: probe.request.target)
+                    retryable = false
+                }
             } catch {
-                differences = ["no answer: \(error)"]
+                differences = ["no answer: \(error.localizedDescription)"]
             }
             if differences.isEmpty { return Outcome(findings: [], tries: tries) }
             let late = ContinuousClock.now + wait > deadline

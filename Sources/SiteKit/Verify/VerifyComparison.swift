@@ -34,4 +34,45 @@ public enum VerifyComparison {
         }
         return found
     }
+
+    /// Why `got`, the answer to a path of the API, is the site's own (`siteBodies`: its shell and
+    /// 404 page) rather than the backend's; empty when it is not.
+    public static func apiDifferences(got: PreviewResponse, siteBodies: [Data]) -> [String] {
+        guard siteBodies.contains(got.body) else { return [] }
+        return [
+            "answered by the site (status \(got.status), its own page), not by the API: the API's behavior is missing, or the site's comes first"
+        ]
+    }
+
+    /// Why `got` does not allow a POST from `origin` to the API; empty when it does.
+    public static func corsDifferences(got: PreviewResponse, origin: String) -> [String] {
+        var found: [String] = []
+        if !(200..<300).contains(got.status) { found.append("status \(got.status), expected 200 or 204") }
+        switch got.header("Access-Control-Allow-Origin") {
+        case nil:
+            found.append(
+                "no Access-Control-Allow-Origin: the backend must allow \(origin) (CORS_ALLOWED_ORIGINS in infra/\(InfraLayout.backendEnv))"
+            )
+        case let allowed? where allowed != origin && allowed != "*":
+            found.append(
+                "Access-Control-Allow-Origin '\(allowed)', expected '\(origin)' (CORS_ALLOWED_ORIGINS in infra/\(InfraLayout.backendEnv))")
+        default: break
+        }
+        if let methods = got.header("Access-Control-Allow-Methods"),
+            !methods.split(separator: ",").contains(where: {
+                $0.trimmingCharacters(in: .whitespaces).uppercased() == "POST" || $0.trimmingCharacters(in: .whitespaces) == "*"
+            })
+        {
+            found.append("Access-Control-Allow-Methods '\(methods)' does not allow POST")
+        }
+        return found
+    }
+
+    /// Why `got`, the answer over plain `http://`, is not a redirect to `https://` for `target`.
+    public static func upgradeDifferences(got: PreviewResponse, httpsBase: URL, target: String) -> [String] {
+        let wanted = httpsBase.absoluteString.trimmingSuffix("/") + target
+        guard [301, 302, 307, 308].contains(got.status) else { return ["status \(got.status), expected a redirect to \(wanted)"] }
+        let location = got.header("Location")
+        return location == wanted ? [] : ["Location \(location.map { "'\($0)'" } ?? "missing"), expected '\(wanted)'"]
+    }
 }

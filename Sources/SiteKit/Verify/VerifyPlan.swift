@@ -56,12 +56,40 @@ public struct VerifyPlan: Sendable {
         probes.append(VerifyProbe("missing file", PreviewRequest(path: Self.missingAsset)))
         probes.append(VerifyProbe("the manifest", PreviewRequest(path: "/" + Manifest.key)))
         // Each request once (the home page may also be an SPA route). The API's paths are the
-        // backend's: what it answers is not in the plan.
+        // backend's: what it answers is not in the plan, only that the site does not answer it.
         var seen = Set<String>()
-        self.probes = probes.filter { probe in
+        probes = probes.filter { probe in
             guard seen.insert(probe.request.target).inserted else { return false }
             return site.api.map { !PreviewRouter.behaviorMatches($0.pathPattern, probe.request.path) } ?? true
         }
+        if let api = site.api {
+            let pattern = api.pathPattern
+            let path = pattern.isPrefix ? pattern.path + (pattern.path.hasSuffix("/") ? "" : "/") + "site-verify" : pattern.path
+            probes.append(VerifyProbe("API path \(pattern.description)", PreviewRequest(path: path), expectation: .notTheSite))
+            let origin = Self.origin(of: config.site.baseURL)
+            let preflight = PreviewRequest(
+                method: "OPTIONS", path: path,
+                headers: [
+                    HeaderField("Origin", origin), HeaderField("Access-Control-Request-Method", "POST"),
+                    HeaderField("Access-Control-Request-Headers", "content-type"),
+                ])
+            probes.append(VerifyProbe("CORS preflight from \(origin)", preflight, base: .api, expectation: .corsAllowed(origin: origin)))
+        }
+        if config.site.baseURL.lowercased().hasPrefix("https://"), let first = probes.first {
+            probes.append(VerifyProbe("plain http", first.request, base: .plainHTTP, expectation: .upgradeToHTTPS))
+        }
+        self.probes = probes
+    }
+
+    /// The origin of `url` (scheme, host and port), as a browser sends it in `Origin`.
+    static func origin(of url: String) -> String {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return url }
+        return "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")"
+    }
+
+    /// The site's own answers that an API path must never get: the shell and the 404 page.
+    var siteBodies: [Data] {
+        [router.site.routes.shell, router.site.routes.notFound].compactMap { router.site.objects[$0]?.data }
     }
 
     /// The answer `probe` must get.
