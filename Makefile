@@ -2,7 +2,8 @@
 # make lint: swift-format's check of every Swift file against .swift-format (no file to change, every
 # public declaration documented, no force unwraps).
 # make test: run the whole test suite: the lint, Swift tests, the deploy and publish scripts against a local AWS
-# emulator, the theme checks (W3C validator, axe-core) and the preview in headless Chromium.
+# emulator, the theme checks (W3C validator, axe-core), the preview in headless Chromium, and
+# site verify against the preview and against servers that answer wrongly.
 
 .PHONY: site test lint deps tool infra clean
 
@@ -27,6 +28,7 @@ test: lint
 	./scripts/test-publish-on-moto
 	./scripts/check-theme
 	./scripts/browser-test-serve
+	./scripts/test-verify
 
 clean:
 	rm -rf .build dist

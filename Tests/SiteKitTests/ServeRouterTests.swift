@@ -364,6 +364,23 @@ struct ServeRouterTests {
     /// do, and a proxy that answers like the edge must: send the request target byte for byte
     /// (browsers send `[`, `]` and `|` raw in queries; URL would percent-encode them, and `%zz`
     /// too), and hand back the backend's own reason phrase (NIO's parser keeps only the status).
+    @Test("site verify's URLSession client asks for the body as it is, and hands back redirects instead of following them")
+    func verifyClient() async throws {
+        let base = try #require(URL(string: try await RawServer.shared.origin()))
+        let client = URLSessionVerifyClient(timeout: 10)
+        let moved = try await client.send(PreviewRequest(path: "/moved"), to: base)
+        #expect(moved.status == 302)
+        #expect(moved.header("Location") == "/elsewhere")
+        let echoed = try await client.send(PreviewRequest(path: "/echo", query: "a=1"), to: base)
+        #expect(echoed.header("X-Accept-Encoding") == "identity")
+        #expect(String(decoding: echoed.body, as: UTF8.self) == "GET /echo?a=1 HTTP/1.1")
+        // A server that compresses all the same: libcurl decodes the body, and the header that says
+        // so stays, for verify to report.
+        let compressed = try await client.send(PreviewRequest(path: "/gzip"), to: base)
+        #expect(compressed.header("Content-Encoding") == "gzip")
+        #expect(String(decoding: compressed.body, as: UTF8.self) == "{\"ok\":true,\"compressed\":\"yes\"}\n")
+    }
+
     @Test("characters a URL cannot hold and broken escapes reach the backend as sent; the backend's reason phrase comes back")
     func exactTarget() async throws {
         let client = BackendClient(origin: try await RawServer.shared.origin(), timeout: .seconds(10))

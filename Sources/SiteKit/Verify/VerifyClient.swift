@@ -12,7 +12,9 @@ public protocol VerifyClient: Sendable {
 
 /// A ``VerifyClient`` on Foundation's URLSession (libcurl on Linux): HTTPS with the system's
 /// certificates, no cookies, no cache, and redirects handed back rather than followed. Requests
-/// ask for `Accept-Encoding: identity`, so the body is the object's own bytes.
+/// ask for `Accept-Encoding: identity`, so the body is the object's own bytes; libcurl decodes a
+/// body that comes compressed all the same, and its `Content-Encoding` stays in the headers, for
+/// ``VerifyComparison`` to report.
 public final class URLSessionVerifyClient: NSObject, VerifyClient, URLSessionTaskDelegate, @unchecked Sendable {
     private let timeout: TimeInterval
     private lazy var session: URLSession = {

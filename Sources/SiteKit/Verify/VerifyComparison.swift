@@ -18,6 +18,9 @@ public enum VerifyComparison {
             let actual = got.header(name)
             if actual != wanted { found.append("\(name) \(actual.map { "'\($0)'" } ?? "missing"), expected '\(wanted)'") }
         }
+        if let encoding = got.header("Content-Encoding"), encoding.lowercased() != "identity" {
+            found.append("Content-Encoding '\(encoding)', though the request asked for identity (the body was compared decoded)")
+        }
         var missing: [String] = []
         for header in policy where expected.header(header.name) != nil {
             guard let actual = got.header(header.name) else {
