@@ -167,6 +167,24 @@ struct CommandLineTests {
         #expect(!FileManager.default.fileExists(atPath: project.root.appendingPathComponent("dist").path))
     }
 
+    @Test(
+        "site verify: a URL that is not http or https is a usage error; a site that does not answer fails at every URL",
+        arguments: ["ftp://example.com", "not a url"])
+    func verifyUsage(url: String) throws {
+        let project = try TemporaryProject()
+        let outcome = try SiteExecutable.run(["verify", "--url", url], in: project.root)
+        #expect(outcome.status == 2, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("--url must be an http or https URL"))
+    }
+
+    @Test("site verify against a port where nothing listens exits 1, naming the URLs that did not answer")
+    func verifyNothingListening() throws {
+        let project = try TemporaryProject()
+        let outcome = try SiteExecutable.run(["verify", "--url", "http://127.0.0.1:9"], in: project.root)
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("http://127.0.0.1:9/terms: error: page /terms: no answer: "))
+    }
+
     @Test("--version names the version and the allocator: mimalloc serves every malloc of the process")
     func version() throws {
         let project = try TemporaryProject()

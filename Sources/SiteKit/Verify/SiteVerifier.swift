@@ -140,7 +140,9 @@ public struct SiteVerifier: Sendable {
                     retryable = false
                 }
             } catch {
+                // Nothing answered: no edge lagging behind an invalidation, asking again only waits.
                 differences = ["no answer: \(error.localizedDescription)"]
+                retryable = false
             }
             if differences.isEmpty { return Outcome(findings: [], tries: tries) }
             let late = ContinuousClock.now + wait > deadline

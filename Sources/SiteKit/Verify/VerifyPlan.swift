@@ -52,6 +52,14 @@ public struct VerifyPlan: Sendable {
                 probes.append(VerifyProbe("\(what) registered with \(name)", PreviewRequest(path: path)))
             }
         }
+        for (name, registration) in config.oauth.sorted(by: { $0.key < $1.key }) {
+            guard let path = URLComponents(string: registration.redirectURI)?.path, !path.isEmpty else { continue }
+            let query = URLComponents(string: registration.redirectURI)?.percentEncodedQuery ?? ""
+            let request = PreviewRequest(path: path, query: query.isEmpty ? "code=site-verify&state=site-verify" : query)
+            // On the API's path the backend answers; otherwise the routing table says what does.
+            let onAPI = site.api.map { PreviewRouter.behaviorMatches($0.pathPattern, path) } ?? false
+            probes.append(VerifyProbe("redirect URI registered with \(name)", request, expectation: onAPI ? .notTheSite : .planned))
+        }
         probes.append(VerifyProbe("unknown page", PreviewRequest(path: Self.missingPage)))
         probes.append(VerifyProbe("missing file", PreviewRequest(path: Self.missingAsset)))
         probes.append(VerifyProbe("the manifest", PreviewRequest(path: "/" + Manifest.key)))
@@ -60,7 +68,8 @@ public struct VerifyPlan: Sendable {
         var seen = Set<String>()
         probes = probes.filter { probe in
             guard seen.insert(probe.request.target).inserted else { return false }
-            return site.api.map { !PreviewRouter.behaviorMatches($0.pathPattern, probe.request.path) } ?? true
+            return probe.expectation != .planned
+                || site.api.map { !PreviewRouter.behaviorMatches($0.pathPattern, probe.request.path) } ?? true
         }
         if let api = site.api {
             let pattern = api.pathPattern
