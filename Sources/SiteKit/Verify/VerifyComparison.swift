@@ -4,7 +4,7 @@ import Foundation
 /// naming what was expected and what came back.
 public enum VerifyComparison {
     /// The headers compared when the plan's answer has them (besides the response headers policy's).
-    static let comparedHeaders = ["Location", "Content-Type", "Cache-Control"]
+    static let comparedHeaders = ["Location", "Content-Type", "Cache-Control", "ETag"]
 
     /// Every difference of `got` from `expected`; empty when they agree. `policy` is the response
     /// headers policy's headers, which every answer of the bucket's behavior must carry.
