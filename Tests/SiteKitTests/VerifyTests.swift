@@ -140,6 +140,19 @@ struct VerifyTests {
                     + "Access-Control-Allow-Origin 'https://elsewhere.example', expected 'https://d111111abcdef8.cloudfront.net' (CORS_ALLOWED_ORIGINS in infra/backend/backend.env)"
             ])
         #expect(try await messages(Self.deployed(plan, allowing: "*")).isEmpty)
+        // The site turns the API's 404 into a 403 page of its own (an error response rule on the
+        // distribution): the API origin itself answers 404 JSON.
+        let rewritten = FakeClient { request, base in
+            let answer = Self.deployed(plan, allowing: "*").answer(request, base)
+            guard base.host == "test.invalid", request.path.hasPrefix("/api/") else { return answer }
+            return PreviewResponse(
+                status: 403, headers: [HeaderField("Content-Type", "text/html")], body: Data("denied".utf8), rule: .object)
+        }
+        #expect(
+            try await messages(rewritten) == [
+                "https://test.invalid/api/site-verify API path /api/*: Content-Type 'text/html', but the API itself answers 'application/json'",
+                "https://test.invalid/api/site-verify API path /api/*: status 403, but the API itself answers 404",
+            ])
         #expect(
             try await messages(Self.deployed(plan, allowing: "https://d111111abcdef8.cloudfront.net", apiAnsweredBySite: true)) == [
                 "https://test.invalid/api/site-verify API path /api/*: answered by the site (status 200, its own page), not by the API: the API's behavior is missing, or the site's comes first"

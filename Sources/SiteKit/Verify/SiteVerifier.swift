@@ -131,7 +131,11 @@ public struct SiteVerifier: Sendable {
                     differences = VerifyComparison.differences(got: got, expected: expected, policy: policy)
                     retryable = got.status != expected.status || (got.body != expected.body && !expected.body.isEmpty)
                 case .notTheSite:
-                    differences = VerifyComparison.apiDifferences(got: got, siteBodies: plan.siteBodies)
+                    // With the API's own origin known, the answer through the site must be its answer.
+                    var direct: PreviewResponse?
+                    if let api = options.api { direct = try? await client.send(probe.request, to: api) }
+                    differences = VerifyComparison.apiDifferences(got: got, siteBodies: plan.siteBodies, direct: direct)
+                    retryable = false
                 case .corsAllowed(let origin):
                     differences = VerifyComparison.corsDifferences(got: got, origin: origin)
                     retryable = false

@@ -38,10 +38,22 @@ public enum VerifyComparison {
         return found
     }
 
-    /// Why `got`, the answer to a path of the API, is the site's own (`siteBodies`: its shell and
-    /// 404 page) rather than the backend's; empty when it is not.
-    public static func apiDifferences(got: PreviewResponse, siteBodies: [Data]) -> [String] {
-        guard siteBodies.contains(got.body) else { return [] }
+    /// Why `got`, the answer to a path of the API through the site, is not the backend's: it is the
+    /// site's own page (`siteBodies`: its shell and 404 page), or its status or `Content-Type`
+    /// differs from `direct`, the API origin's own answer to the same request, when known. Empty
+    /// when it is the backend's.
+    public static func apiDifferences(got: PreviewResponse, siteBodies: [Data], direct: PreviewResponse? = nil) -> [String] {
+        guard siteBodies.contains(got.body) else {
+            guard let direct else { return [] }
+            var found: [String] = []
+            if got.status != direct.status { found.append("status \(got.status), but the API itself answers \(direct.status)") }
+            if got.header("Content-Type") != direct.header("Content-Type") {
+                found.append(
+                    "Content-Type \(got.header("Content-Type").map { "'\($0)'" } ?? "missing"), but the API itself answers "
+                        + (direct.header("Content-Type").map { "'\($0)'" } ?? "without one"))
+            }
+            return found
+        }
         return [
             "answered by the site (status \(got.status), its own page), not by the API: the API's behavior is missing, or the site's comes first"
         ]
