@@ -48,6 +48,13 @@ struct ByteReader {
         return ()
     }
 
+    /// Every byte not read yet, as a slice of the data read (sharing its storage).
+    mutating func rest() -> Data {
+        let start = data.startIndex + origin + offset
+        offset = raw.count
+        return data[start..<(data.startIndex + origin + raw.count)]
+    }
+
     /// What ``ByteWriter/number(_:)`` wrote.
     mutating func number() -> UInt64? {
         guard raw.count - offset >= 8 else { return nil }

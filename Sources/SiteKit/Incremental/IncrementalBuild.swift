@@ -101,7 +101,7 @@ public struct IncrementalBuild: Sendable {
     /// cannot be read (the build then reports why).
     private func digestInputs(
         fileSystem: DiskFileSystem, known: InputStamps, salt: String
-    ) -> (digest: String, stamps: InputStamps, contents: [String: Data], listings: [String: [String]])? {
+    ) -> InputReading? {
         guard let config = try? ConfigLoader.load(options.configName, from: fileSystem) else { return nil }
         var folders = [config.content.directory, config.content.templates]
         if let spa = config.spa { folders.append(spa.bundle) }
@@ -112,7 +112,7 @@ public struct IncrementalBuild: Sendable {
     /// rendered and read whether or not the output can be written: they are saved while it is.
     private func finalSteps(
         cache: CacheFolder, caches: LoadedCaches,
-        inputs: (digest: String, stamps: InputStamps, contents: [String: Data], listings: [String: [String]])?,
+        inputs: InputReading?,
         work: BackgroundWork
     ) -> [BuildStep] {
         let usesCache = options.usesCache

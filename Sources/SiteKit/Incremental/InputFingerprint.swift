@@ -21,7 +21,7 @@ public struct InputFingerprint: Sendable, Equatable, Codable {
     /// again; and the files found under each folder, so a build need not list them again.
     public static func digest(
         files: [String], folders: [String], salt: String, fileSystem: some FileSystem, known: InputStamps
-    ) -> (digest: String, stamps: InputStamps, contents: [String: Data], listings: [String: [String]])? {
+    ) -> InputReading? {
         var paths = files
         var listings: [String: [String]] = [:]
         for folder in folders {
@@ -64,6 +64,19 @@ public struct InputFingerprint: Sendable, Equatable, Codable {
             if entry.stamp != FileStamp() { stamps.entries[path] = entry }
             if let data { contents[path] = data }
         }
-        return (Digest.sha256(Data(text)), stamps, contents, listings)
+        return InputReading(digest: Digest.sha256(Data(text)), stamps: stamps, contents: contents, listings: listings)
     }
+}
+
+/// What proving the inputs unchanged read: the digest of them all, the stamps to record, the bytes
+/// of the files it had to read (a build need not read them again), and the files of each folder.
+public struct InputReading: Sendable {
+    /// The digest of every input's path and bytes, and the salt.
+    public var digest: String
+    /// Each input's stamp and digest, to record for the next build.
+    public var stamps: InputStamps
+    /// The bytes of the files read to make the digest, by path.
+    public var contents: [String: Data]
+    /// The files found under each folder, by folder.
+    public var listings: [String: [String]]
 }

@@ -47,15 +47,8 @@ struct PackedFile: Sendable {
 
     /// ``read(mapped:)`` of bytes already read.
     func parse(_ data: Data) -> Contents? {
-        guard data.starts(with: header) else { return nil }
-        let (entries, complete) = ByteReader.reading(data[(data.startIndex + header.count)...]) { reader in
-            var entries: [String: Data] = [:]
-            while !reader.isAtEnd {
-                guard let key = reader.string(), let entry = reader.bytes() else { return (entries, false) }
-                entries[key] = entry
-            }
-            return (entries, true)
-        }
+        var entries: [String: Data] = [:]
+        guard let complete = forEachEntry(in: data, { key, reader in entries[key] = reader.rest() }) else { return nil }
         return Contents(entries: entries, size: data.count, complete: complete)
     }
 

@@ -15,18 +15,15 @@ extension PreviewServer {
             Task { await self.stop() }
         }
         defer { stopper.remove() }
-        let finished = DispatchSemaphore(value: 0)
-        let failure = FailureBox()
-        Task.detached {
+        let outcome = waitFor { () async -> Result<Void, any Error> in
             do {
                 try await self.run()
+                return .success(())
             } catch {
-                failure.set(error)
+                return .failure(error)
             }
-            finished.signal()
         }
-        finished.wait()
-        if let error = failure.error { throw error }
+        try outcome.get()
     }
 }
 
@@ -60,23 +57,5 @@ final class SignalStopper: @unchecked Sendable {
         for source in sources { source.cancel() }
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
-    }
-}
-
-/// The error a background task ended with.
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: (any Error)?
-
-    func set(_ error: any Error) {
-        lock.lock()
-        stored = error
-        lock.unlock()
-    }
-
-    var error: (any Error)? {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
     }
 }

@@ -114,7 +114,7 @@ public struct SiteVerifier: Sendable {
     {
         let expected = plan.expected(probe)
         guard let base = base(of: probe), expected != nil || probe.expectation != .planned else { return Outcome(findings: [], tries: 0) }
-        let url = base.absoluteString.trimmingSuffix("/") + probe.request.target
+        let url = base.address(of: probe.request.target)
         let policy = plan.router.site.securityHeaders
         var wait = options.firstWait
         var waited: Duration = .zero
@@ -175,18 +175,6 @@ extension SiteVerifier {
 
     /// ``run(_:client:)``, blocking the calling thread until the report is ready.
     public func runBlocking(_ plan: VerifyPlan, client: some VerifyClient) -> Report {
-        let done = DispatchSemaphore(value: 0)
-        let box = ReportBox()
-        Task.detached {
-            box.report = await self.run(plan, client: client)
-            done.signal()
-        }
-        done.wait()
-        return box.report ?? Report(findings: [], probes: 0, passed: 0, passedAfterRetry: 0)
+        waitFor { await self.run(plan, client: client) }
     }
-}
-
-/// The report of a verification run on another thread.
-private final class ReportBox: @unchecked Sendable {
-    var report: SiteVerifier.Report?
 }

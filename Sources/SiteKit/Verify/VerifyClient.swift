@@ -34,7 +34,7 @@ public final class URLSessionVerifyClient: NSObject, VerifyClient, URLSessionTas
 
     /// Sends `request` to `base` and reads the whole answer; throws when nothing answers in time.
     public func send(_ request: PreviewRequest, to base: URL) async throws -> PreviewResponse {
-        guard let url = URL(string: base.absoluteString.trimmingSuffix("/") + request.target) else {
+        guard let url = URL(string: base.address(of: request.target)) else {
             throw BackendError("cannot make a URL of \(base.absoluteString) and \(request.target)")
         }
         var urlRequest = URLRequest(url: url)
@@ -60,9 +60,10 @@ public final class URLSessionVerifyClient: NSObject, VerifyClient, URLSessionTas
     }
 }
 
-extension String {
-    /// The string without `suffix` at its end, if it ends with it.
-    func trimmingSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+extension URL {
+    /// The address of `target` (`/path?query`) on this site, whose URL may end in a slash.
+    func address(of target: String) -> String {
+        let base = absoluteString
+        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + target
     }
 }

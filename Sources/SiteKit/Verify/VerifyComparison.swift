@@ -85,7 +85,7 @@ public enum VerifyComparison {
 
     /// Why `got`, the answer over plain `http://`, is not a redirect to `https://` for `target`.
     public static func upgradeDifferences(got: PreviewResponse, httpsBase: URL, target: String) -> [String] {
-        let wanted = httpsBase.absoluteString.trimmingSuffix("/") + target
+        let wanted = httpsBase.address(of: target)
         guard [301, 302, 307, 308].contains(got.status) else { return ["status \(got.status), expected a redirect to \(wanted)"] }
         let location = got.header("Location")
         return location == wanted ? [] : ["Location \(location.map { "'\($0)'" } ?? "missing"), expected '\(wanted)'"]
