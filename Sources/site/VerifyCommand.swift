@@ -32,6 +32,16 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "Request every file, not a sample of 20.")
     var all = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Give up asking again after this many seconds in all (an edge can lag behind an invalidation).", valueName: "seconds"))
+    var deadline = 120
+
+    func validate() throws {
+        guard (1...3600).contains(deadline) else { throw ValidationError("--deadline must be between 1 and 3600 seconds") }
+    }
+
     @OptionGroup var reporting: ReportingOptions
 
     func run() throws {
@@ -51,13 +61,14 @@ struct VerifyCommand: ParsableCommand {
             throw ValidationError("--url must be an http or https URL, such as http://127.0.0.1:8080")
         }
         var verify = SiteVerifier.Options(base: base)
+        verify.deadline = .seconds(deadline)
         verify.api = (apiURL ?? (url == nil ? result.config.api?.origin : nil)).flatMap(URL.init(string:))
         let plan = SiteVerifier.plan(for: result, allFiles: all)
         let report = SiteVerifier(options: verify).runBlocking(plan, client: URLSessionVerifyClient())
         console.report(report.findings)
         var notes: [String] = []
         if report.passedAfterRetry > 0 { notes.append("\(report.passedAfterRetry) after waiting") }
-        if verify.api == nil, result.config.api != nil { notes.append("the CORS preflight not sent: pass --api-url") }
+        if verify.api == nil, result.config.api != nil { notes.append("the CORS preflights not sent: pass --api-url") }
         let retried = notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"
         console.line(
             "Verified \(base.absoluteString): \(report.passed) of \(report.probes) requests answered as planned\(retried) in \(console.elapsed)"

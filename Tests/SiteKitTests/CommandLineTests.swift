@@ -168,13 +168,18 @@ struct CommandLineTests {
     }
 
     @Test(
-        "site verify: a URL that is not http or https is a usage error; a site that does not answer fails at every URL",
-        arguments: ["ftp://example.com", "not a url"])
-    func verifyUsage(url: String) throws {
+        "site verify: a URL that is not http or https, or a deadline out of range, is a usage error",
+        arguments: [
+            (["--url", "ftp://example.com"], "--url must be an http or https URL"),
+            (["--url", "not a url"], "--url must be an http or https URL"),
+            (["--deadline", "0"], "--deadline must be between 1 and 3600 seconds"),
+            (["--deadline", "soon"], "--deadline"),
+        ])
+    func verifyUsage(arguments: [String], message: String) throws {
         let project = try TemporaryProject()
-        let outcome = try SiteExecutable.run(["verify", "--url", url], in: project.root)
+        let outcome = try SiteExecutable.run(["verify"] + arguments, in: project.root)
         #expect(outcome.status == 2, "\(outcome.stderr)")
-        #expect(outcome.stderr.contains("--url must be an http or https URL"))
+        #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
     }
 
     @Test("site verify against a port where nothing listens exits 1, naming the URLs that did not answer")

@@ -19,13 +19,39 @@ struct VerifyTests {
         return SiteVerifier(options: options)
     }
 
-    /// The site as planned, an API that answers 204 to a preflight from `allowing` (none: no CORS
-    /// headers), and plain http redirected to https.
-    static func deployed(_ plan: VerifyPlan, allowing: String?, apiAnsweredBySite: Bool = false) -> FakeClient {
+    /// How the fake API answers a CORS preflight.
+    enum CORS {
+        /// Without CORS headers.
+        case none
+        /// With the request's `Origin` when it is one of these, else without CORS headers.
+        case allowing([String])
+        /// With whatever `Origin` the request has.
+        case echoing
+        /// With one fixed `Access-Control-Allow-Origin`, whoever asks.
+        case always(String)
+
+        func allowedOrigin(for origin: String?) -> String? {
+            switch self {
+            case .none: return nil
+            case .allowing(let origins): return origin.flatMap { origins.contains($0) ? $0 : nil }
+            case .echoing: return origin
+            case .always(let value): return value
+            }
+        }
+    }
+
+    /// The test project's own origin and its extra allowed origin.
+    static let origins = ["https://d111111abcdef8.cloudfront.net", "http://localhost:5173"]
+
+    /// The site as planned, an API that answers 204 to a preflight as `cors` says, and plain http
+    /// redirected to https.
+    static func deployed(_ plan: VerifyPlan, cors: CORS = .allowing(origins), apiAnsweredBySite: Bool = false) -> FakeClient {
         FakeClient(site: { request in
             if request.method == "OPTIONS" {
                 var headers = [HeaderField("Access-Control-Allow-Methods", "GET, POST")]
-                if let allowing { headers.append(HeaderField("Access-Control-Allow-Origin", allowing)) }
+                if let allowed = cors.allowedOrigin(for: request.headers.value(of: "Origin")) {
+                    headers.append(HeaderField("Access-Control-Allow-Origin", allowed))
+                }
                 return PreviewResponse(status: 204, headers: headers, rule: .apiProxy)
             }
             if request.path.hasPrefix("/api/") {
@@ -83,14 +109,15 @@ struct VerifyTests {
         #expect(targets.count == planned.count, "each request once")
         #expect(
             plan.probes.map(\.expectation).filter { $0 != .planned } == [
-                .notTheSite, .corsAllowed(origin: "https://d111111abcdef8.cloudfront.net"), .upgradeToHTTPS,
+                .notTheSite, .corsAllowed(origin: "https://d111111abcdef8.cloudfront.net"),
+                .corsAllowed(origin: "http://localhost:5173"), .corsRefused(origin: "https://site-verify.invalid"), .upgradeToHTTPS,
             ])
     }
 
     @Test("a site that answers as the preview does verifies clean")
     func clean() async throws {
         let (plan, _) = try Self.plan()
-        let report = try await Self.verifier().run(plan, client: Self.deployed(plan, allowing: "https://d111111abcdef8.cloudfront.net"))
+        let report = try await Self.verifier().run(plan, client: Self.deployed(plan))
         #expect(report.findings.isEmpty, "\(report.findings.map(\.message))")
         #expect(report.passed == report.probes && report.probes > 15)
     }
@@ -128,22 +155,42 @@ struct VerifyTests {
         func messages(_ client: FakeClient) async throws -> [String] {
             try await Self.verifier().run(plan, client: client).findings.map { "\($0.location.file) \($0.message)" }
         }
-        let preflight = "https://api.test.invalid/api/site-verify CORS preflight from https://d111111abcdef8.cloudfront.net: "
+        let preflight = "https://api.test.invalid/api/site-verify CORS preflight from "
+        let fix = "(CORS_ALLOWED_ORIGINS in infra/backend/backend.env)"
         #expect(
-            try await messages(Self.deployed(plan, allowing: nil)) == [
+            try await messages(Self.deployed(plan, cors: .none)) == [
+                preflight + "http://localhost:5173: no Access-Control-Allow-Origin: the backend must allow http://localhost:5173 \(fix)",
                 preflight
-                    + "no Access-Control-Allow-Origin: the backend must allow https://d111111abcdef8.cloudfront.net (CORS_ALLOWED_ORIGINS in infra/backend/backend.env)"
+                    + "https://d111111abcdef8.cloudfront.net: no Access-Control-Allow-Origin: the backend must allow https://d111111abcdef8.cloudfront.net \(fix)",
+            ])
+        // Only the site's own origin: the development server's is missing.
+        #expect(
+            try await messages(Self.deployed(plan, cors: .allowing([Self.origins[0]]))) == [
+                preflight + "http://localhost:5173: no Access-Control-Allow-Origin: the backend must allow http://localhost:5173 \(fix)"
             ])
         #expect(
-            try await messages(Self.deployed(plan, allowing: "https://elsewhere.example")) == [
+            try await messages(Self.deployed(plan, cors: .always("https://elsewhere.example"))) == [
                 preflight
-                    + "Access-Control-Allow-Origin 'https://elsewhere.example', expected 'https://d111111abcdef8.cloudfront.net' (CORS_ALLOWED_ORIGINS in infra/backend/backend.env)"
+                    + "http://localhost:5173: Access-Control-Allow-Origin 'https://elsewhere.example', expected 'http://localhost:5173' \(fix)",
+                preflight
+                    + "https://d111111abcdef8.cloudfront.net: Access-Control-Allow-Origin 'https://elsewhere.example', expected 'https://d111111abcdef8.cloudfront.net' \(fix)",
             ])
-        #expect(try await messages(Self.deployed(plan, allowing: "*")).isEmpty)
+        // Allowing every origin passes each listed one, and is caught by the one no site has.
+        let refused = "https://site-verify.invalid: Access-Control-Allow-Origin '"
+        let only = "allow only CORS_ALLOWED_ORIGINS from infra/backend/backend.env"
+        #expect(
+            try await messages(Self.deployed(plan, cors: .echoing)) == [
+                preflight + refused
+                    + "https://site-verify.invalid' for an origin the site does not list: the backend echoes any Origin; \(only)"
+            ])
+        #expect(
+            try await messages(Self.deployed(plan, cors: .always("*"))) == [
+                preflight + refused + "*' for an origin the site does not list: '*' allows every site; \(only)"
+            ])
         // The site turns the API's 404 into a 403 page of its own (an error response rule on the
         // distribution): the API origin itself answers 404 JSON.
         let rewritten = FakeClient { request, base in
-            let answer = Self.deployed(plan, allowing: "*").answer(request, base)
+            let answer = Self.deployed(plan).answer(request, base)
             guard base.host == "test.invalid", request.path.hasPrefix("/api/") else { return answer }
             return PreviewResponse(
                 status: 403, headers: [HeaderField("Content-Type", "text/html")], body: Data("denied".utf8), rule: .object)
@@ -154,7 +201,7 @@ struct VerifyTests {
                 "https://test.invalid/api/site-verify API path /api/*: status 403, but the API itself answers 404",
             ])
         #expect(
-            try await messages(Self.deployed(plan, allowing: "https://d111111abcdef8.cloudfront.net", apiAnsweredBySite: true)) == [
+            try await messages(Self.deployed(plan, apiAnsweredBySite: true)) == [
                 "https://test.invalid/api/site-verify API path /api/*: answered by the site (status 200, its own page), not by the API: the API's behavior is missing, or the site's comes first"
             ])
     }
@@ -164,7 +211,7 @@ struct VerifyTests {
         let (plan, _) = try Self.plan()
         let old = Data("<!DOCTYPE html><title>Old terms</title>".utf8)
         let asked = Counter()
-        let site = Self.deployed(plan, allowing: "*")
+        let site = Self.deployed(plan)
         let staleForever = FakeClient { request, base in
             var answer = site.answer(request, base)
             if request.path == "/terms" { answer.body = old }
@@ -211,6 +258,7 @@ struct VerifyTests {
         let base = try #require(URL(string: "http://127.0.0.1:\(port)"))
         let report = await SiteVerifier(options: .init(base: base)).run(plan, client: URLSessionVerifyClient(timeout: 10))
         #expect(report.findings.isEmpty, "\(report.findings.map(\.message))")
-        #expect(report.passed == report.probes && report.skipped == 2, "the preflight needs an API URL; the preview is not https")
+        // The three preflights (two allowed origins, one refused) need an API URL; the preview is not https.
+        #expect(report.passed == report.probes && report.skipped == 4)
     }
 }

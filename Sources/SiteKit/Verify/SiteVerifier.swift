@@ -139,6 +139,9 @@ public struct SiteVerifier: Sendable {
                 case .corsAllowed(let origin):
                     differences = VerifyComparison.corsDifferences(got: got, origin: origin)
                     retryable = false
+                case .corsRefused(let origin):
+                    differences = VerifyComparison.corsRefusalDifferences(got: got, origin: origin)
+                    retryable = false
                 case .upgradeToHTTPS:
                     differences = VerifyComparison.upgradeDifferences(got: got, httpsBase: options.base, target: probe.request.target)
                     retryable = false

@@ -83,6 +83,17 @@ public enum VerifyComparison {
         return found
     }
 
+    /// Why `got`, the answer to a preflight from `origin`, which the site does not list, allows it:
+    /// the backend echoes every `Origin`, or allows any with `*`. Empty when it is refused.
+    public static func corsRefusalDifferences(got: PreviewResponse, origin: String) -> [String] {
+        guard let allowed = got.header("Access-Control-Allow-Origin"), allowed == origin || allowed == "*" else { return [] }
+        let how = allowed == "*" ? "'*' allows every site" : "the backend echoes any Origin"
+        return [
+            "Access-Control-Allow-Origin '\(allowed)' for an origin the site does not list: \(how); "
+                + "allow only CORS_ALLOWED_ORIGINS from infra/\(InfraLayout.backendEnv)"
+        ]
+    }
+
     /// Why `got`, the answer over plain `http://`, is not a redirect to `https://` for `target`.
     public static func upgradeDifferences(got: PreviewResponse, httpsBase: URL, target: String) -> [String] {
         let wanted = httpsBase.address(of: target)

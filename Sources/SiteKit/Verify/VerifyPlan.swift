@@ -75,19 +75,36 @@ public struct VerifyPlan: Sendable {
             let pattern = api.pathPattern
             let path = pattern.isPrefix ? pattern.path + (pattern.path.hasSuffix("/") ? "" : "/") + "site-verify" : pattern.path
             probes.append(VerifyProbe("API path \(pattern.description)", PreviewRequest(path: path), expectation: .notTheSite))
-            let origin = Self.origin(of: config.site.baseURL)
-            let preflight = PreviewRequest(
-                method: "OPTIONS", path: path,
-                headers: [
-                    HeaderField("Origin", origin), HeaderField("Access-Control-Request-Method", "POST"),
-                    HeaderField("Access-Control-Request-Headers", "content-type"),
-                ])
-            probes.append(VerifyProbe("CORS preflight from \(origin)", preflight, base: .api, expectation: .corsAllowed(origin: origin)))
+            // The site's own origin and each extra one the backend must accept, then one it must not.
+            let origins = [Self.origin(of: config.site.baseURL)] + config.site.allowedOrigins
+            for origin in origins {
+                probes.append(
+                    VerifyProbe(
+                        "CORS preflight from \(origin)", Self.preflight(path, from: origin), base: .api,
+                        expectation: .corsAllowed(origin: origin)))
+            }
+            probes.append(
+                VerifyProbe(
+                    "CORS preflight from \(Self.foreignOrigin)", Self.preflight(path, from: Self.foreignOrigin), base: .api,
+                    expectation: .corsRefused(origin: Self.foreignOrigin)))
         }
         if config.site.baseURL.lowercased().hasPrefix("https://"), let first = probes.first {
             probes.append(VerifyProbe("plain http", first.request, base: .plainHTTP, expectation: .upgradeToHTTPS))
         }
         self.probes = probes
+    }
+
+    /// An origin no site can have (`.invalid` is reserved), for the preflight that must be refused.
+    public static let foreignOrigin = "https://site-verify.invalid"
+
+    /// The preflight a browser sends before a JSON `POST` to `path` from a page of `origin`.
+    static func preflight(_ path: String, from origin: String) -> PreviewRequest {
+        PreviewRequest(
+            method: "OPTIONS", path: path,
+            headers: [
+                HeaderField("Origin", origin), HeaderField("Access-Control-Request-Method", "POST"),
+                HeaderField("Access-Control-Request-Headers", "content-type"),
+            ])
     }
 
     /// The origin of `url` (scheme, host and port), as a browser sends it in `Origin`.

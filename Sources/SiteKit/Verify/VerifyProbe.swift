@@ -18,6 +18,9 @@ public struct VerifyProbe: Sendable, Equatable {
         case notTheSite
         /// A CORS preflight that allows `origin` to send a POST.
         case corsAllowed(origin: String)
+        /// A CORS preflight from `origin`, which the site does not list, that must not be allowed:
+        /// a backend that echoes any `Origin` (or answers `*`) lets every site call it.
+        case corsRefused(origin: String)
         /// A redirect to the same path over `https://`.
         case upgradeToHTTPS
     }
