@@ -1,8 +1,8 @@
-# make site: install what is missing, build the tool and the example site into dist/.
+# make site: install what is missing, build the tool and the example site into dist/staging/.
 # make lint: swift-format's check of every Swift file against .swift-format (no file to change, every
 # public declaration documented, no force unwraps).
 # make test: run the whole test suite: the lint, Swift tests, the deploy and publish scripts against a local AWS
-# emulator, the theme checks (W3C validator, axe-core), the preview in headless Chromium, and
+# emulator (one environment, then two side by side), the theme checks (W3C validator, axe-core), the preview in headless Chromium, and
 # site verify against the preview and against servers that answer wrongly.
 
 .PHONY: site test lint deps tool infra clean
@@ -17,15 +17,16 @@ tool: deps
 	swift build --product site
 
 infra:
-	swift run site plan-infra
+	for env in staging production preview-1 preview-2; do swift run site plan-infra --env $$env || exit 1; done
 
 lint:
 	swift format lint --strict --configuration .swift-format --recursive Sources Tests Package.swift
 
 test: lint
 	swift test
-	./scripts/test-deploy-on-moto infra
+	./scripts/test-deploy-on-moto infra/staging
 	./scripts/test-publish-on-moto
+	./scripts/test-environments-on-moto
 	./scripts/check-theme
 	./scripts/browser-test-serve
 	./scripts/test-verify

@@ -16,10 +16,11 @@ struct BuildCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The config file; its folder is the project root.", valueName: "path"))
-    var config = "site.yml"
+    @OptionGroup var projectOptions: ProjectOptions
 
-    @Option(name: .long, help: ArgumentHelp("The output folder (default: dist in the project root).", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The output folder (default: dist in the project root, dist/<env> with environments).", valueName: "dir"))
     var out: String?
 
     @Flag(name: .long, help: "Include pages marked draft: true.")
@@ -31,11 +32,12 @@ struct BuildCommand: ParsableCommand {
     var noCache = false
 
     func run() throws {
-        let project = ProjectLocation(configPath: config)
+        let project = projectOptions.location
         let console = reporting.console(for: project)
         var options = IncrementalBuild.Options(
-            projectRoot: project.root, output: out.map { URL(fileURLWithPath: $0) } ?? project.root.appendingPathComponent("dist"))
+            projectRoot: project.root, output: out.map { URL(fileURLWithPath: $0) } ?? project.folders.dist)
         options.configName = project.configName
+        options.environment = project.environment
         options.includeDrafts = drafts
         options.strict = reporting.strict
         options.usesCache = !noCache

@@ -14,8 +14,7 @@ struct CheckCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The config file; its folder is the project root.", valueName: "path"))
-    var config = "site.yml"
+    @OptionGroup var projectOptions: ProjectOptions
 
     @Flag(name: .long, help: "Include pages marked draft: true.")
     var drafts = false
@@ -26,9 +25,9 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var reporting: ReportingOptions
 
     func run() throws {
-        let project = ProjectLocation(configPath: config)
+        let project = projectOptions.location
         let console = reporting.console(for: project)
-        let pipeline = BuildPipeline(options: .init(configPath: project.configName, includeDrafts: drafts, strict: reporting.strict))
+        let pipeline = BuildPipeline(options: project.buildOptions(includeDrafts: drafts, strict: reporting.strict))
         do throws(DiagnosticError) {
             let context = try pipeline.run(BuildPipeline.steps + [.checkDeployment], fileSystem: DiskFileSystem(root: project.root))
             KeptUntilExit.keep(context)

@@ -68,8 +68,21 @@ struct ProjectLocation {
     var configName: String
     /// `""` when the project is the working directory, else `path/to/project/`.
     var displayPrefix: String
+    /// The environment asked for with `--env`; nil: the config's default.
+    var environment: String?
 
-    init(configPath: String) {
+    /// The pipeline's options for this project's config and environment.
+    func buildOptions(includeDrafts: Bool = false, strict: Bool = false) -> BuildPipeline.Options {
+        var options = BuildPipeline.Options(configPath: configName, includeDrafts: includeDrafts, strict: strict)
+        options.environment = environment
+        return options
+    }
+
+    /// The default output folders of the environment the command works on.
+    var folders: ProjectFolders { ProjectFolders.resolve(root: root, configName: configName, requested: environment) }
+
+    init(configPath: String, environment: String? = nil) {
+        self.environment = environment
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
         let config = URL(fileURLWithPath: configPath, relativeTo: cwd).standardizedFileURL
         root = config.deletingLastPathComponent()

@@ -15,10 +15,11 @@ struct PlanInfraCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The config file; its folder is the project root.", valueName: "path"))
-    var config = "site.yml"
+    @OptionGroup var projectOptions: ProjectOptions
 
-    @Option(name: .long, help: ArgumentHelp("The output folder (default: infra in the project root).", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The output folder (default: infra in the project root, infra/<env> with environments).", valueName: "dir"))
     var out: String?
 
     @Option(
@@ -33,15 +34,16 @@ struct PlanInfraCommand: ParsableCommand {
     @OptionGroup var reporting: ReportingOptions
 
     func run() throws {
-        let project = ProjectLocation(configPath: config)
+        let project = projectOptions.location
         let console = reporting.console(for: project)
-        let outputURL = out.map { URL(fileURLWithPath: $0) } ?? project.root.appendingPathComponent("infra")
-        var options = BuildPipeline.Options(configPath: project.configName, strict: reporting.strict)
+        let folders = project.folders
+        let outputURL = out.map { URL(fileURLWithPath: $0) } ?? folders.infra
+        var options = project.buildOptions(strict: reporting.strict)
         options.listsExternalLinks = false
         let steps =
             BuildPipeline.steps + [
                 .planInfra(
-                    previous: previous, infra: outputURL, dist: project.root.appendingPathComponent("dist"),
+                    previous: previous, infra: outputURL, dist: folders.dist,
                     allowMassDelete: allowMassDelete),
                 .writeInfra(to: outputURL),
             ]

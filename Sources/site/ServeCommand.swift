@@ -22,8 +22,7 @@ struct ServeCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The config file; its folder is the project root.", valueName: "path"))
-    var config = "site.yml"
+    @OptionGroup var projectOptions: ProjectOptions
 
     @Option(name: .long, help: ArgumentHelp("The port to listen on (0 picks a free one).", valueName: "port"))
     var port: UInt16 = 8080
@@ -37,12 +36,12 @@ struct ServeCommand: ParsableCommand {
     var noWatch = false
 
     func run() throws {
-        let project = ProjectLocation(configPath: config)
+        let project = projectOptions.location
         let console = Console(quiet: false, format: .text, pathPrefix: project.displayPrefix)
         let output = ServeOutput(console: console, watching: !noWatch)
         let server = PreviewServer(
             options: .init(
-                root: project.root, build: .init(configPath: project.configName), host: host, port: port, watch: !noWatch),
+                root: project.root, build: project.buildOptions(), host: host, port: port, watch: !noWatch),
             events: output.show)
 
         if !["127.0.0.1", "localhost", "::1"].contains(host) {

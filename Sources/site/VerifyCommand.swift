@@ -18,8 +18,7 @@ struct VerifyCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The config file; its folder is the project root.", valueName: "path"))
-    var config = "site.yml"
+    @OptionGroup var projectOptions: ProjectOptions
 
     @Option(name: .long, help: ArgumentHelp("The site to request (default: site.base_url).", valueName: "url"))
     var url: String?
@@ -45,9 +44,9 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var reporting: ReportingOptions
 
     func run() throws {
-        let project = ProjectLocation(configPath: config)
+        let project = projectOptions.location
         let console = reporting.console(for: project)
-        var options = BuildPipeline.Options(configPath: project.configName, strict: reporting.strict)
+        var options = project.buildOptions(strict: reporting.strict)
         options.listsExternalLinks = false
         let result: BuildPipeline.Result
         do throws(DiagnosticError) {

@@ -204,7 +204,7 @@ struct CommandLineTests {
         let project = try TemporaryProject()
         let outcome = try SiteExecutable.run(["build", "--help"], in: project.root)
         #expect(outcome.status == 0)
-        #expect(outcome.stdout.contains("USAGE: site build [--config <path>] [--out <dir>]"))
+        #expect(outcome.stdout.contains("USAGE: site build [--config <path>] [--env <name>] [--out <dir>]"))
     }
 
     @Test("--config names a project elsewhere and paths in messages stay clickable")

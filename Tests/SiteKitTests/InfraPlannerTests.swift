@@ -178,20 +178,34 @@ struct InfraPlannerTests {
 
 @Suite("Committed infrastructure output")
 struct CommittedInfraTests {
-    @Test("infra/ is what site plan-infra writes for the example today (run swift run site plan-infra when this fails)")
-    func upToDate() throws {
+    /// The example's environments, each planned into `infra/<env>/`.
+    static let environments =
+        (try? ConfigLoader.load("site.yml", from: DiskFileSystem(root: TestProject.repositoryRoot)))?.environments ?? []
+
+    @Test("the example has environments: staging, production and two preview slots")
+    func exampleEnvironments() {
+        #expect(Self.environments == ["staging", "production", "preview-1", "preview-2"])
+    }
+
+    @Test(
+        "infra/<env>/ is what site plan-infra --env writes for the example today (run make infra when this fails)",
+        arguments: environments)
+    func upToDate(environment: String) throws {
         let root = TestProject.repositoryRoot
-        let result = try BuildPipeline().run(fileSystem: DiskFileSystem(root: root))
+        var options = BuildPipeline.Options()
+        options.environment = environment
+        let result = try BuildPipeline(options: options).run(fileSystem: DiskFileSystem(root: root))
+        #expect(result.config.environment == environment)
         let planner = try InfraPlanner(
             config: result.config, manifest: result.manifest,
             notFoundPage: result.objects.first { $0.key == "404.html" }.map { String(decoding: $0.data, as: UTF8.self) })
         let planned = try planner.files()
-        let infra = root.appendingPathComponent("infra")
+        let infra = ProjectFolders(root: root, environment: environment).infra
         for (path, data) in planned.sorted(by: { $0.key < $1.key }) {
             let committed = try? Data(contentsOf: infra.appendingPathComponent(path))
-            #expect(committed != nil, "infra/\(path) is missing")
+            #expect(committed != nil, "infra/\(environment)/\(path) is missing")
             if let committed, committed != data {
-                Issue.record("infra/\(path) is stale:\n\(Snapshot.diff(committed, data))")
+                Issue.record("infra/\(environment)/\(path) is stale:\n\(Snapshot.diff(committed, data))")
             }
         }
         var extra: [String] = []
@@ -201,7 +215,14 @@ struct CommittedInfraTests {
                 if !path.hasPrefix("out/"), !path.hasPrefix("publish/"), planned[path] == nil { extra.append(path) }
             }
         }
-        #expect(extra.isEmpty, "infra/ holds files plan-infra no longer writes: \(extra)")
+        #expect(extra.isEmpty, "infra/\(environment)/ holds files plan-infra no longer writes: \(extra)")
+    }
+
+    @Test("infra/ holds one folder per environment and nothing else")
+    func onlyEnvironments() throws {
+        let infra = TestProject.repositoryRoot.appendingPathComponent("infra")
+        let names = try FileManager.default.contentsOfDirectory(atPath: infra.path).filter { !$0.hasPrefix(".") }
+        #expect(Set(names) == Set(Self.environments))
     }
 }
 

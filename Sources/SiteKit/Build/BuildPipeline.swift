@@ -10,6 +10,8 @@ public struct BuildPipeline: Sendable {
     public struct Options: Sendable {
         /// The config file, relative to the project root.
         public var configPath: String = "site.yml"
+        /// The environment to build (`--env`); nil: the config's `default_environment`.
+        public var environment: String?
         /// Build the pages whose front matter says `draft: true` too; off, they are left out.
         public var includeDrafts: Bool = false
         /// Treat warnings as errors.

@@ -5,7 +5,8 @@ extension BuildStep {
     /// Reads `site.yml` once: parsed here, and part of the key of every cached page.
     public static let loadConfig = BuildStep("Load config") { context throws(DiagnosticError) in
         context.configText = try context.fileSystem.readText(context.options.configPath)
-        context.config = try ConfigLoader.parse(context.configText, file: context.options.configPath)
+        context.config = try ConfigLoader.parse(
+            context.configText, file: context.options.configPath, environment: context.options.environment)
     }
 
     /// Reads every page's front matter and finds the files to copy as they are.

@@ -4,15 +4,21 @@ import Yams
 /// Stage 1: reads and validates `site.yml`.
 public enum ConfigLoader {
     static let topLevelKeys = ["site", "pages", "content", "spa", "api", "cache", "infra", "oauth"]
+    /// The top-level keys that say which environments there are, beside ``topLevelKeys``.
+    static let environmentKeys = ["environments", "default_environment"]
 
-    /// Loads the config at `path` from `fileSystem`.
-    public static func load(_ path: String, from fileSystem: some FileSystem) throws(DiagnosticError) -> SiteConfig {
+    /// Loads the config at `path` from `fileSystem`, for `environment` (nil: the default one).
+    public static func load(_ path: String, from fileSystem: some FileSystem, environment: String? = nil) throws(DiagnosticError)
+        -> SiteConfig
+    {
         let text = try fileSystem.readText(path)
-        return try parse(text, file: path)
+        return try parse(text, file: path, environment: environment)
     }
 
-    /// Parses and validates config text; `file` names it in diagnostics.
-    public static func parse(_ text: String, file: String) throws(DiagnosticError) -> SiteConfig {
+    /// Parses and validates config text; `file` names it in diagnostics. With `environments:`,
+    /// every environment is read and checked against the others, and the config of `environment`
+    /// (nil: `default_environment`) is returned.
+    public static func parse(_ text: String, file: String, environment: String? = nil) throws(DiagnosticError) -> SiteConfig {
         let reader = YAMLReader(file: file)
         guard let root = try reader.parse(text) else {
             throw DiagnosticError(
@@ -21,10 +27,39 @@ public enum ConfigLoader {
                     hint: "start from the site.yml in the README's config reference"))
         }
         var parser = ConfigParser(reader: reader, file: file)
-        let config = parser.parse(root)
-        try parser.reader.diagnostics.throwIfErrors()
-        guard let config else { throw DiagnosticError(.error(SourceLocation(file: file), "invalid config")) }
-        return config
+        guard let entries = parser.reader.mapping(root, path: "config") else {
+            throw DiagnosticError(parser.reader.diagnostics.diagnostics)
+        }
+        let section = entries.first { $0.key == "environments" }
+        let defaultEntry = entries.first { $0.key == "default_environment" }
+        let shared = Node.mapping(
+            Node.Mapping(entries.filter { !environmentKeys.contains($0.key) }.map { ($0.keyNode, $0.value) }, .implicit, .any, root.mark))
+        guard let section else {
+            if let defaultEntry {
+                parser.reader.error(
+                    defaultEntry.keyNode, "'default_environment' names an environment, but the file has no 'environments'",
+                    hint: "add environments:, or remove default_environment")
+            }
+            if let environment {
+                parser.reader.error(
+                    root, "--env \(environment): \(file) has no environments",
+                    hint: "leave out --env, or add environments: with \(environment): (see the README's environments section)")
+            }
+            let config = parser.parse(shared)
+            try parser.reader.diagnostics.throwIfErrors()
+            guard let config else { throw DiagnosticError(.error(SourceLocation(file: file), "invalid config")) }
+            return config
+        }
+        let environments = parser.parseEnvironments(section, default: defaultEntry)
+        let selected = environment ?? environments.defaultName
+        if let selected, !environments.names.contains(selected), !environments.names.isEmpty {
+            parser.reader.error(
+                section.keyNode,
+                "--env \(selected): no such environment in \(file)\(Suggestions.didYouMean(selected, in: environments.names))",
+                hint: "environments: \(environments.names.joined(separator: ", "))")
+        }
+        return try EnvironmentRules.configs(
+            for: environments, shared: shared, file: file, selecting: selected ?? "", findings: parser.reader.diagnostics.diagnostics)
     }
 }
 
@@ -39,9 +74,22 @@ struct ConfigParser {
         self.file = file
     }
 
+    /// The keys each section accepts, by section (`oauth`'s are per provider, in ``parseOAuth(_:)``).
+    static let knownKeys: [String: [String]] = [
+        "site": ["name", "legal_name", "contact_email", "base_url", "address", "language", "allowed_origins"],
+        "content": ["directory", "templates", "allow_raw_html", "default_template", "toc_depth"],
+        "spa": ["bundle", "title", "description", "mount_id", "routes", "oauth_callback", "assets_dir"],
+        "api": ["path_pattern", "origin", "dev_origin"],
+        "cache": ["html_edge_seconds", "other_seconds"],
+        "infra": [
+            "bucket", "region", "price_class", "aliases", "certificate_arn", "logging_bucket", "web_acl_id",
+            "retain_deploys", "max_deletes", "invalidation_threshold", "spa_fallback", "noncurrent_days",
+        ],
+    ]
+
     mutating func parse(_ root: Node) -> SiteConfig? {
         guard let entries = reader.mapping(root, path: "config") else { return nil }
-        reader.rejectUnknown(entries, known: ConfigLoader.topLevelKeys, path: "")
+        reader.rejectUnknown(entries, known: ConfigLoader.topLevelKeys + ConfigLoader.environmentKeys, path: "")
         let section = Dictionary(entries.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         for entry in entries { locations[entry.key] = reader.location(entry.keyNode) }
 
@@ -87,7 +135,7 @@ struct ConfigParser {
         var identity = SiteIdentity(
             name: "", legalName: "", contactEmail: "", address: "", language: "en", baseURL: "", allowedOrigins: [])
         let required = ["name", "legal_name", "contact_email", "base_url"]
-        let known = required + ["address", "language", "allowed_origins"]
+        let known = Self.knownKeys["site", default: []]
         let before = reader.diagnostics.diagnostics.count
         fields(node, path: "site", known: known, required: required) { parser, key, value, keyPath in
             switch key {
@@ -161,7 +209,7 @@ struct ConfigParser {
 
     mutating func parseContent(_ node: Node) -> ContentSettings {
         var settings = ContentSettings()
-        fields(node, path: "content", known: ["directory", "templates", "allow_raw_html", "default_template", "toc_depth"]) {
+        fields(node, path: "content", known: Self.knownKeys["content", default: []]) {
             parser, key, value, keyPath in
             switch key {
             case "allow_raw_html": settings.allowRawHTML = parser.reader.bool(value, path: keyPath) ?? false
@@ -185,8 +233,8 @@ struct ConfigParser {
     mutating func parseSPA(_ node: Node) -> SPASettings? {
         var settings = SPASettings(bundle: "", title: "", description: "", mountID: "root", routes: [], oauthCallback: nil)
         var callbackNode: Node?
-        let known = ["bundle", "title", "description", "mount_id", "routes", "oauth_callback", "assets_dir"]
-        fields(node, path: "spa", known: known, required: ["bundle", "routes"]) { parser, key, value, keyPath in
+        fields(node, path: "spa", known: Self.knownKeys["spa", default: []], required: ["bundle", "routes"]) {
+            parser, key, value, keyPath in
             if key == "routes" {
                 guard let routes = parser.reader.strings(value, path: keyPath) else { return }
                 for (index, (text, routeNode)) in routes.enumerated() {
@@ -227,7 +275,7 @@ struct ConfigParser {
         var pattern: RoutePattern?
         var origin = ""
         var development: String?
-        fields(node, path: "api", known: ["path_pattern", "origin", "dev_origin"], required: ["path_pattern", "origin"]) {
+        fields(node, path: "api", known: Self.knownKeys["api", default: []], required: ["path_pattern", "origin"]) {
             parser, key, value, keyPath in
             guard let text = parser.reader.string(value, path: keyPath) else { return }
             switch key {
@@ -254,7 +302,7 @@ struct ConfigParser {
 
     mutating func parseCache(_ node: Node) -> CacheSettings {
         var settings = CacheSettings()
-        fields(node, path: "cache", known: ["html_edge_seconds", "other_seconds"]) { parser, key, value, keyPath in
+        fields(node, path: "cache", known: Self.knownKeys["cache", default: []]) { parser, key, value, keyPath in
             guard let seconds = parser.reader.int(value, path: keyPath) else { return }
             if key == "html_edge_seconds" { settings.htmlEdgeSeconds = seconds } else { settings.otherSeconds = seconds }
         }
@@ -263,11 +311,7 @@ struct ConfigParser {
 
     mutating func parseInfra(_ node: Node) -> InfraSettings {
         var settings = InfraSettings()
-        let known = [
-            "bucket", "region", "price_class", "aliases", "certificate_arn", "logging_bucket", "web_acl_id",
-            "retain_deploys", "max_deletes", "invalidation_threshold", "spa_fallback", "noncurrent_days",
-        ]
-        fields(node, path: "infra", known: known) { parser, key, value, keyPath in
+        fields(node, path: "infra", known: Self.knownKeys["infra", default: []]) { parser, key, value, keyPath in
             switch key {
             case "aliases":
                 for (index, (alias, node)) in (parser.reader.strings(value, path: keyPath) ?? []).enumerated() {

@@ -24,6 +24,16 @@ public struct SiteConfig: Sendable, Equatable {
     public var oauth: [String: OAuthRegistration] = [:]
     /// Where each key path was written (`site.base_url`, `spa.routes[1]`, ...), for later diagnostics.
     public var locations: [String: SourceLocation]
+    /// The environment this config is for (`staging`, `preview-1`); nil when the file has no
+    /// `environments:`.
+    public var environment: String?
+    /// The key under `environments:` that defines ``environment``: its name, or for a slot of a
+    /// pool the pool's (`preview` for `preview-1`).
+    public var environmentSection: String?
+    /// Every environment of the file, in the order written; empty without `environments:`.
+    public var environments: [String] = []
+    /// The key paths the environment's own section set (`site.base_url`, `infra.bucket`, ...).
+    public var environmentKeys: Set<String> = []
 
     /// The location of a key path in the config file, or the file itself.
     public func location(of keyPath: String) -> SourceLocation {

@@ -20,9 +20,12 @@ public struct CacheFolder: Sendable {
     /// The folder.
     public let root: URL
 
-    /// The cache of the project at `projectRoot`.
-    public init(projectRoot: URL) {
-        root = projectRoot.appendingPathComponent(".site-cache")
+    /// The cache of the project at `projectRoot`: `.site-cache/`, or
+    /// `.site-cache/environments/<environment>/` for one of the config's environments, so that
+    /// building one never evicts another's pages.
+    public init(projectRoot: URL, environment: String? = nil) {
+        let folder = projectRoot.appendingPathComponent(".site-cache")
+        root = environment.map { folder.appendingPathComponent("environments").appendingPathComponent($0) } ?? folder
     }
 
     /// The build record.

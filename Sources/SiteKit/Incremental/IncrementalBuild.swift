@@ -15,6 +15,8 @@ public struct IncrementalBuild: Sendable {
         public var projectRoot: URL
         /// The config file, relative to `projectRoot`.
         public var configName = "site.yml"
+        /// The environment to build; nil: the config's default.
+        public var environment: String?
         /// The output folder.
         public var output: URL
         /// Include pages marked `draft: true`.
@@ -55,9 +57,11 @@ public struct IncrementalBuild: Sendable {
     /// Builds; `progress` is told each step's number, the count and its name as it starts.
     public func run(progress: (Int, Int, String) -> Void = { _, _, _ in }) throws(DiagnosticError) -> Outcome {
         let fileSystem = DiskFileSystem(root: options.projectRoot)
-        let cache = CacheFolder(projectRoot: options.projectRoot)
+        let cache = CacheFolder(projectRoot: options.projectRoot, environment: options.environment)
         let outputPath = options.output.standardizedFileURL.path
-        let salt = "\(options.version) drafts=\(options.includeDrafts) strict=\(options.strict) out=\(outputPath)"
+        let salt =
+            "\(options.version) drafts=\(options.includeDrafts) strict=\(options.strict) out=\(outputPath)"
+            + (options.environment.map { " env=\($0)" } ?? "")
         // The caches do not depend on what changed: read while the inputs are stamped (and left
         // unread, abandoned, when nothing changed).
         let loaded = LoadedCaches()
@@ -81,6 +85,7 @@ public struct IncrementalBuild: Sendable {
         loading.wait()
 
         var build = BuildPipeline.Options(configPath: options.configName, includeDrafts: options.includeDrafts, strict: options.strict)
+        build.environment = options.environment
         build.pageCache = loaded.pages
         build.contentCache = loaded.contents
         build.knownDigests = inputs?.stamps.entries.mapValues(\.digest) ?? [:]
@@ -102,7 +107,9 @@ public struct IncrementalBuild: Sendable {
     private func digestInputs(
         fileSystem: DiskFileSystem, known: InputStamps, salt: String
     ) -> InputReading? {
-        guard let config = try? ConfigLoader.load(options.configName, from: fileSystem) else { return nil }
+        guard let config = try? ConfigLoader.load(options.configName, from: fileSystem, environment: options.environment) else {
+            return nil
+        }
         var folders = [config.content.directory, config.content.templates]
         if let spa = config.spa { folders.append(spa.bundle) }
         return InputFingerprint.digest(files: [options.configName], folders: folders, salt: salt, fileSystem: fileSystem, known: known)

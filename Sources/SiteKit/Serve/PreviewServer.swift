@@ -274,7 +274,7 @@ public actor PreviewServer {
             config = built.config
             result = .success(PreviewSite(result: built))
         } catch {
-            config = try? ConfigLoader.load(options.configPath, from: fileSystem)
+            config = try? ConfigLoader.load(options.configPath, from: fileSystem, environment: options.environment)
             result = .failure(error)
         }
         let elapsed = ContinuousClock.now - start

@@ -1,7 +1,16 @@
 /// "Did you mean ...?" suggestions by edit distance, as argument parsers give them.
 public enum Suggestions {
-    /// The candidate closest to `word`, if it is close enough to be a likely typo.
+    /// The candidate closest to `word`, if it is close enough to be a likely typo; else the one
+    /// candidate that `word` (three characters or more) begins, as `prod` begins `production`.
     public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+        if let typo = closestByEdits(to: word, in: candidates) { return typo }
+        let lowered = word.lowercased()
+        guard lowered.count >= 3 else { return nil }
+        let started = candidates.filter { $0.lowercased().hasPrefix(lowered) }
+        return started.count == 1 ? started.first : nil
+    }
+
+    private static func closestByEdits(to word: String, in candidates: some Sequence<String>) -> String? {
         let limit = max(2, word.count / 3)
         var best: (String, Int)?
         for candidate in candidates.sorted() {

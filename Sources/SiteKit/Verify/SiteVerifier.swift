@@ -137,10 +137,10 @@ public struct SiteVerifier: Sendable {
                     differences = VerifyComparison.apiDifferences(got: got, siteBodies: plan.siteBodies, direct: direct)
                     retryable = false
                 case .corsAllowed(let origin):
-                    differences = VerifyComparison.corsDifferences(got: got, origin: origin)
+                    differences = VerifyComparison.corsDifferences(got: got, origin: origin, backendEnv: plan.backendEnvFile)
                     retryable = false
                 case .corsRefused(let origin):
-                    differences = VerifyComparison.corsRefusalDifferences(got: got, origin: origin)
+                    differences = VerifyComparison.corsRefusalDifferences(got: got, origin: origin, backendEnv: plan.backendEnvFile)
                     retryable = false
                 case .upgradeToHTTPS:
                     differences = VerifyComparison.upgradeDifferences(got: got, httpsBase: options.base, target: probe.request.target)

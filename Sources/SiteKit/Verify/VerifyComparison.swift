@@ -60,17 +60,19 @@ public enum VerifyComparison {
     }
 
     /// Why `got` does not allow a POST from `origin` to the API; empty when it does.
-    public static func corsDifferences(got: PreviewResponse, origin: String) -> [String] {
+    public static func corsDifferences(got: PreviewResponse, origin: String, backendEnv: String = "infra/" + InfraLayout.backendEnv)
+        -> [String]
+    {
         var found: [String] = []
         if !(200..<300).contains(got.status) { found.append("status \(got.status), expected 200 or 204") }
         switch got.header("Access-Control-Allow-Origin") {
         case nil:
             found.append(
-                "no Access-Control-Allow-Origin: the backend must allow \(origin) (CORS_ALLOWED_ORIGINS in infra/\(InfraLayout.backendEnv))"
+                "no Access-Control-Allow-Origin: the backend must allow \(origin) (CORS_ALLOWED_ORIGINS in \(backendEnv))"
             )
         case let allowed? where allowed != origin && allowed != "*":
             found.append(
-                "Access-Control-Allow-Origin '\(allowed)', expected '\(origin)' (CORS_ALLOWED_ORIGINS in infra/\(InfraLayout.backendEnv))")
+                "Access-Control-Allow-Origin '\(allowed)', expected '\(origin)' (CORS_ALLOWED_ORIGINS in \(backendEnv))")
         default: break
         }
         if let methods = got.header("Access-Control-Allow-Methods"),
@@ -85,12 +87,14 @@ public enum VerifyComparison {
 
     /// Why `got`, the answer to a preflight from `origin`, which the site does not list, allows it:
     /// the backend echoes every `Origin`, or allows any with `*`. Empty when it is refused.
-    public static func corsRefusalDifferences(got: PreviewResponse, origin: String) -> [String] {
+    public static func corsRefusalDifferences(
+        got: PreviewResponse, origin: String, backendEnv: String = "infra/" + InfraLayout.backendEnv
+    ) -> [String] {
         guard let allowed = got.header("Access-Control-Allow-Origin"), allowed == origin || allowed == "*" else { return [] }
         let how = allowed == "*" ? "'*' allows every site" : "the backend echoes any Origin"
         return [
             "Access-Control-Allow-Origin '\(allowed)' for an origin the site does not list: \(how); "
-                + "allow only CORS_ALLOWED_ORIGINS from infra/\(InfraLayout.backendEnv)"
+                + "allow only CORS_ALLOWED_ORIGINS from \(backendEnv)"
         ]
     }
 

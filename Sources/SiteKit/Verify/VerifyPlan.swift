@@ -8,6 +8,8 @@ public struct VerifyPlan: Sendable {
     public var probes: [VerifyProbe]
     /// The answers the deployed site must give, from the same tables the deploy was planned from.
     public let router: PreviewRouter
+    /// The backend's dotenv file of the environment verified, as findings name it.
+    public let backendEnvFile: String
 
     /// Paths that no build makes: a page, an asset and a path below each SPA prefix.
     static let missingPage = "/site-verify-missing-page"
@@ -20,6 +22,8 @@ public struct VerifyPlan: Sendable {
     /// and state; the registered legal pages; an unknown page, a missing asset and the manifest.
     public init(site: PreviewSite, manifest: Manifest, config: SiteConfig, assets: Int? = 20) {
         router = PreviewRouter(site: site)
+        let infra = config.environment.map { "infra/\($0)/" } ?? "infra/"
+        backendEnvFile = infra + InfraLayout.backendEnv
         var probes: [VerifyProbe] = []
         var kinds: [String: ObjectKind] = [:]
         for object in manifest.objects { kinds[object.key] = object.kind }
