@@ -2,8 +2,9 @@
 # make lint: swift-format's check of every Swift file against .swift-format (no file to change, every
 # public declaration documented, no force unwraps).
 # make test: run the whole test suite: the lint, Swift tests, the deploy and publish scripts against a local AWS
-# emulator (one environment, then two side by side), the theme checks (W3C validator, axe-core), the preview in headless Chromium, and
-# site verify against the preview and against servers that answer wrongly.
+# emulator (one environment, then two side by side), the theme checks (W3C validator, axe-core), the
+# preview in headless Chromium, site verify against the preview and against servers that answer
+# wrongly, and the backend's values as pydantic-settings, python-dotenv, Node and a shell read them.
 
 .PHONY: site test lint deps tool infra clean
 
@@ -30,6 +31,7 @@ test: lint
 	./scripts/check-theme
 	./scripts/browser-test-serve
 	./scripts/test-verify
+	./scripts/test-backend-readers
 
 clean:
 	rm -rf .build dist

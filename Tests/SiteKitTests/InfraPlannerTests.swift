@@ -125,7 +125,7 @@ struct InfraPlannerTests {
             env == """
                 # The companion API's settings for this site, written by site plan-infra.
                 SITE_BASE_URL=https://d111111abcdef8.cloudfront.net
-                CORS_ALLOWED_ORIGINS=https://d111111abcdef8.cloudfront.net,http://localhost:5173
+                CORS_ALLOWED_ORIGINS='["https://d111111abcdef8.cloudfront.net","http://localhost:5173"]'
                 OAUTH_REDIRECT_URI=https://d111111abcdef8.cloudfront.net/auth/callback
                 PRIVACY_URL=https://d111111abcdef8.cloudfront.net/privacy
                 TERMS_URL=https://d111111abcdef8.cloudfront.net/terms

@@ -383,29 +383,77 @@ struct ConfigParser {
     mutating func parseOAuth(_ node: Node) -> [String: OAuthRegistration] {
         var result: [String: OAuthRegistration] = [:]
         guard let providers = reader.mapping(node, path: "oauth") else { return result }
+        let known = ["redirect_uri", "terms_url", "privacy_url", "app", "client_id_setting", "scopes"]
         for provider in providers {
             let path = "oauth.\(provider.key)"
             var registration = OAuthRegistration(redirectURI: "")
-            fields(provider.value, path: path, known: ["redirect_uri", "terms_url", "privacy_url"], required: ["redirect_uri"]) {
-                parser, key, value, keyPath in
+            fields(provider.value, path: path, known: known, required: ["redirect_uri"]) { parser, key, value, keyPath in
+                if key == "scopes" {
+                    registration.scopes = parser.parseOAuthScopes(value, provider: OAuthProvider.named(provider.key), keyPath: keyPath)
+                    return
+                }
                 guard let text = parser.reader.string(value, path: keyPath) else { return }
-                if key == "redirect_uri" {
+                switch key {
+                case "redirect_uri":
                     // Warnings (a query) are given with the route checks, once the config has loaded.
                     let errors = RedirectURIRules.check(text, provider: provider.key, at: parser.reader.location(value))
                         .filter { $0.severity == .error }
                     parser.reader.report(errors)
                     if errors.isEmpty { registration.redirectURI = text }
-                    return
+                case "app":
+                    if let app = OAuthApp(rawValue: text) {
+                        registration.app = app
+                    } else {
+                        let names = OAuthApp.allCases.map(\.rawValue)
+                        parser.reader.error(
+                            value, "'\(keyPath)' must be one of \(names.joined(separator: ", "))\(Suggestions.didYouMean(text, in: names))",
+                            hint: "name which of \(provider.key)'s apps this registration is")
+                    }
+                case "client_id_setting":
+                    if OAuthProvider.isSettingName(text) {
+                        registration.clientIDSetting = text
+                    } else {
+                        let example = OAuthProvider.named(provider.key).defaultClientIDSetting
+                        parser.reader.error(
+                            value,
+                            "'\(keyPath)' must name a backend setting (A-Z, then A-Z, 0-9 and _), such as \(example), found '\(text)'",
+                            hint: "write the name of the setting that holds the client id, never the id itself")
+                    }
+                default:
+                    guard let url = URLComponents(string: text), url.scheme == "https" || url.host == "localhost", url.host != nil else {
+                        parser.reader.error(value, "'\(keyPath)' must be an absolute https URL, found '\(text)'")
+                        return
+                    }
+                    if key == "terms_url" { registration.termsURL = text } else { registration.privacyURL = text }
                 }
-                guard let url = URLComponents(string: text), url.scheme == "https" || url.host == "localhost", url.host != nil else {
-                    parser.reader.error(value, "'\(keyPath)' must be an absolute https URL, found '\(text)'")
-                    return
-                }
-                if key == "terms_url" { registration.termsURL = text } else { registration.privacyURL = text }
             }
             if !registration.redirectURI.isEmpty { result[provider.key] = registration }
         }
         return result
+    }
+
+    /// The scopes of `oauth.<provider>.scopes`: one or more, each a scope `provider` can be sent.
+    private mutating func parseOAuthScopes(_ node: Node, provider: OAuthProvider, keyPath: String) -> [String]? {
+        guard let items = reader.strings(node, path: keyPath) else { return nil }
+        if items.isEmpty {
+            reader.error(
+                node, "'\(keyPath)' must list at least one scope",
+                hint: "remove \(keyPath) for \(provider.name)'s default, or list the scopes the app asks for")
+            return nil
+        }
+        var scopes: [String] = []
+        for (index, (scope, itemNode)) in items.enumerated() {
+            locations["\(keyPath)[\(index)]"] = reader.location(itemNode)
+            if let problem = provider.scopeProblem(scope) {
+                let list = scope.split(separator: " ").joined(separator: ", ")
+                reader.error(
+                    itemNode, "'\(keyPath)[\(index)]' \(problem)",
+                    hint: scope.contains(" ") ? "write each scope as an item of a list: [\(list)]" : nil)
+            } else {
+                scopes.append(scope)
+            }
+        }
+        return scopes.count == items.count ? scopes : nil
     }
 
     /// A folder inside the project: relative, without `..`.

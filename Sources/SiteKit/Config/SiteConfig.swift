@@ -122,6 +122,13 @@ public struct OAuthRegistration: Sendable, Equatable {
     public var termsURL: String?
     /// The Privacy Policy URL, absolute, when the provider asks for one.
     public var privacyURL: String?
+    /// Which of the provider's apps this is (`app`, default `production`).
+    public var app: OAuthApp = .production
+    /// The name of the backend setting that holds the app's client id (`client_id_setting`); nil
+    /// for the provider's default (see ``OAuthProvider/defaultClientIDSetting``).
+    public var clientIDSetting: String?
+    /// The scopes the app asks for (`scopes`); nil for the provider's default.
+    public var scopes: [String]?
 }
 
 /// What `plan-infra` needs to name and shape the AWS resources.

@@ -1,5 +1,5 @@
 /// What the companion API backend must be configured with, derived from the same config: its
-/// allowed CORS origins, the OAuth redirect URI and the legal page URLs.
+/// allowed CORS origins, the OAuth redirect URIs and apps, and the legal page URLs.
 public struct BackendValues: Sendable, Equatable {
     /// Exact origins, production first; never `*`.
     public var allowedOrigins: [String]
@@ -9,18 +9,35 @@ public struct BackendValues: Sendable, Equatable {
     public var legalURLs: [String: String]
     /// The site's production origin (`site.base_url`): `SITE_BASE_URL` in `backend/backend.env`.
     public var baseURL: String
+    /// The authorization request of each provider under `oauth`, by provider.
+    public var authorizations: [String: OAuthAuthorization]
+
+    /// One line of `backend/backend.env`: the setting, its value and the config key it comes from.
+    struct Setting: Equatable {
+        var name: String
+        var value: String
+        var keyPath: String
+    }
 
     /// The values for `config`; fails, located where each was declared, when a redirect URI is one
-    /// a provider would reject, so that none reaches the backend's files.
+    /// a provider would reject or a value is one `backend/backend.env` cannot hold, so that none
+    /// reaches the backend's files.
     public init(config: SiteConfig) throws(DiagnosticError) {
         let errors = Self.findings(config: config).filter { $0.severity == .error }
         if !errors.isEmpty { throw DiagnosticError(errors) }
+        self.init(unchecked: config)
+    }
+
+    /// The values for `config`, as they are, checked or not.
+    init(unchecked config: SiteConfig) {
         baseURL = config.site.baseURL
         var origins = [config.site.baseURL]
         for origin in config.site.allowedOrigins where !origins.contains(origin) { origins.append(origin) }
         allowedOrigins = origins
         redirectURIs = Self.redirectURIs(config: config).mapValues(\.uri)
         legalURLs = config.pages.mapValues { config.site.baseURL + $0 }
+        authorizations = Dictionary(
+            uniqueKeysWithValues: config.oauth.map { ($0.key, OAuthAuthorization(provider: $0.key, registration: $0.value)) })
     }
 
     /// The redirect URIs exported for `config`, by provider, with where each was declared: those of
@@ -34,38 +51,67 @@ public struct BackendValues: Sendable, Equatable {
         return redirects
     }
 
-    /// What ``RedirectURIRules`` finds in the redirect URIs the backend would get.
+    /// What ``RedirectURIRules`` finds in the redirect URIs the backend would get, and each value
+    /// that no quoting of ``DotenvValue`` keeps the same for every reader of `backend/backend.env`.
     public static func findings(config: SiteConfig) -> [Diagnostic] {
-        redirectURIs(config: config).sorted { $0.key < $1.key }.flatMap { provider, redirect in
+        let redirects = redirectURIs(config: config).sorted { $0.key < $1.key }.flatMap { provider, redirect in
             RedirectURIRules.check(redirect.uri, provider: provider, at: redirect.location)
         }
+        let unwritable = BackendValues(unchecked: config).settings.filter { DotenvValue.written($0.value) == nil }.map { setting in
+            Diagnostic.error(
+                config.location(of: setting.keyPath),
+                "\(setting.name) \(setting.value) cannot be written to backend/backend.env so that python-dotenv, Node and a shell all read it as it is: it holds a control character, or a single quote with one of '\\', '\"', '$' or '`'",
+                hint: "percent-encode the character in the URL (' as %27, $ as %24)")
+        }
+        return redirects + unwritable
     }
 
-    /// `KEY=value` lines for a dotenv file.
-    public var dotenv: String {
-        var lines = [
-            "# The companion API's settings for this site, written by site plan-infra.",
-            "SITE_BASE_URL=\(baseURL)",
-            "CORS_ALLOWED_ORIGINS=\(allowedOrigins.joined(separator: ","))",
+    /// The settings of `backend/backend.env`, in the order they are written: `SITE_BASE_URL`,
+    /// `CORS_ALLOWED_ORIGINS` (a JSON array), the redirect URIs and the legal URLs.
+    var settings: [Setting] {
+        var settings = [
+            Setting(name: "SITE_BASE_URL", value: baseURL, keyPath: "site.base_url"),
+            Setting(name: "CORS_ALLOWED_ORIGINS", value: Self.jsonArray(allowedOrigins), keyPath: "site.allowed_origins"),
         ]
         for (provider, uri) in redirectURIs.sorted(by: { $0.key < $1.key }) {
-            let name = provider == "default" ? "OAUTH_REDIRECT_URI" : "OAUTH_\(Self.envName(provider))_REDIRECT_URI"
-            lines.append("\(name)=\(uri)")
+            if provider == "default" {
+                settings.append(Setting(name: "OAUTH_REDIRECT_URI", value: uri, keyPath: "spa.oauth_callback"))
+            } else {
+                settings.append(
+                    Setting(name: "OAUTH_\(Self.envName(provider))_REDIRECT_URI", value: uri, keyPath: "oauth.\(provider).redirect_uri"))
+            }
         }
         for (page, url) in legalURLs.sorted(by: { $0.key < $1.key }) {
-            lines.append("\(Self.envName(page))_URL=\(url)")
+            settings.append(Setting(name: "\(Self.envName(page))_URL", value: url, keyPath: "pages.\(page)"))
+        }
+        return settings
+    }
+
+    /// `NAME=value` lines for a dotenv file, each value written as ``DotenvValue`` says, so that
+    /// python-dotenv, pydantic-settings (whose `list[str]` fields read JSON), Node's
+    /// `process.loadEnvFile` and a shell read the same values.
+    public var dotenv: String {
+        var lines = ["# The companion API's settings for this site, written by site plan-infra."]
+        for setting in settings {
+            if let value = DotenvValue.written(setting.value) {
+                lines.append("\(setting.name)=\(value)")
+            } else {
+                lines.append("# \(setting.name) is left out: no quoting keeps its value the same for every reader")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// The same values as the JSON object of `backend/backend.json`: `base_url`,
-    /// `cors_allowed_origins`, `oauth_redirect_uris` and `legal_urls`.
+    /// `cors_allowed_origins`, `oauth_redirect_uris`, `legal_urls`, and `oauth`, each provider's
+    /// authorization request with its test vector.
     public var json: JSONValue {
         [
             "base_url": .string(baseURL),
             "cors_allowed_origins": .array(allowedOrigins.map { .string($0) }),
             "oauth_redirect_uris": .object(redirectURIs.mapValues { .string($0) }),
             "legal_urls": .object(legalURLs.mapValues { .string($0) }),
+            "oauth": .object(authorizations.mapValues(\.json)),
         ]
     }
 
@@ -81,10 +127,31 @@ public struct BackendValues: Sendable, Equatable {
         }
         lines.append("")
         lines.append("Register them exactly: scheme, host, path and no trailing slash must match.")
+        if !authorizations.isEmpty {
+            lines.append("")
+            lines.append("Apps:")
+            for (provider, authorization) in authorizations.sorted(by: { $0.key < $1.key }) {
+                let scopes = authorization.scopes.isEmpty ? "no scopes" : "scopes \(authorization.scopes.joined(separator: " "))"
+                lines.append(
+                    "  \(provider): the \(authorization.app.rawValue) app; its client id goes in the backend setting \(authorization.clientIDSetting); \(scopes)"
+                )
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
     static func envName(_ text: String) -> String {
         String(text.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    }
+
+    /// `strings` as a JSON array on one line, with no spaces: `["a","b"]`.
+    static func jsonArray(_ strings: [String]) -> String {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        for (index, string) in strings.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONValue.writeString(string, into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
     }
 }
