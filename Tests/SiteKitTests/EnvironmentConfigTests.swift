@@ -93,6 +93,18 @@ struct EnvironmentConfigTests {
         #expect(config.oauth["tiktok"]?.redirectURI == "https://preview-\(slot).acme.example/auth/callback")
     }
 
+    @Test("a slot's registration text names its environment and lists every slot's redirect URI")
+    func poolRegistration() throws {
+        let text = try BackendValues(config: Self.load("preview-2")).registration
+        #expect(text.hasPrefix("What to register in the OAuth provider's developer portal for the environment preview-2\n"))
+        #expect(text.contains("  https://preview-2.acme.example/auth/callback  (tiktok)\n\nRegister them exactly"))
+        #expect(
+            text.contains(
+                "  https://preview-1.acme.example/auth/callback  (tiktok)\n  https://preview-2.acme.example/auth/callback  (tiktok)\n"))
+        let production = try BackendValues(config: Self.load("production")).registration
+        #expect(!production.contains("preview") && !production.contains("staging"))
+    }
+
     @Test("without environments the config is read as it always was, and --env is an error")
     func withoutEnvironments() throws {
         let plain = ConfigLoaderTests.base

@@ -33,6 +33,12 @@ enum EnvironmentRules {
                 }
             }
         }
+        for index in configs.indices where configs[index].environmentSection != configs[index].environment {
+            let pool = configs.filter { $0.environmentSection == configs[index].environmentSection }
+            for provider in configs[index].oauth.keys {
+                configs[index].poolRedirectURIs[provider] = pool.compactMap { $0.oauth[provider]?.redirectURI }
+            }
+        }
         var diagnostics = found.map { diagnostic, names in
             var diagnostic = diagnostic
             if names.count < environments.environments.count { diagnostic.message += " (\(Self.naming(names)))" }

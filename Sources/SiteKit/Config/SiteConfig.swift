@@ -30,6 +30,9 @@ public struct SiteConfig: Sendable, Equatable {
     /// The key under `environments:` that defines ``environment``: its name, or for a slot of a
     /// pool the pool's (`preview` for `preview-1`).
     public var environmentSection: String?
+    /// For a slot of a pool: every slot's redirect URI, in slot order, by provider, which the app
+    /// the slots share must have registered before a pull request is deployed to any of them.
+    public var poolRedirectURIs: [String: [String]] = [:]
     /// Every environment of the file, in the order written; empty without `environments:`.
     public var environments: [String] = []
     /// The key paths the environment's own section set (`site.base_url`, `infra.bucket`, ...).

@@ -11,6 +11,18 @@ public struct BackendValues: Sendable, Equatable {
     public var baseURL: String
     /// The authorization request of each provider under `oauth`, by provider.
     public var authorizations: [String: OAuthAuthorization]
+    /// The environment the values are for; nil without environments.
+    public var environment: String?
+    /// For a slot of a pool: the pool, whose slots share their OAuth apps.
+    public var pool: Pool?
+
+    /// A pool of preview slots, as its slots' registrations need it.
+    public struct Pool: Sendable, Equatable {
+        /// The pool's key under `environments:` (`preview`).
+        public var name: String
+        /// Every slot's redirect URI, in slot order, by provider.
+        public var redirectURIs: [String: [String]]
+    }
 
     /// One line of `backend/backend.env`: the setting, its value and the config key it comes from.
     struct Setting: Equatable {
@@ -38,6 +50,10 @@ public struct BackendValues: Sendable, Equatable {
         legalURLs = config.pages.mapValues { config.site.baseURL + $0 }
         authorizations = Dictionary(
             uniqueKeysWithValues: config.oauth.map { ($0.key, OAuthAuthorization(provider: $0.key, registration: $0.value)) })
+        environment = config.environment
+        if let section = config.environmentSection, section != config.environment {
+            pool = Pool(name: section, redirectURIs: config.poolRedirectURIs)
+        }
     }
 
     /// The redirect URIs exported for `config`, by provider, with where each was declared: those of
@@ -117,7 +133,9 @@ public struct BackendValues: Sendable, Equatable {
 
     /// What to enter in each OAuth provider's developer portal.
     public var registration: String {
-        var lines = ["What to register in the OAuth provider's developer portal", ""]
+        var lines = [
+            "What to register in the OAuth provider's developer portal" + (environment.map { " for the environment \($0)" } ?? ""), "",
+        ]
         lines.append("Web/website URL:      \(baseURL)/")
         if let terms = legalURLs["terms"] { lines.append("Terms of Service URL: \(terms)") }
         if let privacy = legalURLs["privacy"] { lines.append("Privacy Policy URL:   \(privacy)") }
@@ -127,6 +145,14 @@ public struct BackendValues: Sendable, Equatable {
         }
         lines.append("")
         lines.append("Register them exactly: scheme, host, path and no trailing slash must match.")
+        if let pool, !pool.redirectURIs.isEmpty {
+            lines.append("")
+            lines.append("The slots of the pool \(pool.name) share their apps: register the redirect URIs of every slot")
+            lines.append("before a pull request is deployed to one, so that it can sign in at once:")
+            for (provider, uris) in pool.redirectURIs.sorted(by: { $0.key < $1.key }) {
+                for uri in uris { lines.append("  \(uri)  (\(provider))") }
+            }
+        }
         if !authorizations.isEmpty {
             lines.append("")
             lines.append("Apps:")
