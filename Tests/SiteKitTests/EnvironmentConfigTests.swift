@@ -105,6 +105,62 @@ struct EnvironmentConfigTests {
         #expect(!production.contains("preview") && !production.contains("staging"))
     }
 
+    /// The config with production's host left for its first deploy to name.
+    static let pendingProduction = config.replacingOccurrences(of: "      base_url: https://acme.example\n", with: "")
+        .replacingOccurrences(of: "        redirect_uri: https://acme.example/auth/callback\n", with: "        app: production\n")
+
+    @Test("before its first deploy an environment's host is pending: planned on pending.invalid, warned about, told what to set")
+    func pendingHost() throws {
+        let config = try Self.load("production", Self.pendingProduction)
+        #expect(config.site.isPending && config.site.baseURL == "https://pending.invalid")
+        #expect(config.pendingKeys == ["site.base_url", "oauth.tiktok.redirect_uri"])
+        #expect(config.oauth["tiktok"]?.redirectURI == "https://pending.invalid/auth/callback")
+        #expect(
+            FirstDeploy.instructions(config: config, domain: "d1.cloudfront.net")
+                == "Set in site.yml: environments.production.site.base_url: https://d1.cloudfront.net, "
+                + "environments.production.oauth.tiktok.redirect_uri: https://d1.cloudfront.net/auth/callback, "
+                + "environments.production.oauth.tiktok.terms_url: https://d1.cloudfront.net/terms. "
+                + "Then run site build --env production and site plan-infra --env production again and run this deploy again, "
+                + "and register the Terms, Privacy and redirect URIs on https://d1.cloudfront.net with tiktok "
+                + "(backend/oauth-registration.txt lists them after the next plan-infra).")
+        let before = FirstDeploy.findings(config: config, deployedDomain: nil)
+        #expect(before.map(\.severity) == [.warning])
+        #expect(before.first?.message.hasPrefix("environment production has no site.base_url until its first deploy") == true)
+        let after = FirstDeploy.findings(config: config, deployedDomain: "d1.cloudfront.net")
+        #expect(
+            after.first?.message.hasPrefix("environment production: the first deploy's distribution answers at https://d1.cloudfront.net")
+                == true)
+        #expect(after.first?.hint == FirstDeploy.instructions(config: config, domain: "d1.cloudfront.net"))
+        #expect(FirstDeploy.domain(inDeployedEnv: "DISTRIBUTION_ID=E1\nDISTRIBUTION_DOMAIN=d1.cloudfront.net\n") == "d1.cloudfront.net")
+
+        let backend = try BackendValues(config: config)
+        #expect(backend.dotenv.contains("# PENDING until the first deploy names the site's host"))
+        #expect(backend.registration.contains("PENDING: register nothing yet."))
+        // Staging, with its host set, has nothing pending.
+        #expect(try Self.load("staging", Self.pendingProduction).pendingKeys.isEmpty)
+    }
+
+    @Test("a pending host is a warning, so plan-infra --strict fails until site.yml names it")
+    func pendingIsStrictError() throws {
+        var files = TestProject.files
+        files["site.yml"] = Self.pendingProduction
+        var options = BuildPipeline.Options(strict: true)
+        options.environment = "production"
+        let lines = failureLines { try BuildPipeline(options: options).run(fileSystem: MemoryFileSystem(files)) }
+        #expect(lines.contains { $0.hasPrefix("site.yml:28:3: error: environment production has no site.base_url") }, "\(lines)")
+    }
+
+    @Test("the slots of a pool need their host in advance")
+    func pendingPool() {
+        let text = Self.config.replacingOccurrences(of: "      base_url: https://preview-{slot}.acme.example\n", with: "")
+            .replacingOccurrences(
+                of: "        redirect_uri: https://preview-{slot}.acme.example/auth/callback\n", with: "        app: sandbox\n")
+        #expect(
+            failureLines { try Self.load(nil, text) } == [
+                "site.yml:38:3: error: the slots of environments.preview need site.base_url: their redirect URIs must be registered before a pull request is deployed to one"
+            ])
+    }
+
     @Test("without environments the config is read as it always was, and --env is an error")
     func withoutEnvironments() throws {
         let plain = ConfigLoaderTests.base

@@ -128,6 +128,11 @@ extension BuildStep {
             ]
         findings += SecretScanner.scan(Array(scanned), fileSystem: context.fileSystem, sharedSources: shared)
         findings += pages.flatMap(\.warnings) + context.templateFindings
+        if config.site.isPending {
+            let deployed = (config.environment.map { "infra/\($0)/" } ?? "infra/") + DeployScript.deployedEnv
+            let domain = (try? context.fileSystem.readText(deployed)).flatMap(FirstDeploy.domain(inDeployedEnv:))
+            findings += FirstDeploy.findings(config: config, deployedDomain: domain)
+        }
         if context.options.strict {
             findings = findings.map { Diagnostic(.error, at: $0.location, $0.message, hint: $0.hint) }
         }

@@ -19,6 +19,8 @@ struct ConfigEnvironments {
         var section: String
         /// The number of a slot of a pool; nil for a named environment.
         var slot: Int?
+        /// Where its key under `environments:` is.
+        var location = SourceLocation(file: "")
     }
 
     /// The keys an environment may set, by section; `nil`: any key of the section.
@@ -58,6 +60,8 @@ struct ConfigEnvironments {
     /// replaced. Every node keeps its place in the file, so a finding points at the line that
     /// set the value. `written` gets the key path of every value the overlay set.
     static func lay(_ overlay: Node, over base: Node, path: String = "", written: inout Set<String>) -> Node {
+        // A section written with nothing under it (`site:` alone) sets nothing.
+        if case .mapping = base, isEmpty(overlay) { return base }
         guard case .mapping(let baseMapping) = base, case .mapping(let overlayMapping) = overlay else {
             written.insert(path)
             return overlay
@@ -74,6 +78,12 @@ struct ConfigEnvironments {
             }
         }
         return .mapping(Node.Mapping(pairs, baseMapping.tag, baseMapping.style, baseMapping.mark))
+    }
+
+    /// Whether `node` is a value written as nothing (`key:` alone, `~`, `null`).
+    static func isEmpty(_ node: Node) -> Bool {
+        guard case .scalar(let scalar) = node, scalar.style == .plain else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
     /// `node` with every `{slot}` in its text values (not its keys) replaced by `slot`.
@@ -110,6 +120,8 @@ extension ConfigParser {
         }
         var seen: [String: Node] = [:]
         func add(_ name: String, at node: Node, _ environment: ConfigEnvironments.Environment, parser: inout ConfigParser) {
+            var environment = environment
+            environment.location = parser.reader.location(node)
             if seen[name] != nil {
                 parser.reader.error(node, "environment '\(name)' is defined twice", hint: "rename one of them")
                 return
@@ -125,7 +137,8 @@ extension ConfigParser {
                     hint: "such as staging, production or preview")
                 continue
             }
-            guard let overlay = reader.mapping(entry.value, path: path) else { continue }
+            let overlayNode = ConfigEnvironments.isEmpty(entry.value) ? Node.mapping(Node.Mapping([])) : entry.value
+            guard let overlay = reader.mapping(overlayNode, path: path) else { continue }
             let slotsEntry = overlay.first { $0.key == "slots" }
             checkOverlay(overlay, path: path)
             let rest = Node.mapping(Node.Mapping(overlay.filter { $0.key != "slots" }.map { ($0.keyNode, $0.value) }))
@@ -183,7 +196,9 @@ extension ConfigParser {
                 }
                 continue
             }
-            guard let allowed, let keys = reader.mapping(entry.value, path: keyPath) else { continue }
+            guard let allowed, !ConfigEnvironments.isEmpty(entry.value), let keys = reader.mapping(entry.value, path: keyPath) else {
+                continue
+            }
             for key in keys where !allowed.contains(key.key) {
                 // Keys of no section at all are reported by the section's own reading, with a suggestion.
                 guard ConfigParser.knownKeys[entry.key]?.contains(key.key) == true else { continue }

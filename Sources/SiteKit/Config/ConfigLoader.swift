@@ -68,6 +68,9 @@ struct ConfigParser {
     var reader: YAMLReader
     let file: String
     var locations: [String: SourceLocation] = [:]
+    /// Whether `site.base_url` may be left out: an environment whose distribution does not exist
+    /// yet, so its `*.cloudfront.net` name is unknown.
+    var allowsPendingBaseURL = false
 
     init(reader: YAMLReader, file: String) {
         self.reader = reader
@@ -104,11 +107,22 @@ struct ConfigParser {
         let api = section["api"].flatMap { parseAPI($0.value) }
         let cache = section["cache"].map { parseCache($0.value) } ?? CacheSettings()
         let infra = section["infra"].map { parseInfra($0.value) } ?? InfraSettings()
-        let oauth = section["oauth"].map { parseOAuth($0.value) } ?? [:]
+        var oauth = section["oauth"].map { parseOAuth($0.value, pending: site?.isPending == true) } ?? [:]
         guard let site else { return nil }
-        return SiteConfig(
+        var pending: [String] = []
+        if site.isPending {
+            pending.append("site.base_url")
+            // The redirect URI left out until the host is known is the callback route on it.
+            for provider in oauth.keys.sorted() where oauth[provider]?.redirectURI.isEmpty == true {
+                oauth[provider]?.redirectURI = site.baseURL + (spa?.oauthCallback ?? "/")
+                pending.append("oauth.\(provider).redirect_uri")
+            }
+        }
+        var config = SiteConfig(
             file: file, site: site, pages: pages, content: content, spa: spa, api: api, cache: cache,
             infra: infra, oauth: oauth, locations: locations)
+        config.pendingKeys = pending
+        return config
     }
 
     /// Reads the keys of a mapping section through `read`, which returns false for unknown keys.
@@ -134,7 +148,7 @@ struct ConfigParser {
     mutating func parseSite(_ node: Node) -> SiteIdentity? {
         var identity = SiteIdentity(
             name: "", legalName: "", contactEmail: "", address: "", language: "en", baseURL: "", allowedOrigins: [])
-        let required = ["name", "legal_name", "contact_email", "base_url"]
+        let required = ["name", "legal_name", "contact_email"] + (allowsPendingBaseURL ? [] : ["base_url"])
         let known = Self.knownKeys["site", default: []]
         let before = reader.diagnostics.diagnostics.count
         fields(node, path: "site", known: known, required: required) { parser, key, value, keyPath in
@@ -184,6 +198,7 @@ struct ConfigParser {
                 }
             }
         }
+        if identity.baseURL.isEmpty, allowsPendingBaseURL { identity.baseURL = SiteIdentity.pendingBaseURL }
         return reader.diagnostics.diagnostics.count == before ? identity : nil
     }
 
@@ -380,14 +395,16 @@ struct ConfigParser {
         return settings
     }
 
-    mutating func parseOAuth(_ node: Node) -> [String: OAuthRegistration] {
+    /// The `oauth:` section; with `pending` (no `site.base_url` yet), a provider's `redirect_uri`
+    /// may be left out, and is then the callback route on the host once it is known.
+    mutating func parseOAuth(_ node: Node, pending: Bool = false) -> [String: OAuthRegistration] {
         var result: [String: OAuthRegistration] = [:]
         guard let providers = reader.mapping(node, path: "oauth") else { return result }
         let known = ["redirect_uri", "terms_url", "privacy_url", "app", "client_id_setting", "scopes"]
         for provider in providers {
             let path = "oauth.\(provider.key)"
             var registration = OAuthRegistration(redirectURI: "")
-            fields(provider.value, path: path, known: known, required: ["redirect_uri"]) { parser, key, value, keyPath in
+            fields(provider.value, path: path, known: known, required: pending ? [] : ["redirect_uri"]) { parser, key, value, keyPath in
                 if key == "scopes" {
                     registration.scopes = parser.parseOAuthScopes(value, provider: OAuthProvider.named(provider.key), keyPath: keyPath)
                     return
@@ -427,7 +444,7 @@ struct ConfigParser {
                     if key == "terms_url" { registration.termsURL = text } else { registration.privacyURL = text }
                 }
             }
-            if !registration.redirectURI.isEmpty { result[provider.key] = registration }
+            if !registration.redirectURI.isEmpty || pending { result[provider.key] = registration }
         }
         return result
     }

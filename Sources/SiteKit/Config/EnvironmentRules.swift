@@ -18,9 +18,11 @@ enum EnvironmentRules {
             var written = Set<String>()
             let root = ConfigEnvironments.lay(environment.overlay, over: shared, written: &written)
             var parser = ConfigParser(reader: YAMLReader(file: file), file: file)
+            parser.allowsPendingBaseURL = true
             if var config = parser.parse(root) {
                 config.environment = environment.name
                 config.environmentSection = environment.section
+                config.locations["environments.\(environment.section)"] = environment.location
                 config.environments = environments.names
                 config.environmentKeys = written
                 configs.append(config)
@@ -70,6 +72,17 @@ enum EnvironmentRules {
         for (index, config) in configs.enumerated() {
             let name = config.environment ?? ""
             let section = "environments.\(config.environmentSection ?? name)"
+            if config.site.isPending, config.environmentSection != name,
+                configs.first(where: { $0.environmentSection == config.environmentSection })?.environment == name
+            {
+                findings.append(
+                    .error(
+                        config.location(of: section),
+                        "the slots of \(section) need site.base_url: their redirect URIs must be registered before a pull request is deployed to one",
+                        hint:
+                            "write a host of your own with {slot} in it, such as https://preview-{slot}.example.com, with infra.aliases and infra.certificate_arn"
+                    ))
+            }
             for other in configs[..<index] {
                 let otherName = other.environment ?? ""
                 if let bucket = config.infra.bucket, bucket == other.infra.bucket {
@@ -81,7 +94,7 @@ enum EnvironmentRules {
                                 ? "write {slot} in \(section).infra.bucket, so that each slot has its own"
                                 : "give \(name) its own bucket in \(section).infra.bucket"))
                 }
-                if !config.site.host.isEmpty, config.site.host == other.site.host {
+                if !config.site.host.isEmpty, !config.site.isPending, config.site.host == other.site.host {
                     findings.append(
                         .error(
                             config.location(of: "site.base_url"),
@@ -110,7 +123,7 @@ enum EnvironmentRules {
         let name = config.environment ?? ""
         let section = "environments.\(config.environmentSection ?? name)"
         var hosts: [String: String] = [:]
-        for other in others where !other.site.host.isEmpty && other.site.host != config.site.host {
+        for other in others where !other.site.host.isEmpty && !other.site.isPending && other.site.host != config.site.host {
             hosts[other.site.host] = other.environment ?? ""
             for alias in other.infra.aliases { hosts[alias.lowercased()] = other.environment ?? "" }
         }

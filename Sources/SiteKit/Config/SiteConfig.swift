@@ -30,6 +30,9 @@ public struct SiteConfig: Sendable, Equatable {
     /// The key under `environments:` that defines ``environment``: its name, or for a slot of a
     /// pool the pool's (`preview` for `preview-1`).
     public var environmentSection: String?
+    /// The key paths whose values wait for the first deploy's host (`site.base_url`,
+    /// `oauth.tiktok.redirect_uri`); empty when every value is set.
+    public var pendingKeys: [String] = []
     /// For a slot of a pool: every slot's redirect URI, in slot order, by provider, which the app
     /// the slots share must have registered before a pull request is deployed to any of them.
     public var poolRedirectURIs: [String: [String]] = [:]
@@ -60,6 +63,13 @@ public struct SiteIdentity: Sendable, Equatable {
     public var baseURL: String
     /// Extra origins the API must accept (local development servers).
     public var allowedOrigins: [String]
+
+    /// The origin an environment has before its first deploy, while its `*.cloudfront.net` name is
+    /// unknown: `.invalid` never resolves, so nothing planned with it can reach a real site.
+    public static let pendingBaseURL = "https://pending.invalid"
+
+    /// Whether `site.base_url` is left out until the first deploy names the host.
+    public var isPending: Bool { baseURL == Self.pendingBaseURL }
 
     /// The host of ``baseURL``, lower-case; empty when it has none.
     public var host: String { URL(string: baseURL)?.host?.lowercased() ?? "" }

@@ -15,6 +15,8 @@ public struct BackendValues: Sendable, Equatable {
     public var environment: String?
     /// For a slot of a pool: the pool, whose slots share their OAuth apps.
     public var pool: Pool?
+    /// The config keys that wait for the first deploy's host (``SiteConfig/pendingKeys``).
+    public var pending: [String] = []
 
     /// A pool of preview slots, as its slots' registrations need it.
     public struct Pool: Sendable, Equatable {
@@ -51,6 +53,7 @@ public struct BackendValues: Sendable, Equatable {
         authorizations = Dictionary(
             uniqueKeysWithValues: config.oauth.map { ($0.key, OAuthAuthorization(provider: $0.key, registration: $0.value)) })
         environment = config.environment
+        pending = config.pendingKeys
         if let section = config.environmentSection, section != config.environment {
             pool = Pool(name: section, redirectURIs: config.poolRedirectURIs)
         }
@@ -108,6 +111,10 @@ public struct BackendValues: Sendable, Equatable {
     /// `process.loadEnvFile` and a shell read the same values.
     public var dotenv: String {
         var lines = ["# The companion API's settings for this site, written by site plan-infra."]
+        if !pending.isEmpty {
+            lines.append("# PENDING until the first deploy names the site's host (\(pending.joined(separator: ", ")) in site.yml):")
+            lines.append("# every URL and origin below is on \(SiteIdentity.pendingBaseURL), which never resolves.")
+        }
         for setting in settings {
             if let value = DotenvValue.written(setting.value) {
                 lines.append("\(setting.name)=\(value)")
@@ -128,6 +135,7 @@ public struct BackendValues: Sendable, Equatable {
             "oauth_redirect_uris": .object(redirectURIs.mapValues { .string($0) }),
             "legal_urls": .object(legalURLs.mapValues { .string($0) }),
             "oauth": .object(authorizations.mapValues(\.json)),
+            "pending": .array(pending.map { .string($0) }),
         ]
     }
 
@@ -136,6 +144,11 @@ public struct BackendValues: Sendable, Equatable {
         var lines = [
             "What to register in the OAuth provider's developer portal" + (environment.map { " for the environment \($0)" } ?? ""), "",
         ]
+        if !pending.isEmpty {
+            lines.append("PENDING: register nothing yet. The site's host is known only after its first deploy;")
+            lines.append("then set \(pending.joined(separator: ", ")) in site.yml and plan again.")
+            lines.append("")
+        }
         lines.append("Web/website URL:      \(baseURL)/")
         if let terms = legalURLs["terms"] { lines.append("Terms of Service URL: \(terms)") }
         if let privacy = legalURLs["privacy"] { lines.append("Privacy Policy URL:   \(privacy)") }

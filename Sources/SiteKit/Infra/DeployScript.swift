@@ -30,8 +30,16 @@ public enum DeployScript {
     /// always gives the same text.
     ///
     /// `siteHost` is the host of `site.base_url`: after the distribution exists, the script stops
-    /// when it is another `*.cloudfront.net` name than the one CloudFront gave the distribution.
-    public static func render(names: InfraNames, siteHost: String, layout: InfraLayout.Type = InfraLayout.self) -> String {
+    /// when it is another `*.cloudfront.net` name than the one CloudFront gave the distribution,
+    /// or the pending host of an environment before its first deploy, saying what to do:
+    /// `firstDeploy` is that text for a given domain (``FirstDeploy/instructions(config:domain:)``).
+    public static func render(
+        names: InfraNames, siteHost: String, firstDeploy: (String) -> String = { _ in "" },
+        layout: InfraLayout.Type = InfraLayout.self
+    ) -> String {
+        let marker = "@DISTRIBUTION_DOMAIN@"
+        let instructions = escapedForDoubleQuotes(firstDeploy(marker)).replacingOccurrences(of: marker, with: "$distribution_domain")
+        let pendingHost = URL(string: SiteIdentity.pendingBaseURL)?.host ?? "pending.invalid"
         let path = { (relative: String) in "\"$here/\(escapedForDoubleQuotes(relative))\"" }
         let file = { (relative: String) in "\"file://$here/\(escapedForDoubleQuotes(relative))\"" }
         let inputFiles = [
@@ -383,9 +391,11 @@ public enum DeployScript {
 
             # The host the OAuth providers know is the host that must answer.
             case "$site_host" in
+                \#(pendingHost))
+                    fail "this is the first deploy: the distribution answers at $distribution_domain, and the pages, OAuth and CORS values are planned on \#(pendingHost) until site.yml names it. \#(instructions)" ;;
                 *.cloudfront.net)
                     if [ "$site_host" != "$distribution_domain" ]; then
-                        fail "site.base_url names $site_host, but this distribution answers at $distribution_domain. Set site.base_url: https://$distribution_domain in site.yml, with the OAuth redirect URIs and legal URLs there that name the old host (or serve a domain of your own with infra.aliases and infra.certificate_arn), run site build and site plan-infra again, run this script again, and register the new Terms, Privacy and redirect URIs with every OAuth provider (backend/oauth-registration.txt)"
+                        fail "site.base_url names $site_host, but this distribution answers at $distribution_domain. Set site.base_url: https://$distribution_domain in site.yml, with the OAuth redirect URIs and legal URLs there that name the old host (or serve a domain of your own with infra.aliases and infra.certificate_arn), run site build and site plan-infra again, run this script again, and register the new Terms, Privacy and redirect URIs with every OAuth provider (backend/oauth-registration.txt). \#(instructions)"
                     fi ;;
             esac
 

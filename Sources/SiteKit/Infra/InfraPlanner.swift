@@ -79,7 +79,7 @@ public struct InfraPlanner: Sendable {
     /// `infra.certificate_arn`, checked with the config).
     static func hostFindings(_ config: SiteConfig) -> [Diagnostic] {
         let host = config.site.host
-        guard !host.isEmpty, !host.hasSuffix(".cloudfront.net"),
+        guard !host.isEmpty, !config.site.isPending, !host.hasSuffix(".cloudfront.net"),
             !config.infra.aliases.contains(where: { $0.lowercased() == host })
         else { return [] }
         return [
@@ -117,7 +117,10 @@ public struct InfraPlanner: Sendable {
         files[InfraLayout.backendEnv] = Data(backend.dotenv.utf8)
         try json(InfraLayout.backendJSON, backend.json)
         files[InfraLayout.oauthRegistration] = Data(backend.registration.utf8)
-        files[InfraLayout.deployScript] = Data(DeployScript.render(names: names, siteHost: config.site.host).utf8)
+        files[InfraLayout.deployScript] = Data(
+            DeployScript.render(
+                names: names, siteHost: config.site.host, firstDeploy: { FirstDeploy.instructions(config: config, domain: $0) }
+            ).utf8)
         files[InfraLayout.previousManifestScript] = Data(PublishFiles.previousManifestScript(names: names).utf8)
         return files
     }
