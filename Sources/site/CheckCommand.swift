@@ -38,8 +38,9 @@ struct CheckCommand: ParsableCommand {
                     console.line("\(project.displayPrefix)\(DiagnosticRenderer.position(link.location)): external: \(link.url)")
                 }
             }
+            let environment = context.config?.environment.map { " of \($0)" } ?? ""
             console.line(
-                "Checked \(report.pagesChecked) pages, \(report.linksChecked) links (\(report.externalLinks.count) external, not fetched) in \(console.elapsed): \(DiagnosticRenderer.summary(context.warnings))"
+                "Checked \(report.pagesChecked) pages\(environment), \(report.linksChecked) links (\(report.externalLinks.count) external, not fetched) in \(console.elapsed): \(DiagnosticRenderer.summary(context.warnings))"
             )
         } catch {
             throw console.failure(error)

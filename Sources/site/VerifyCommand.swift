@@ -70,7 +70,7 @@ struct VerifyCommand: ParsableCommand {
         if verify.api == nil, result.config.api != nil { notes.append("the CORS preflights not sent: pass --api-url") }
         let retried = notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"
         console.line(
-            "Verified \(base.absoluteString): \(report.passed) of \(report.probes) requests answered as planned\(retried) in \(console.elapsed)"
+            "Verified \(base.absoluteString)\(result.config.environment.map { " (\($0))" } ?? ""): \(report.passed) of \(report.probes) requests answered as planned\(retried) in \(console.elapsed)"
         )
         if !report.findings.isEmpty { throw BuildFailure() }
     }
