@@ -238,7 +238,7 @@ struct CheckCommandTests {
             in: FileManager.default.temporaryDirectory)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stderr.isEmpty)
-        #expect(outcome.stdout.hasPrefix("Checked 4 pages, "))
+        #expect(outcome.stdout.hasPrefix("Checked 4 pages of staging, "))
         #expect(outcome.stdout.hasSuffix(": 0 errors, 0 warnings\n"))
     }
 
