@@ -93,6 +93,19 @@ struct EnvironmentConfigTests {
         #expect(config.oauth["tiktok"]?.redirectURI == "https://preview-\(slot).acme.example/auth/callback")
     }
 
+    @Test("a provider's redirect URI left out is the app's callback route on the environment's host")
+    func derivedRedirect() throws {
+        let text = Self.config.replacingOccurrences(
+            of: "        redirect_uri: https://acme.example/auth/callback\n", with: "        app: production\n")
+        let production = try Self.load("production", text)
+        #expect(production.oauth["tiktok"]?.redirectURI == "https://acme.example/auth/callback")
+        #expect(production.pendingKeys.isEmpty)
+        // Without an SPA callback route there is nothing to derive it from.
+        let plain = ConfigLoaderTests.base + "oauth:\n  tiktok:\n    app: sandbox\n"
+        #expect(
+            failureLines { try Self.load(nil, plain) } == ["site.yml:8:5: error: missing required key 'oauth.tiktok.redirect_uri'"])
+    }
+
     @Test("a slot's registration text names its environment and lists every slot's redirect URI")
     func poolRegistration() throws {
         let text = try BackendValues(config: Self.load("preview-2")).registration

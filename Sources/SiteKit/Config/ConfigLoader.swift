@@ -107,16 +107,15 @@ struct ConfigParser {
         let api = section["api"].flatMap { parseAPI($0.value) }
         let cache = section["cache"].map { parseCache($0.value) } ?? CacheSettings()
         let infra = section["infra"].map { parseInfra($0.value) } ?? InfraSettings()
-        var oauth = section["oauth"].map { parseOAuth($0.value, pending: site?.isPending == true) } ?? [:]
+        let derivable = site?.isPending == true || spa?.oauthCallback != nil
+        var oauth = section["oauth"].map { parseOAuth($0.value, derivable: derivable) } ?? [:]
         guard let site else { return nil }
-        var pending: [String] = []
-        if site.isPending {
-            pending.append("site.base_url")
-            // The redirect URI left out until the host is known is the callback route on it.
-            for provider in oauth.keys.sorted() where oauth[provider]?.redirectURI.isEmpty == true {
-                oauth[provider]?.redirectURI = site.baseURL + (spa?.oauthCallback ?? "/")
-                pending.append("oauth.\(provider).redirect_uri")
-            }
+        var pending: [String] = site.isPending ? ["site.base_url"] : []
+        // A redirect URI left out is the app's callback route on the site's host, so it cannot
+        // drift from them; while the host is pending, so is the redirect URI.
+        for provider in oauth.keys.sorted() where oauth[provider]?.redirectURI.isEmpty == true {
+            oauth[provider]?.redirectURI = site.baseURL + (spa?.oauthCallback ?? "/")
+            if site.isPending { pending.append("oauth.\(provider).redirect_uri") }
         }
         var config = SiteConfig(
             file: file, site: site, pages: pages, content: content, spa: spa, api: api, cache: cache,
@@ -395,16 +394,17 @@ struct ConfigParser {
         return settings
     }
 
-    /// The `oauth:` section; with `pending` (no `site.base_url` yet), a provider's `redirect_uri`
-    /// may be left out, and is then the callback route on the host once it is known.
-    mutating func parseOAuth(_ node: Node, pending: Bool = false) -> [String: OAuthRegistration] {
+    /// The `oauth:` section; with `derivable` (an `spa.oauth_callback`, or no `site.base_url`
+    /// yet), a provider's `redirect_uri` may be left out: it is then the callback route on the
+    /// site's host.
+    mutating func parseOAuth(_ node: Node, derivable: Bool = false) -> [String: OAuthRegistration] {
         var result: [String: OAuthRegistration] = [:]
         guard let providers = reader.mapping(node, path: "oauth") else { return result }
         let known = ["redirect_uri", "terms_url", "privacy_url", "app", "client_id_setting", "scopes"]
         for provider in providers {
             let path = "oauth.\(provider.key)"
             var registration = OAuthRegistration(redirectURI: "")
-            fields(provider.value, path: path, known: known, required: pending ? [] : ["redirect_uri"]) { parser, key, value, keyPath in
+            fields(provider.value, path: path, known: known, required: derivable ? [] : ["redirect_uri"]) { parser, key, value, keyPath in
                 if key == "scopes" {
                     registration.scopes = parser.parseOAuthScopes(value, provider: OAuthProvider.named(provider.key), keyPath: keyPath)
                     return
@@ -444,7 +444,7 @@ struct ConfigParser {
                     if key == "terms_url" { registration.termsURL = text } else { registration.privacyURL = text }
                 }
             }
-            if !registration.redirectURI.isEmpty || pending { result[provider.key] = registration }
+            if !registration.redirectURI.isEmpty || derivable { result[provider.key] = registration }
         }
         return result
     }
