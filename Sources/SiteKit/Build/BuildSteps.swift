@@ -129,7 +129,7 @@ extension BuildStep {
         findings += SecretScanner.scan(Array(scanned), fileSystem: context.fileSystem, sharedSources: shared)
         findings += pages.flatMap(\.warnings) + context.templateFindings
         if config.site.isPending {
-            let deployed = (config.environment.map { "infra/\($0)/" } ?? "infra/") + DeployScript.deployedEnv
+            let deployed = ProjectFolders.infraPath(config.environment) + "/" + DeployScript.deployedEnv
             let domain = (try? context.fileSystem.readText(deployed)).flatMap(FirstDeploy.domain(inDeployedEnv:))
             findings += FirstDeploy.findings(config: config, deployedDomain: domain)
         }

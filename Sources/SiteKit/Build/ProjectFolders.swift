@@ -14,10 +14,16 @@ public struct ProjectFolders: Sendable, Equatable {
     /// The folders of the project at `root` for `environment`.
     public init(root: URL, environment: String?) {
         self.environment = environment
-        let dist = root.appendingPathComponent("dist")
-        let infra = root.appendingPathComponent("infra")
-        self.dist = environment.map { dist.appendingPathComponent($0) } ?? dist
-        self.infra = environment.map { infra.appendingPathComponent($0) } ?? infra
+        dist = root.appendingPathComponent(Self.path("dist", environment))
+        infra = root.appendingPathComponent(Self.infraPath(environment))
+    }
+
+    /// `plan-infra`'s folder for `environment`, relative to the project root: `infra`, or
+    /// `infra/<environment>`, as findings name the files in it.
+    public static func infraPath(_ environment: String?) -> String { path("infra", environment) }
+
+    private static func path(_ folder: String, _ environment: String?) -> String {
+        environment.map { "\(folder)/\($0)" } ?? folder
     }
 
     /// The folders for the environment a command runs for: `requested` (`--env`), or the

@@ -17,8 +17,6 @@ struct ConfigEnvironments {
         var overlay: Node
         /// The key under `environments:` that defines it: its name, or its pool's (`preview`).
         var section: String
-        /// The number of a slot of a pool; nil for a named environment.
-        var slot: Int?
         /// Where its key under `environments:` is.
         var location = SourceLocation(file: "")
     }
@@ -41,10 +39,6 @@ struct ConfigEnvironments {
     var environments: [Environment] = []
     /// `default_environment`, when given.
     var defaultName: String?
-    /// Where `default_environment` was written, or the `environments:` key.
-    var defaultNode: Node?
-    /// The `environments:` key.
-    var sectionKey: Node?
 
     /// The names of every environment.
     var names: [String] { environments.map(\.name) }
@@ -61,7 +55,7 @@ struct ConfigEnvironments {
     /// set the value. `written` gets the key path of every value the overlay set.
     static func lay(_ overlay: Node, over base: Node, path: String = "", written: inout Set<String>) -> Node {
         // A section written with nothing under it (`site:` alone) sets nothing.
-        if case .mapping = base, isEmpty(overlay) { return base }
+        if case .mapping = base, YAMLReader.isNull(overlay) { return base }
         guard case .mapping(let baseMapping) = base, case .mapping(let overlayMapping) = overlay else {
             written.insert(path)
             return overlay
@@ -78,12 +72,6 @@ struct ConfigEnvironments {
             }
         }
         return .mapping(Node.Mapping(pairs, baseMapping.tag, baseMapping.style, baseMapping.mark))
-    }
-
-    /// Whether `node` is a value written as nothing (`key:` alone, `~`, `null`).
-    static func isEmpty(_ node: Node) -> Bool {
-        guard case .scalar(let scalar) = node, scalar.style == .plain else { return false }
-        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
     /// `node` with every `{slot}` in its text values (not its keys) replaced by `slot`.
@@ -113,7 +101,6 @@ extension ConfigParser {
         -> ConfigEnvironments
     {
         var result = ConfigEnvironments()
-        result.sectionKey = section.keyNode
         guard let entries = reader.mapping(section.value, path: "environments") else { return result }
         if entries.isEmpty {
             reader.error(section.value, "'environments' lists no environment", hint: "add one, such as staging:, or remove environments:")
@@ -137,7 +124,7 @@ extension ConfigParser {
                     hint: "such as staging, production or preview")
                 continue
             }
-            let overlayNode = ConfigEnvironments.isEmpty(entry.value) ? Node.mapping(Node.Mapping([])) : entry.value
+            let overlayNode = YAMLReader.isNull(entry.value) ? Node.mapping(Node.Mapping([])) : entry.value
             guard let overlay = reader.mapping(overlayNode, path: path) else { continue }
             let slotsEntry = overlay.first { $0.key == "slots" }
             checkOverlay(overlay, path: path)
@@ -154,11 +141,10 @@ extension ConfigParser {
             for slot in 1...count {
                 let name = "\(entry.key)-\(slot)"
                 let overlay = ConfigEnvironments.numbered(rest, slot: slot)
-                add(name, at: entry.keyNode, .init(name: name, overlay: overlay, section: entry.key, slot: slot), parser: &self)
+                add(name, at: entry.keyNode, .init(name: name, overlay: overlay, section: entry.key), parser: &self)
             }
         }
         if let defaultEntry {
-            result.defaultNode = defaultEntry.value
             if let name = reader.string(defaultEntry.value, path: "default_environment") {
                 if result.names.contains(name) {
                     result.defaultName = name
@@ -196,7 +182,7 @@ extension ConfigParser {
                 }
                 continue
             }
-            guard let allowed, !ConfigEnvironments.isEmpty(entry.value), let keys = reader.mapping(entry.value, path: keyPath) else {
+            guard let allowed, !YAMLReader.isNull(entry.value), let keys = reader.mapping(entry.value, path: keyPath) else {
                 continue
             }
             for key in keys where !allowed.contains(key.key) {

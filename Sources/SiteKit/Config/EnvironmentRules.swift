@@ -60,12 +60,6 @@ enum EnvironmentRules {
         (names.count == 1 ? "environment " : "environments ") + names.joined(separator: ", ")
     }
 
-    /// The origin of a URL, as `site.base_url` and CORS write it.
-    static func origin(of url: String) -> String? {
-        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return nil }
-        return "\(scheme)://\(host.lowercased())\(components.port.map { ":\($0)" } ?? "")"
-    }
-
     /// What is wrong between environments; empty for one environment.
     static func crossFindings(_ configs: [SiteConfig]) -> [Diagnostic] {
         var findings: [Diagnostic] = []

@@ -66,7 +66,9 @@ public struct SiteIdentity: Sendable, Equatable {
 
     /// The origin an environment has before its first deploy, while its `*.cloudfront.net` name is
     /// unknown: `.invalid` never resolves, so nothing planned with it can reach a real site.
-    public static let pendingBaseURL = "https://pending.invalid"
+    public static let pendingBaseURL = "https://" + pendingHost
+    /// The host of ``pendingBaseURL``.
+    public static let pendingHost = "pending.invalid"
 
     /// Whether `site.base_url` is left out until the first deploy names the host.
     public var isPending: Bool { baseURL == Self.pendingBaseURL }

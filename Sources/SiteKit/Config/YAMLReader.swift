@@ -237,7 +237,10 @@ public struct YAMLReader {
         }
     }
 
-    func isNull(_ node: Node) -> Bool {
+    func isNull(_ node: Node) -> Bool { Self.isNull(node) }
+
+    /// Whether `node` is a value written as nothing (`key:` alone, `~`, `null`).
+    static func isNull(_ node: Node) -> Bool {
         guard case .scalar(let scalar) = node else { return false }
         return node.null != nil || (scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string))
     }

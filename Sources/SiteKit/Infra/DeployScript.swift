@@ -39,7 +39,7 @@ public enum DeployScript {
     ) -> String {
         let marker = "@DISTRIBUTION_DOMAIN@"
         let instructions = escapedForDoubleQuotes(firstDeploy(marker)).replacingOccurrences(of: marker, with: "$distribution_domain")
-        let pendingHost = URL(string: SiteIdentity.pendingBaseURL)?.host ?? "pending.invalid"
+        let pendingHost = SiteIdentity.pendingHost
         let path = { (relative: String) in "\"$here/\(escapedForDoubleQuotes(relative))\"" }
         let file = { (relative: String) in "\"file://$here/\(escapedForDoubleQuotes(relative))\"" }
         let inputFiles = [

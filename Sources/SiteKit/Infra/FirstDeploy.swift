@@ -49,7 +49,7 @@ public enum FirstDeploy {
                     hint: instructions(config: config, domain: deployedDomain))
             ]
         }
-        let deploy = config.environment.map { "infra/\($0)/deploy.sh" } ?? "infra/deploy.sh"
+        let deploy = ProjectFolders.infraPath(config.environment) + "/" + InfraLayout.deployScript
         return [
             .warning(
                 location,

@@ -22,8 +22,7 @@ public struct VerifyPlan: Sendable {
     /// and state; the registered legal pages; an unknown page, a missing asset and the manifest.
     public init(site: PreviewSite, manifest: Manifest, config: SiteConfig, assets: Int? = 20) {
         router = PreviewRouter(site: site)
-        let infra = config.environment.map { "infra/\($0)/" } ?? "infra/"
-        backendEnvFile = infra + InfraLayout.backendEnv
+        backendEnvFile = ProjectFolders.infraPath(config.environment) + "/" + InfraLayout.backendEnv
         var probes: [VerifyProbe] = []
         var kinds: [String: ObjectKind] = [:]
         for object in manifest.objects { kinds[object.key] = object.kind }
